@@ -1,0 +1,350 @@
+#!/usr/bin/env bash
+# Build Berth's tiny test guest from Debian packages only: Debian's signed kernel, an initramfs
+# of busybox-static + tests/guest/init + the kernel modules and ALSA tools it needs, and four boot
+# media (gen1.img, gen2.img, guest.iso, plus vmlinuz + initrd.img for direct kernel boot).
+#
+#   build-guest.sh OUTDIR
+#
+# Everything is cached under OUTDIR/.cache/<key>, the key being the sha256 of this script, the
+# init, the files under rootfs/ and the versions of every Debian package used; downloaded .debs
+# stay in OUTDIR/.cache/debs. A second run with nothing changed only links the outputs again.
+# Nothing is installed on the host, no loop device or mount is used.
+set -euo pipefail
+
+die() {
+    echo "build-guest: $*" >&2
+    exit 1
+}
+say() { echo "build-guest: $*" >&2; }
+
+[ $# -eq 1 ] || die "usage: build-guest.sh OUTDIR"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+mkdir -p "$1"
+out=$(cd "$1" && pwd)
+cache=$out/.cache
+debs=$cache/debs
+mkdir -p "$debs"
+
+# The kernel command line of every boot form; quiet so the serial port carries the protocol.
+# fbcon's built-in Terminus 16x32 font makes the `screen` text big on the framebuffer console.
+cmdline="console=tty0 console=ttyS0,115200 quiet loglevel=3 fbcon=font:TER16x32 consoleblank=0 panic=-1"
+
+# Files whose content goes into the guest.
+inputs=("$here/build-guest.sh" "$here/init")
+while IFS= read -r f; do inputs+=("$f"); done < <(find "$here/rootfs" -type f | LC_ALL=C sort)
+
+# Debian packages used from the host (installed) and downloaded as .debs.
+host_pkgs=(busybox-static libc6 syslinux syslinux-common isolinux grub-efi-amd64-signed shim-signed
+    dosfstools mtools xorriso fdisk zstd)
+for p in "${host_pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+        die "the Debian package $p is needed on the host (apt-get install $p)"
+done
+for t in dpkg-deb apt-cache apt-get sfdisk mkfs.vfat mcopy mmd syslinux xorriso cpio zstd sha256sum; do
+    command -v "$t" >/dev/null || die "$t not found"
+done
+
+candidate() { # PKG -> the version apt would download
+    apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' || true
+}
+kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n1)
+[ -n "$kernel_pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
+deb_pkgs=("$kernel_pkg" alsa-utils libasound2 libasound2-data)
+declare -A deb_version
+versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${host_pkgs[@]}")
+for p in "${deb_pkgs[@]}"; do
+    v=$(candidate "$p")
+    [ -n "$v" ] || die "no candidate version for $p (apt-get update?)"
+    deb_version[$p]=$v
+    versions+=$'\n'"$p=$v"
+done
+
+key=$( (
+    for f in "${inputs[@]}"; do
+        echo "${f#"$here"/} $(sha256sum <"$f" | cut -d' ' -f1)"
+    done
+    echo "$versions"
+) | sha256sum | cut -c1-16)
+dest=$cache/$key
+outputs=(vmlinuz initrd.img gen1.img gen2.img guest.iso cmdline)
+
+publish() {
+    # Kernel, initrd and ISO are read-only media: hard links. The disk images are copied so a
+    # test that writes to them never changes the cache.
+    local f
+    for f in "${outputs[@]}"; do
+        case $f in
+        *.img)
+            cmp -s "$dest/$f" "$out/$f" ||
+                { rm -f "$out/$f" && cp --sparse=always "$dest/$f" "$out/$f"; }
+            ;;
+        *) ln -f "$dest/$f" "$out/$f" 2>/dev/null || cp -f "$dest/$f" "$out/$f" ;;
+        esac
+    done
+}
+
+if [ -f "$dest/complete" ]; then
+    publish
+    say "up to date ($key)"
+    exit 0
+fi
+
+say "building the test guest ($key) from: $(echo "$versions" | tr '\n' ' ')"
+work=$dest.tmp
+rm -rf "$work" "$dest"
+mkdir -p "$work"
+trap 'rm -rf "$work"' EXIT
+
+# --- Download the .debs (kept across keys) ---------------------------------------------------
+deb_file() { # PKG VERSION -> path of the cached .deb, downloading it if needed
+    local p=$1 v=$2 f
+    for f in "$debs/${p}_"*.deb; do
+        [ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$v" ] && {
+            echo "$f"
+            return
+        }
+    done
+    say "downloading $p=$v"
+    if ! (cd "$debs" && apt-get download -q "$p=$v" >&2 2>"$work/apt.err"); then
+        if [ "$(id -u)" = 0 ] && grep -q -i -E 'unable to locate|no packages found|404' "$work/apt.err"; then
+            apt-get update -q >&2
+            (cd "$debs" && apt-get download -q "$p=$v" >&2) || die "cannot download $p=$v"
+        else
+            cat "$work/apt.err" >&2
+            die "cannot download $p=$v"
+        fi
+    fi
+    for f in "$debs/${p}_"*.deb; do
+        [ -f "$f" ] && [ "$(dpkg-deb -f "$f" Version)" = "$v" ] && {
+            echo "$f"
+            return
+        }
+    done
+    die "downloaded $p=$v but cannot find its .deb"
+}
+kdeb=$(deb_file "$kernel_pkg" "${deb_version[$kernel_pkg]}")
+adeb=$(deb_file alsa-utils "${deb_version[alsa-utils]}")
+ldeb=$(deb_file libasound2 "${deb_version[libasound2]}")
+ddeb=$(deb_file libasound2-data "${deb_version[libasound2-data]}")
+# Old downloads of other versions are of no further use.
+for f in "$debs"/*.deb; do
+    case $f in "$kdeb" | "$adeb" | "$ldeb" | "$ddeb") ;; *) rm -f "$f" ;; esac
+done
+
+# --- Kernel and modules -----------------------------------------------------------------------
+kx=$work/kernel
+mkdir -p "$kx"
+dpkg-deb --fsys-tarfile "$kdeb" >"$work/kernel.tar"
+# The listing tells where each module is; modules.builtin which ones need no file.
+tar -tf "$work/kernel.tar" >"$work/kernel.list"
+kver=$(sed -n 's|^\./boot/vmlinuz-||p' "$work/kernel.list" | head -n1)
+[ -n "$kver" ] || die "no vmlinuz in $kdeb"
+tar -xf "$work/kernel.tar" -C "$kx" "./boot/vmlinuz-$kver" "./lib/modules/$kver/modules.builtin" \
+    "./lib/modules/$kver/modules.order"
+mdir=lib/modules/$kver
+
+# The drivers the guest needs; their dependencies are added below. Names use '_' for '-'.
+wanted=(
+    virtio_pci virtio_net virtio_scsi virtio_blk virtio_console virtio_balloon virtio_input
+    e1000 tulip 8139too
+    snd_hda_intel snd_hda_codec_generic
+    xhci_pci xhci_hcd ehci_pci uhci_hcd usb_storage uas usbhid hid_generic
+    ata_piix ata_generic ahci sd_mod sr_mod cdrom isofs
+    button evdev efivarfs
+    bochs qxl virtio_gpu simpledrm efifb
+)
+norm() { tr - _; }
+sed -n "s|^\./$mdir/\(.*\.ko\(\.xz\)\?\)$|\1|p" "$work/kernel.list" |
+    awk '{ n = $0; sub(/.*\//, "", n); sub(/\.ko(\.xz)?$/, "", n); gsub(/-/, "_", n); print n, $0 }' \
+        >"$work/modpaths"
+sed 's|.*/||; s|\.ko$||' "$kx/$mdir/modules.builtin" | norm >"$work/builtin"
+
+# Close the set over the modules' `depends=` (read from each extracted .ko's .modinfo), one tar
+# pass per level of the dependency tree.
+declare -A have=()
+todo=("${wanted[@]}")
+while [ ${#todo[@]} -gt 0 ]; do
+    paths=()
+    for m in "${todo[@]}"; do
+        [ -n "${have[$m]:-}" ] && continue
+        p=$(awk -v m="$m" '$1 == m { print $2; exit }' "$work/modpaths")
+        if [ -z "$p" ]; then
+            grep -qx "$m" "$work/builtin" || say "note: module $m is neither modular nor built in"
+            have[$m]=builtin
+            continue
+        fi
+        have[$m]=$p
+        paths+=("./$mdir/$p")
+    done
+    [ ${#paths[@]} -gt 0 ] || break
+    tar -xf "$work/kernel.tar" -C "$kx" "${paths[@]}"
+    todo=()
+    for p in "${paths[@]}"; do
+        f=$kx/$p
+        case $f in *.xz)
+            xz -d "$f"
+            f=${f%.xz}
+            ;;
+        esac
+        deps=$(tr '\0' '\n' <"$f" | sed -n 's/^depends=//p' | head -n1 | tr , ' ' | norm)
+        for d in $deps; do todo+=("$d"); done
+    done
+done
+rm -f "$work/kernel.tar"
+find "$kx/$mdir" -name '*.ko.xz' -delete # already decompressed beside
+
+# modules.dep for the subset (busybox depmod), then a load order: dependencies first.
+busybox depmod -b "$kx" "$kver"
+: >"$work/order"
+for m in "${wanted[@]}"; do
+    p=${have[$m]}
+    [ "$p" = builtin ] && continue
+    p=${p%.xz}
+    line=$(awk -v p="$p:" '$1 == p { print; exit }' "$kx/$mdir/modules.dep")
+    [ -n "$line" ] || die "$p missing from modules.dep"
+    # modules.dep lists the full closure, the last one to be loaded first.
+    for d in $(echo "${line#*:}" | tr ' ' '\n' | tac) "$p"; do
+        grep -qxF "$d" "$work/order" || echo "$d" >>"$work/order"
+    done
+done
+
+# --- The initramfs ------------------------------------------------------------------------------
+r=$work/root
+mkdir -p "$r"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/share,proc,sys,dev,tmp,run,etc,root}
+ln -s usr/bin "$r/bin"
+ln -s usr/sbin "$r/sbin"
+ln -s usr/lib "$r/lib"
+ln -s usr/lib64 "$r/lib64"
+cp /bin/busybox "$r/usr/bin/busybox"
+busybox --list-full | while read -r a; do
+    a=${a#usr/}
+    [ -e "$r/usr/$a" ] || ln -s /usr/bin/busybox "$r/usr/$a"
+done
+install -m 0755 "$here/init" "$r/init"
+cp -a "$here/rootfs/." "$r/"
+mkdir -p "$r/usr/lib/modules/$kver"
+cp -a "$kx/$mdir/kernel" "$kx/$mdir/modules.dep" "$kx/$mdir/modules.builtin" "$r/usr/lib/modules/$kver/"
+cp "$work/order" "$r/usr/lib/modules/$kver/berth-load-order"
+
+# ALSA: aplay/arecord/speaker-test, libasound and its configuration, with their libraries.
+ax=$work/alsa
+mkdir -p "$ax"
+dpkg-deb --fsys-tarfile "$adeb" | tar -x -C "$ax" ./usr/bin/aplay ./usr/bin/arecord ./usr/bin/speaker-test
+dpkg-deb --fsys-tarfile "$ldeb" | tar -x -C "$ax" --wildcards './usr/lib/x86_64-linux-gnu/libasound.so.2*'
+dpkg-deb --fsys-tarfile "$ddeb" | tar -x -C "$ax" ./usr/share/alsa
+cp -a "$ax/usr/bin/." "$r/usr/bin/"
+cp -a "$ax/usr/share/alsa" "$r/usr/share/"
+cp -a "$ax/usr/lib/x86_64-linux-gnu/." "$r/usr/lib/x86_64-linux-gnu/"
+for b in aplay speaker-test; do
+    LD_LIBRARY_PATH=$ax/usr/lib/x86_64-linux-gnu ldd "$ax/usr/bin/$b" |
+        sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'
+done | sort -u | while read -r lib; do
+    case $lib in
+    "$ax"/*) ;; # libasound, copied above
+    */ld-linux-x86-64.so.2) cp -L "$lib" "$r/usr/lib64/ld-linux-x86-64.so.2" ;;
+    *) cp -L "$lib" "$r/usr/lib/x86_64-linux-gnu/" ;;
+    esac
+done
+echo "$kver" >"$r/etc/berth-kernel"
+
+(cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
+    zstd -q -19 -T0 >"$work/initrd.img"
+cp "$kx/boot/vmlinuz-$kver" "$work/vmlinuz"
+echo "$cmdline" >"$work/cmdline"
+
+# --- Boot loader configuration -------------------------------------------------------------------
+syslinux_cfg() {
+    cat <<EOF
+SERIAL 0 115200
+DEFAULT berth
+PROMPT 0
+TIMEOUT 0
+LABEL berth
+  KERNEL /vmlinuz
+  APPEND initrd=/initrd.img $cmdline
+EOF
+}
+grub_cfg() { # MARKER-FILE: the file that identifies the filesystem holding the kernel
+    cat <<EOF
+# Berth test guest. Debian's signed grub reads /EFI/debian/grub.cfg.
+set timeout=0
+search --no-floppy --file --set=root $1
+linux /vmlinuz $cmdline
+initrd /initrd.img
+boot
+EOF
+}
+shim=/usr/lib/shim/shimx64.efi.signed
+grub=/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
+[ -f "$shim" ] && [ -f "$grub" ] || die "signed shim or grub missing"
+export MTOOLS_SKIP_CHECK=1
+
+esp_fill() { # IMAGE-SPEC MARKER: the signed boot chain and its grub.cfg on a FAT image
+    local img=$1 marker=$2
+    grub_cfg "$marker" >"$work/grub.cfg"
+    mmd -i "$img" ::/EFI ::/EFI/BOOT ::/EFI/debian
+    mcopy -i "$img" "$shim" ::/EFI/BOOT/BOOTX64.EFI
+    mcopy -i "$img" "$grub" ::/EFI/BOOT/grubx64.efi
+    mcopy -i "$img" "$work/grub.cfg" ::/EFI/BOOT/grub.cfg
+    mcopy -i "$img" "$work/grub.cfg" ::/EFI/debian/grub.cfg
+}
+
+# Disk sizes follow the payload: kernel + initrd + boot loaders + slack, in MiB.
+payload_mib=$((($(stat -c %s "$work/vmlinuz") + $(stat -c %s "$work/initrd.img")) / 1048576 + 1))
+disk_mib=$((payload_mib + 16))
+
+# --- gen1.img: MBR, one bootable FAT partition, syslinux (SeaBIOS, IDE) --------------------------
+img=$work/gen1.img
+truncate -s "${disk_mib}M" "$img"
+printf 'label: dos\nlabel-id: 0xbe47e001\nstart=2048, type=e, bootable\n' | sfdisk -q "$img"
+part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
+mkfs.vfat -F 16 -n BERTH-GEN1 -i be471001 -h 2048 --offset=2048 "$img" $((part_sectors / 2)) >/dev/null
+syslinux_cfg >"$work/syslinux.cfg"
+echo berth-guest-gen1 >"$work/berth-gen1.id"
+mcopy -i "$img@@1M" "$work/vmlinuz" "$work/initrd.img" "$work/syslinux.cfg" "$work/berth-gen1.id" ::/
+syslinux --offset $((2048 * 512)) --install "$img"
+dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" bs=440 count=1 conv=notrunc status=none
+
+# --- gen2.img: GPT, EFI system partition, signed shim + grub (OVMF, virtio-scsi) ---------------------
+img=$work/gen2.img
+truncate -s "${disk_mib}M" "$img"
+printf 'label: gpt\nlabel-id: 6e7a5ee1-be47-4e57-9e57-000000000002\nstart=2048, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=6e7a5ee1-be47-4e57-9e57-0000000000e5, name="EFI system partition"\n' |
+    sfdisk -q "$img"
+part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
+mkfs.vfat -F 16 -n BERTH-GEN2 -i be472002 -h 2048 --offset=2048 "$img" $((part_sectors / 2)) >/dev/null
+echo berth-guest-gen2 >"$work/berth-gen2.id"
+esp_fill "$img@@1M" /berth-gen2.id
+mcopy -i "$img@@1M" "$work/vmlinuz" "$work/initrd.img" "$work/berth-gen2.id" ::/
+
+# --- guest.iso: isolinux (BIOS) + El Torito EFI image (UEFI), isohybrid -------------------------
+iso=$work/iso
+mkdir -p "$iso/isolinux"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+syslinux_cfg >"$iso/isolinux/isolinux.cfg"
+cp "$work/vmlinuz" "$work/initrd.img" "$iso/"
+echo berth-guest-iso >"$iso/berth-iso.id"
+efi_kib=$((($(stat -c %s "$shim") + $(stat -c %s "$grub")) / 1024 + 1024))
+mkfs.vfat -C -n BERTH-EFI -i be473003 "$iso/efiboot.img" "$efi_kib" >/dev/null
+esp_fill "$iso/efiboot.img" /berth-iso.id
+xorriso -as mkisofs -quiet -o "$work/guest.iso" -V BERTH_GUEST -r -J \
+    -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+    -c isolinux/boot.cat -b isolinux/isolinux.bin -no-emul-boot -boot-load-size 4 -boot-info-table \
+    -eltorito-alt-boot -e efiboot.img -no-emul-boot -isohybrid-gpt-basdat \
+    "$iso" 2>"$work/xorriso.log" || {
+    cat "$work/xorriso.log" >&2
+    die "xorriso failed"
+}
+
+# --- Into the cache, then publish -------------------------------------------------------------
+mkdir -p "$dest"
+for f in "${outputs[@]}"; do mv "$work/$f" "$dest/$f"; done
+cp "$work/order" "$dest/modules.load-order"
+echo "$versions" >"$dest/versions"
+touch "$dest/complete"
+# Older builds are of no use any more.
+for d in "$cache"/*; do
+    case ${d##*/} in "$key" | debs) ;; *) rm -rf "$d" ;; esac
+done
+publish
+say "done: $(du -sh --apparent-size "$dest" | cut -f1) apparent, $(du -sh "$dest" | cut -f1) on disk"
