@@ -330,7 +330,7 @@ excerpt(const guint8 *data, gsize len)
     g_autofree char *raw = NULL;
     gsize n = 0;
 
-    while (n < len && n < 40 && data[n] != '\n' && data[n] != '\0')
+    while (n < len && n < 40 && data[n] != '\r' && data[n] != '\n' && data[n] != '\0')
         n++;
     raw = g_strndup((const char *)data, n);
     return g_strescape(raw, NULL);
