@@ -1,8 +1,8 @@
 /* hvx-definition.c: read, parse and validate a definition, dispatching on the root element.
  *
  * The steps, each stopping the next when it fails: read safely; parse the XML; the structure of
- * the root element (our parser, which names the element and attribute); the RelaxNG schema;
- * the semantic rules. A document that fails any step yields no model.
+ * the root element (our parser, which names the element and attribute); the semantic rules; the
+ * RelaxNG schema. A document that fails any step yields no model.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -54,14 +54,14 @@ hvx_definition_parse_doc(xmlDoc *doc, HvxDefinitionKind kind, HvxParseContext *c
     if (definition->vm == NULL && definition->sw == NULL)
         return NULL;
 
-    /* Our parser accepts no more than the schema does; the schema is checked anyway, since it is
-     * the published reference and must not drift from the code. */
-    if (!hvx_schema_validate(doc, definition->kind, ctx->file, ctx->diagnostics))
-        return NULL;
-
     if (definition->vm != NULL && !hvx_vm_def_validate(definition->vm, ctx))
         return NULL;
     if (definition->sw != NULL && !hvx_switch_def_validate(definition->sw, ctx))
+        return NULL;
+
+    /* Our parser and rules accept no more than the schema does, so this only fires when they
+     * drift apart; the schema is the published reference and is checked anyway. */
+    if (!hvx_schema_validate(doc, definition->kind, ctx->file, ctx->diagnostics))
         return NULL;
     return g_steal_pointer(&definition);
 }

@@ -61,6 +61,7 @@ typedef struct {
     GPtrArray *diagnostics;
     char *message; /* the most specific error seen */
     guint line;
+    guint any_line; /* the first line any error gave: some carry none */
     int rank;
 } HvxSchemaErrors;
 
@@ -76,6 +77,7 @@ hvx_schema_rank(int code)
     case XML_RELAXNG_ERR_DATATYPE:
     case XML_RELAXNG_ERR_VALUE:
     case XML_RELAXNG_ERR_TEXTWRONG:
+    case XML_RELAXNG_ERR_INTEREXTRA:
         return 3;
     case XML_RELAXNG_ERR_NOELEM:
     case XML_RELAXNG_ERR_ELEMNAME:
@@ -102,6 +104,9 @@ hvx_schema_message(const xmlError *err)
         return g_strdup_printf(_("<%s> is not allowed here"), s1);
     case XML_RELAXNG_ERR_EXTRACONTENT:
         return g_strdup_printf(_("<%s>: unknown element <%s>"), s1, s2);
+    case XML_RELAXNG_ERR_INTEREXTRA:
+        /* libxml2 says no more than this for an element inside <interleave>. */
+        return g_strdup_printf(_("<%s>: its attributes or content do not match the schema"), s1);
     case XML_RELAXNG_ERR_NOELEM:
         return g_strdup_printf(_("the element <%s> is missing"), s1);
     case XML_RELAXNG_ERR_ELEMNOTEMPTY:
@@ -125,12 +130,16 @@ hvx_schema_error_cb(void *user_data, xmlError *err)
 {
     HvxSchemaErrors *errors = user_data;
     int rank = hvx_schema_rank(err->code);
+    guint line =
+        err->node != NULL ? (guint)MAX(xmlGetLineNo(err->node), 0) : (guint)MAX(err->line, 0);
 
+    if (errors->any_line == 0)
+        errors->any_line = line;
     if (rank <= errors->rank)
         return;
     g_free(errors->message);
     errors->message = hvx_schema_message(err);
-    errors->line = err->node != NULL ? (guint)MAX(xmlGetLineNo(err->node), 0) : (guint)err->line;
+    errors->line = line;
     errors->rank = rank;
 }
 
@@ -138,7 +147,7 @@ gboolean
 hvx_schema_validate(xmlDoc *doc, HvxDefinitionKind kind, const char *source_name,
                     GPtrArray *diagnostics)
 {
-    HvxSchemaErrors errors = {source_name, diagnostics, NULL, 0, 0};
+    HvxSchemaErrors errors = {source_name, diagnostics, NULL, 0, 0, 0};
     xmlRelaxNGValidCtxt *validator;
     int result;
 
@@ -151,7 +160,8 @@ hvx_schema_validate(xmlDoc *doc, HvxDefinitionKind kind, const char *source_name
         return TRUE;
     if (errors.message == NULL)
         errors.message = g_strdup(_("the document does not match the schema"));
-    hvx_diagnostics_add(diagnostics, source_name, errors.line, "%s", errors.message);
+    hvx_diagnostics_add(diagnostics, source_name, errors.line != 0 ? errors.line : errors.any_line,
+                        "%s", errors.message);
     g_free(errors.message);
     return FALSE;
 }

@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hvx-defs-private.h"
+#include "hvx-error.h"
 
 #define ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -36,6 +37,25 @@ hvx_processor_format(GString *out, const HvxVmDef *def)
     g_string_append(out, "/>\n");
 }
 
+/* A size in the element's unit; the 32 MiB..12 TiB bounds are checked by the validator once the
+ * unit is known. */
+static gboolean
+hvx_memory_size_parse(HvxParseContext *ctx, xmlNode *node, const char *name, guint64 *ret,
+                      gboolean *ret_present)
+{
+    g_autoptr(GPtrArray) ignored = hvx_diagnostics_new();
+    HvxParseContext quiet = {ctx->file, ignored};
+    g_autofree char *value = NULL;
+
+    if (hvx_xml_get_uint(&quiet, node, name, 0, HVX_MEMORY_MAX_MIB, FALSE, ret, ret_present))
+        return TRUE;
+    value = hvx_xml_attr(node, name);
+    /* Translators: e.g. <memory startup="4 GB">: must be a whole number, at most 12 TiB */
+    hvx_xml_error(ctx, hvx_xml_line(node),
+                  _("<memory %s=\"%s\">: must be a whole number, at most 12 TiB"), name, value);
+    return FALSE;
+}
+
 /* <memory startup unit dynamic minimum maximum/> */
 static gboolean
 hvx_memory_parse(HvxParseContext *ctx, xmlNode *node, HvxVmDef *def)
@@ -46,13 +66,13 @@ hvx_memory_parse(HvxParseContext *ctx, xmlNode *node, HvxVmDef *def)
     ok &= hvx_xml_check_attributes(ctx, node,
                                    ATTRS("startup", "unit", "dynamic", "minimum", "maximum"));
     ok &= hvx_xml_check_empty(ctx, node);
-    ok &= hvx_xml_get_uint(ctx, node, "startup", 0, G_MAXUINT64, FALSE, &def->memory_startup, NULL);
+    ok &= hvx_memory_size_parse(ctx, node, "startup", &def->memory_startup, NULL);
     ok &= hvx_xml_get_enum(ctx, node, "unit", hvx_size_unit_names(), FALSE, &unit);
     ok &= hvx_xml_get_bool(ctx, node, "dynamic", &def->memory_dynamic);
-    ok &= hvx_xml_get_uint(ctx, node, "minimum", 0, G_MAXUINT64, FALSE, &def->memory_minimum,
-                           &def->has_memory_minimum);
-    ok &= hvx_xml_get_uint(ctx, node, "maximum", 0, G_MAXUINT64, FALSE, &def->memory_maximum,
-                           &def->has_memory_maximum);
+    ok &=
+        hvx_memory_size_parse(ctx, node, "minimum", &def->memory_minimum, &def->has_memory_minimum);
+    ok &=
+        hvx_memory_size_parse(ctx, node, "maximum", &def->memory_maximum, &def->has_memory_maximum);
     def->memory_unit = unit;
     return ok;
 }

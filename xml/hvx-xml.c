@@ -60,8 +60,14 @@ hvx_xml_check_attributes(HvxParseContext *ctx, xmlNode *node, const char *const 
 void
 hvx_xml_unknown_element(HvxParseContext *ctx, xmlNode *parent, xmlNode *child)
 {
+    g_autofree char *name = NULL;
+
+    if (child->ns != NULL && child->ns->prefix != NULL)
+        name = g_strdup_printf("%s:%s", child->ns->prefix, HVX_NAME(child));
+    else
+        name = g_strdup(HVX_NAME(child));
     hvx_xml_error(ctx, hvx_xml_line(child), _("<%s>: unknown element <%s>"), HVX_NAME(parent),
-                  HVX_NAME(child));
+                  name);
 }
 
 gboolean
