@@ -1107,8 +1107,8 @@ hvd_qmp_client_connect_async(const char *socket_path, guint timeout_ms, GCancell
 
 /**
  * hvd_qmp_client_connect_socket_async:
- * @socket: a connected stream socket to QEMU's monitor (e.g. one end of a socketpair given to
- *   QEMU with `-qmp fd`... or accepted from it); the client takes it over and closes it
+ * @socket: a connected unix stream socket to a QMP monitor; the client takes it over (it
+ *   becomes non-blocking) and closes it when the connection ends
  * @timeout_ms: how long the handshake may take; 0 for no limit
  * @cancellable: (nullable): to give up
  * @callback: called once negotiated, or on failure

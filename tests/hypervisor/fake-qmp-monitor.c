@@ -35,6 +35,10 @@ struct _FakeMonitor {
     guint fds_claimed; /* by EXPECT steps that want one */
     char *failure;     /* the first mismatch */
     gint steps_done;   /* atomic */
+    GMutex lock;
+    GCond cond;
+    guint releases; /* under lock: fake_monitor_release() calls */
+    guint holds;    /* HOLD steps passed */
 };
 
 static void fake_fail(FakeMonitor *monitor, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -275,6 +279,20 @@ fake_monitor_thread(gpointer user_data)
             close(monitor->fd);
             monitor->fd = -1;
             break;
+        case FAKE_STEP_HOLD: {
+            gint64 deadline = g_get_monotonic_time() + FAKE_IO_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
+
+            g_mutex_lock(&monitor->lock);
+            while (monitor->releases <= monitor->holds) {
+                if (!g_cond_wait_until(&monitor->cond, &monitor->lock, deadline)) {
+                    fake_fail(monitor, "the test did not release the monitor");
+                    break;
+                }
+            }
+            monitor->holds++;
+            g_mutex_unlock(&monitor->lock);
+            break;
+        }
         }
         g_atomic_int_inc(&monitor->steps_done);
         if (monitor->fd < 0)
@@ -310,6 +328,8 @@ fake_monitor_alloc(const FakeStep *script, guint n_steps)
     monitor->inbuf = g_string_new(NULL);
     monitor->ids = g_ptr_array_new_with_free_func(g_free);
     monitor->fds = g_array_new(FALSE, FALSE, sizeof(int));
+    g_mutex_init(&monitor->lock);
+    g_cond_init(&monitor->cond);
     return monitor;
 }
 
@@ -370,6 +390,16 @@ fake_monitor_get_steps_done(FakeMonitor *monitor)
     return g_atomic_int_get(&monitor->steps_done);
 }
 
+/* Lets the script go on past its next HOLD step. */
+void
+fake_monitor_release(FakeMonitor *monitor)
+{
+    g_mutex_lock(&monitor->lock);
+    monitor->releases++;
+    g_cond_signal(&monitor->cond);
+    g_mutex_unlock(&monitor->lock);
+}
+
 /* The first fd received and not yet claimed, or -1; call after fake_monitor_finish(). */
 int
 fake_monitor_steal_fd(FakeMonitor *monitor)
@@ -413,5 +443,7 @@ fake_monitor_free(FakeMonitor *monitor)
     g_ptr_array_unref(monitor->ids);
     g_array_unref(monitor->fds);
     g_free(monitor->failure);
+    g_mutex_clear(&monitor->lock);
+    g_cond_clear(&monitor->cond);
     g_free(monitor);
 }

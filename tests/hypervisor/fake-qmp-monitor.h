@@ -15,6 +15,7 @@ typedef enum {
     FAKE_STEP_EXPECT, /* read one command: its name, optional arguments, optional fd */
     FAKE_STEP_SLEEP,  /* pause, e.g. between the parts of a split reply */
     FAKE_STEP_CLOSE,  /* hang up (the script ends there) */
+    FAKE_STEP_HOLD,   /* wait for fake_monitor_release(): orders the script after the test */
 } FakeStepKind;
 
 /* Steps are compound literals: scripts are local arrays. */
@@ -34,6 +35,7 @@ typedef struct {
     ((FakeStep){.kind = FAKE_STEP_EXPECT, .command = (c), .args = (a), .want_fd = TRUE})
 #define FAKE_SLEEP(n)       ((FakeStep){.kind = FAKE_STEP_SLEEP, .ms = (n)})
 #define FAKE_CLOSE          ((FakeStep){.kind = FAKE_STEP_CLOSE})
+#define FAKE_HOLD           ((FakeStep){.kind = FAKE_STEP_HOLD})
 #define FAKE_REPLY(n, json) FAKE_SEND("{\"return\": " json ", \"id\": \"@" #n "@\"}\r\n")
 
 #define FAKE_GREETING_TEXT                                                            \
@@ -51,6 +53,7 @@ FakeMonitor *fake_monitor_new_socketpair(const FakeStep *script, guint n_steps,
                                          GSocket **ret_client);
 const char *fake_monitor_get_path(FakeMonitor *monitor);
 guint fake_monitor_get_steps_done(FakeMonitor *monitor);
+void fake_monitor_release(FakeMonitor *monitor);
 int fake_monitor_steal_fd(FakeMonitor *monitor);
 void fake_monitor_finish(FakeMonitor *monitor);
 void fake_monitor_free(FakeMonitor *monitor);

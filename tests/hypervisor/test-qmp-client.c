@@ -816,7 +816,7 @@ test_cancel_sent(void)
     const FakeStep script[] = {
         FAKE_HANDSHAKE,
         FAKE_EXPECT("query-status"),
-        FAKE_SLEEP(300),
+        FAKE_HOLD,
         FAKE_REPLY(2, "{\"status\": \"running\", \"singlestep\": false, \"running\": true}"),
         FAKE_EXPECT("query-name"),
         FAKE_REPLY(3, "{\"name\": \"after\"}"),
@@ -832,6 +832,7 @@ test_cancel_sent(void)
     g_cancellable_cancel(cancellable);
     WAIT_FOR(status->done);
     g_assert_error(status->error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    fake_monitor_release(monitor);
 
     /* The late reply is swallowed; the next command gets its own. */
     name = execute_and_wait(client, "query-name", NULL);
