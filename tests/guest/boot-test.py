@@ -156,7 +156,7 @@ class Guest:
         c = self.cfg
         g = self.guest_dir
         machine = c["machine"]
-        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-m", "256",
+        argv = ["qemu-system-x86_64", "-nodefaults", "-display", "none", "-m", "512",
                 "-accel", self.accel, "-smp", "1", "-no-user-config"]
         if c["firmware"] == "ovmf":
             vars_ = os.path.join(self.tmp, "vars.fd")
@@ -434,6 +434,18 @@ def run(guest, steps):
     log("ok: ACPI power button powered the guest off and QEMU exited")
 
 
+def diagnose(guest):
+    """If the guest still answers, show the end of its kernel log."""
+    if guest.proc is None or guest.proc.poll() is not None or guest.serial is None:
+        return
+    if not any("BERTH-GUEST-READY" in l for l in guest.lines):
+        return
+    try:
+        guest.command("run dmesg | tail -n 25", timeout=15)
+    except (TestFailure, OSError):
+        pass
+
+
 def main():
     if len(sys.argv) != 3 or sys.argv[2] not in CONFIGS:
         print(f"usage: {sys.argv[0]} GUEST_DIR {{{'|'.join(CONFIGS)}}}", file=sys.stderr)
@@ -456,6 +468,7 @@ def main():
         run(guest, steps)
     except TestFailure as e:
         log(f"FAIL: {name}: {e}")
+        diagnose(guest)
         log(f"--- last 40 serial lines ({len(guest.lines)} in all) ---")
         for line in guest.lines[-40:]:
             log("  " + line)
