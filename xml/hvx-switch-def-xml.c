@@ -113,18 +113,6 @@ hvx_vlan_format(GString *out, const HvxSwitchDef *def)
         g_string_append_printf(out, "  <vlan id=\"%u\"/>\n", def->vlan);
 }
 
-static gboolean
-hvx_switch_text_parse(HvxParseContext *ctx, xmlNode *node, char **ret)
-{
-    g_autofree char *text = hvx_xml_get_text(ctx, node);
-
-    if (text == NULL)
-        return FALSE;
-    g_free(*ret);
-    *ret = g_steal_pointer(&text);
-    return TRUE;
-}
-
 typedef gboolean (*HvxSwitchElementParse)(HvxParseContext *ctx, xmlNode *node, HvxSwitchDef *def);
 
 static const struct {
@@ -159,7 +147,7 @@ hvx_switch_child_parse(HvxParseContext *ctx, xmlNode *root, xmlNode *child, HvxS
 
         if (!hvx_xml_check_once(ctx, child, line))
             return FALSE;
-        return hvx_switch_text_parse(ctx, child, field);
+        return hvx_xml_replace_text(ctx, child, field);
     }
     for (guint i = 0; i < G_N_ELEMENTS(hvx_switch_elements); i++) {
         if (!g_str_equal(name, hvx_switch_elements[i].name))

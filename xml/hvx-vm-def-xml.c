@@ -444,19 +444,6 @@ hvx_automatic_format(GString *out, const HvxVmDef *def)
     g_string_append(out, "/>\n");
 }
 
-/* <name>, <uuid>, <notes>: text elements */
-static gboolean
-hvx_text_parse(HvxParseContext *ctx, xmlNode *node, char **ret)
-{
-    g_autofree char *text = hvx_xml_get_text(ctx, node);
-
-    if (text == NULL)
-        return FALSE;
-    g_free(*ret);
-    *ret = g_steal_pointer(&text);
-    return TRUE;
-}
-
 typedef gboolean (*HvxVmElementParse)(HvxParseContext *ctx, xmlNode *node, HvxVmDef *def);
 
 /* Elements that may appear once, with where their first line is kept. */
@@ -505,7 +492,7 @@ hvx_vm_child_parse(HvxParseContext *ctx, xmlNode *root, xmlNode *child, HvxVmDef
 
         if (!hvx_xml_check_once(ctx, child, line))
             return FALSE;
-        return hvx_text_parse(ctx, child, field);
+        return hvx_xml_replace_text(ctx, child, field);
     }
     for (guint i = 0; i < G_N_ELEMENTS(hvx_vm_singletons); i++) {
         if (!g_str_equal(name, hvx_vm_singletons[i].name))

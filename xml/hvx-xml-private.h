@@ -49,6 +49,8 @@ gboolean hvx_xml_get_enum(HvxParseContext *ctx, xmlNode *node, const char *name,
                           const char *const *names, gboolean required, int *ret);
 /* The text content of an element that must hold text only. NULL (and reported) otherwise. */
 char *hvx_xml_get_text(HvxParseContext *ctx, xmlNode *node);
+/* Replaces *@ret with the text of a text-only element (<name>, <uuid>, <notes>). */
+gboolean hvx_xml_replace_text(HvxParseContext *ctx, xmlNode *node, char **ret);
 
 /* Paths: absolute, or relative without escaping the VM's folder. */
 gboolean hvx_xml_check_path(HvxParseContext *ctx, xmlNode *node, const char *attr,

@@ -375,3 +375,15 @@ hvx_xml_text_element(GString *out, const char *indent, const char *name, const c
     hvx_xml_append_escaped(out, text, FALSE);
     g_string_append_printf(out, "</%s>\n", name);
 }
+
+gboolean
+hvx_xml_replace_text(HvxParseContext *ctx, xmlNode *node, char **ret)
+{
+    g_autofree char *text = hvx_xml_get_text(ctx, node);
+
+    if (text == NULL)
+        return FALSE;
+    g_free(*ret);
+    *ret = g_steal_pointer(&text);
+    return TRUE;
+}

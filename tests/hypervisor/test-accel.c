@@ -85,53 +85,47 @@ write_file(const char *root, const char *name, const char *text)
     g_assert_true(g_file_set_contents(path, text, -1, &error));
 }
 
-/* The probe reads what the kernel shows: a kvm_pvm host without vmx, as on this machine. */
+/* The probe reads what the kernel shows, here from fake /proc and /sys trees. */
+typedef struct {
+    const char *name;
+    const char *cpu_flags;
+    const char *module;
+    gboolean has_vmx;
+    HvdAccel accel;
+} ProbeCase;
+
+static const ProbeCase probe_cases[] = {
+    /* As on this machine: nested, software-assisted KVM and no vmx. */
+    {"kvm-pvm", "fpu vme de pse hypervisor", "kvm_pvm", FALSE, HVD_ACCEL_TCG},
+    /* A real desktop. */
+    {"hardware", "fpu vmx sse2", "kvm_intel", TRUE, HVD_ACCEL_KVM},
+};
+
 static void
-test_probe_pvm(void)
+test_probe(gconstpointer data)
 {
+    const ProbeCase *c = data;
     g_autoptr(GError) error = NULL;
     g_autofree char *root = g_dir_make_tmp("berth-accel-XXXXXX", &error);
     g_autofree char *sys = g_build_filename(root, "sys", NULL);
     g_autofree char *proc = g_build_filename(root, "proc", NULL);
     g_autofree char *dev = g_build_filename(root, "kvm", NULL);
-    g_autofree char *module = g_build_filename(sys, "module", "kvm_pvm", NULL);
+    g_autofree char *module = g_build_filename(sys, "module", c->module, NULL);
+    g_autofree char *cpuinfo = g_strdup_printf("processor\t: 0\nflags\t\t: %s\n", c->cpu_flags);
     g_autofree char *reason = NULL;
     HvdAccelHost host;
-    HvdAccel accel = HVD_ACCEL_KVM;
+    HvdAccel accel = c->accel == HVD_ACCEL_KVM ? HVD_ACCEL_TCG : HVD_ACCEL_KVM;
 
-    write_file(proc, "cpuinfo", "processor\t: 0\nflags\t\t: fpu vme de pse hypervisor\n");
+    g_assert_no_error(error);
+    write_file(proc, "cpuinfo", cpuinfo);
     write_file(root, "kvm", "");
     g_assert_cmpint(g_mkdir_with_parents(module, 0755), ==, 0);
     hvd_accel_host_probe(&host, sys, proc, dev);
     g_assert_true(host.dev_kvm_opens);
-    g_assert_false(host.cpu_has_vmx);
-    g_assert_false(host.hw_kvm_module);
-    g_assert_cmpstr(host.other_kvm_module, ==, "kvm_pvm");
+    g_assert_cmpint(host.cpu_has_vmx, ==, c->has_vmx);
+    g_assert_cmpint(host.hw_kvm_module, ==, c->accel == HVD_ACCEL_KVM);
     g_assert_true(hvd_accel_choose(HVD_ACCEL_MODE_AUTO, &host, &accel, &reason, NULL));
-    g_assert_cmpint(accel, ==, HVD_ACCEL_TCG);
-    hvd_accel_host_clear(&host);
-}
-
-/* A real desktop: vmx and kvm_intel. */
-static void
-test_probe_hw(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autofree char *root = g_dir_make_tmp("berth-accel-XXXXXX", &error);
-    g_autofree char *sys = g_build_filename(root, "sys", NULL);
-    g_autofree char *proc = g_build_filename(root, "proc", NULL);
-    g_autofree char *dev = g_build_filename(root, "kvm", NULL);
-    g_autofree char *module = g_build_filename(sys, "module", "kvm_intel", NULL);
-    g_autofree char *reason = NULL;
-    HvdAccelHost host;
-    HvdAccel accel = HVD_ACCEL_TCG;
-
-    write_file(proc, "cpuinfo", "processor\t: 0\nflags\t\t: fpu vmx sse2\n");
-    write_file(root, "kvm", "");
-    g_assert_cmpint(g_mkdir_with_parents(module, 0755), ==, 0);
-    hvd_accel_host_probe(&host, sys, proc, dev);
-    g_assert_true(hvd_accel_choose(HVD_ACCEL_MODE_AUTO, &host, &accel, &reason, NULL));
-    g_assert_cmpint(accel, ==, HVD_ACCEL_KVM);
+    g_assert_cmpint(accel, ==, c->accel);
     hvd_accel_host_clear(&host);
 }
 
@@ -159,8 +153,11 @@ main(int argc, char **argv)
 
         g_test_add_data_func(path, &cases[i], test_choose);
     }
-    g_test_add_func("/accel/probe/kvm-pvm", test_probe_pvm);
-    g_test_add_func("/accel/probe/hardware", test_probe_hw);
+    for (guint i = 0; i < G_N_ELEMENTS(probe_cases); i++) {
+        g_autofree char *path = g_strdup_printf("/accel/probe/%s", probe_cases[i].name);
+
+        g_test_add_data_func(path, &probe_cases[i], test_probe);
+    }
     g_test_add_func("/accel/mode-strings", test_mode_strings);
     return g_test_run();
 }
