@@ -324,6 +324,15 @@ cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$i
 syslinux_cfg >"$iso/isolinux/isolinux.cfg"
 cp "$work/vmlinuz" "$work/initrd.img" "$iso/"
 echo berth-guest-iso >"$iso/berth-iso.id"
+# Under UEFI, grub sees the whole CD (ISO 9660), not the El Torito image it came from: its prefix
+# /EFI/debian must exist there too. /.disk/info + /boot/grub/grub.cfg are its embedded fallback.
+mkdir -p "$iso/EFI/BOOT" "$iso/EFI/debian" "$iso/boot/grub" "$iso/.disk"
+grub_cfg /berth-iso.id >"$iso/EFI/debian/grub.cfg"
+cp "$iso/EFI/debian/grub.cfg" "$iso/EFI/BOOT/grub.cfg"
+cp "$iso/EFI/debian/grub.cfg" "$iso/boot/grub/grub.cfg"
+cp "$shim" "$iso/EFI/BOOT/BOOTX64.EFI"
+cp "$grub" "$iso/EFI/BOOT/grubx64.efi"
+echo "Berth test guest" >"$iso/.disk/info"
 efi_kib=$((($(stat -c %s "$shim") + $(stat -c %s "$grub")) / 1024 + 1024))
 mkfs.vfat -C -n BERTH-EFI -i be473003 "$iso/efiboot.img" "$efi_kib" >/dev/null
 esp_fill "$iso/efiboot.img" /berth-iso.id
