@@ -44,21 +44,37 @@ for t in dpkg-deb apt-cache apt-get sfdisk mkfs.vfat mcopy mmd syslinux xorriso 
     command -v "$t" >/dev/null || die "$t not found"
 done
 
-candidate() { # PKG -> the version apt would download
-    apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: //p' | grep -v '(none)' || true
-}
-kernel_pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n1)
-[ -n "$kernel_pkg" ] || die "cannot resolve linux-image-amd64 to a kernel package (apt-get update?)"
-deb_pkgs=("$kernel_pkg" alsa-utils libasound2 libasound2-data)
+# The candidate versions of the .debs. Asking apt costs ~1 s, so the answer is remembered for as
+# long as apt's package lists and dpkg's database stay the same.
+apt_state=$(stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* /var/lib/dpkg/status 2>/dev/null |
+    sha256sum | cut -c1-16)
+vfile=$cache/apt-versions-$apt_state
+if [ ! -s "$vfile" ]; then
+    rm -f "$cache"/apt-versions-*
+    # linux-image-amd64 depends on exactly one versioned kernel: Debian's signed kernel.
+    apt-cache show --no-all-versions linux-image-amd64 alsa-utils libasound2 libasound2-data 2>/dev/null |
+        awk '/^Package: / { p = $2 } /^Version: / { print p "=" $2 }
+             /^Depends: / && p == "linux-image-amd64" {
+                 if (match($0, /linux-image-[0-9][^ ,]*-amd64 \(= [^)]*\)/)) {
+                     d = substr($0, RSTART, RLENGTH); gsub(/[()=]/, "", d); split(d, a, " ")
+                     print "kernel=" a[1] "=" a[2]
+                 }
+             }' >"$vfile.tmp"
+    for p in linux-image-amd64 alsa-utils libasound2 libasound2-data kernel; do
+        grep -q "^$p=" "$vfile.tmp" || {
+            rm -f "$vfile.tmp"
+            die "apt knows no candidate for $p (run apt-get update?)"
+        }
+    done
+    mv "$vfile.tmp" "$vfile"
+fi
+kernel_pkg=$(sed -n 's/^kernel=\([^=]*\)=.*/\1/p' "$vfile")
 declare -A deb_version
-versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${host_pkgs[@]}")
-for p in "${deb_pkgs[@]}"; do
-    v=$(candidate "$p")
-    [ -n "$v" ] || die "no candidate version for $p (apt-get update?)"
-    deb_version[$p]=$v
-    versions+=$'\n'"$p=$v"
+deb_version[$kernel_pkg]=$(sed -n 's/^kernel=[^=]*=//p' "$vfile")
+for p in alsa-utils libasound2 libasound2-data; do
+    deb_version[$p]=$(sed -n "s/^$p=//p" "$vfile")
 done
+versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${host_pkgs[@]}"; cat "$vfile")
 
 key=$( (
     for f in "${inputs[@]}"; do
@@ -152,8 +168,10 @@ wanted=(
     xhci_pci xhci_hcd ehci_pci uhci_hcd usb_storage uas usbhid hid_generic
     ata_piix ata_generic ahci sd_mod sr_mod cdrom isofs
     button evdev efivarfs
-    bochs qxl virtio_gpu simpledrm efifb
+    bochs qxl virtio_gpu
 )
+# efifb and vesafb are built in (bool options, so not in modules.builtin); simpledrm is not
+# configured in Debian's 6.1.
 norm() { tr - _; }
 sed -n "s|^\./$mdir/\(.*\.ko\(\.xz\)\?\)$|\1|p" "$work/kernel.list" |
     awk '{ n = $0; sub(/.*\//, "", n); sub(/\.ko(\.xz)?$/, "", n); gsub(/-/, "_", n); print n, $0 }' \
@@ -299,7 +317,10 @@ img=$work/gen1.img
 truncate -s "${disk_mib}M" "$img"
 printf 'label: dos\nlabel-id: 0xbe47e001\nstart=2048, type=e, bootable\n' | sfdisk -q "$img"
 part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
-mkfs.vfat -F 16 -n BERTH-GEN1 -i be471001 -h 2048 --offset=2048 "$img" $((part_sectors / 2)) >/dev/null
+mkfat() { # mkfs.vfat ARGS... without its warning that the image is larger than the filesystem
+    mkfs.vfat "$@" 2>&1 >/dev/null | { grep -v 'block count mismatch' || true; } >&2
+}
+mkfat -F 16 -n BERTH-GEN1 -i be471001 -h 2048 --offset=2048 "$img" $((part_sectors / 2))
 syslinux_cfg >"$work/syslinux.cfg"
 echo berth-guest-gen1 >"$work/berth-gen1.id"
 mcopy -i "$img@@1M" "$work/vmlinuz" "$work/initrd.img" "$work/syslinux.cfg" "$work/berth-gen1.id" ::/
@@ -312,7 +333,7 @@ truncate -s "${disk_mib}M" "$img"
 printf 'label: gpt\nlabel-id: 6e7a5ee1-be47-4e57-9e57-000000000002\nstart=2048, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=6e7a5ee1-be47-4e57-9e57-0000000000e5, name="EFI system partition"\n' |
     sfdisk -q "$img"
 part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
-mkfs.vfat -F 16 -n BERTH-GEN2 -i be472002 -h 2048 --offset=2048 "$img" $((part_sectors / 2)) >/dev/null
+mkfat -F 16 -n BERTH-GEN2 -i be472002 -h 2048 --offset=2048 "$img" $((part_sectors / 2))
 echo berth-guest-gen2 >"$work/berth-gen2.id"
 esp_fill "$img@@1M" /berth-gen2.id
 mcopy -i "$img@@1M" "$work/vmlinuz" "$work/initrd.img" "$work/berth-gen2.id" ::/
@@ -353,7 +374,7 @@ echo "$versions" >"$dest/versions"
 touch "$dest/complete"
 # Older builds are of no use any more.
 for d in "$cache"/*; do
-    case ${d##*/} in "$key" | debs) ;; *) rm -rf "$d" ;; esac
+    case ${d##*/} in "$key" | debs | apt-versions-*) ;; *) rm -rf "$d" ;; esac
 done
 publish
 say "done: $(du -sh --apparent-size "$dest" | cut -f1) apparent, $(du -sh "$dest" | cut -f1) on disk"
