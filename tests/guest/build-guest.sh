@@ -160,11 +160,13 @@ tar -xf "$work/kernel.tar" -C "$kx" "./boot/vmlinuz-$kver" "./lib/modules/$kver/
     "./lib/modules/$kver/modules.order"
 mdir=lib/modules/$kver
 
-# The drivers the guest needs; their dependencies are added below. Names use '_' for '-'.
+# The drivers the guest needs, in load order; their dependencies are added below. Names use '_'
+# for '-'. The HDA codec driver comes before the controller: the controller probes its codecs
+# asynchronously and would otherwise race our insmod of the codec driver and fail the card.
 wanted=(
     virtio_pci virtio_net virtio_scsi virtio_blk virtio_console virtio_balloon virtio_input
     e1000 tulip 8139too
-    snd_hda_intel snd_hda_codec_generic
+    snd_hda_codec_generic snd_hda_intel
     xhci_pci xhci_hcd ehci_pci uhci_hcd usb_storage uas usbhid hid_generic
     ata_piix ata_generic ahci sd_mod sr_mod cdrom isofs
     button evdev efivarfs
@@ -242,7 +244,7 @@ done
 install -m 0755 "$here/init" "$r/init"
 cp -a "$here/rootfs/." "$r/"
 mkdir -p "$r/usr/lib/modules/$kver"
-cp -a "$kx/$mdir/kernel" "$kx/$mdir/modules.dep" "$kx/$mdir/modules.builtin" "$r/usr/lib/modules/$kver/"
+cp -a "$kx/$mdir/kernel" "$kx/$mdir"/modules.{dep,alias,symbols,builtin} "$r/usr/lib/modules/$kver/"
 cp "$work/order" "$r/usr/lib/modules/$kver/berth-load-order"
 
 # ALSA: aplay/arecord/speaker-test, libasound and its configuration, with their libraries.
