@@ -1,0 +1,434 @@
+/* hvd-daemon.c: berthd itself: the bus, the store, the host object and one object per VM.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <errno.h>
+#include <unistd.h>
+
+#include <glib/gi18n.h>
+#include <polkit/polkit.h>
+
+#include "hvd-daemon.h"
+#include "hvd-error.h"
+#include "hvd-host-object.h"
+#include "hvd-vm-object.h"
+
+#define VM_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/vm/"
+
+#define POLKIT_ACTION_MANAGE  "org.berth.Berth1.manage"
+#define POLKIT_ACTION_CONSOLE "org.berth.Berth1.console"
+
+/* org.freedesktop.DBus.RequestName flags and replies. */
+#define DBUS_NAME_FLAG_DO_NOT_QUEUE        4
+#define DBUS_REQUEST_NAME_REPLY_PRIMARY    1
+#define DBUS_REQUEST_NAME_REPLY_ALREADY_OK 4
+
+struct _HvdDaemon {
+    GObject parent_instance;
+
+    GDBusConnection *connection;
+    gboolean use_polkit;
+    char *runtime_dir;
+    HvdAccelMode accel_mode;
+
+    HvdVmStore *store;
+    PolkitAuthority *authority;
+    HvdHostObject *host;
+    GDBusObjectManagerServer *manager;
+    GHashTable *vms; /* uuid → HvdVmObject */
+    gboolean owns_name;
+};
+
+G_DEFINE_FINAL_TYPE(HvdDaemon, hvd_daemon, G_TYPE_OBJECT)
+
+static void
+hvd_daemon_finalize(GObject *object)
+{
+    HvdDaemon *self = HVD_DAEMON(object);
+
+    hvd_daemon_stop(self);
+    g_clear_pointer(&self->vms, g_hash_table_unref);
+    g_clear_object(&self->manager);
+    g_clear_object(&self->host);
+    g_clear_object(&self->authority);
+    g_clear_object(&self->store);
+    g_clear_object(&self->connection);
+    g_free(self->runtime_dir);
+    G_OBJECT_CLASS(hvd_daemon_parent_class)->finalize(object);
+}
+
+static void
+hvd_daemon_class_init(HvdDaemonClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = hvd_daemon_finalize;
+}
+
+static void
+hvd_daemon_init(HvdDaemon *self)
+{
+    self->vms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+}
+
+GDBusConnection *
+hvd_daemon_connect_bus(const char *bus, GError **error)
+{
+    g_return_val_if_fail(bus != NULL, NULL);
+
+    if (g_str_equal(bus, "system"))
+        return g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, error);
+    if (g_str_equal(bus, "session"))
+        return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+    return g_dbus_connection_new_for_address_sync(
+        bus,
+        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, NULL, error);
+}
+
+HvdDaemon *
+hvd_daemon_new(GDBusConnection *connection, gboolean use_polkit, const char *state_dir,
+               const char *runtime_dir, HvdAccelMode accel_mode)
+{
+    HvdDaemon *self;
+
+    g_return_val_if_fail(G_IS_DBUS_CONNECTION(connection), NULL);
+    g_return_val_if_fail(state_dir != NULL, NULL);
+    g_return_val_if_fail(runtime_dir != NULL, NULL);
+
+    self = g_object_new(HVD_TYPE_DAEMON, NULL);
+    self->connection = g_object_ref(connection);
+    self->use_polkit = use_polkit;
+    self->store = hvd_vm_store_new(state_dir);
+    self->runtime_dir = g_strdup(runtime_dir);
+    self->accel_mode = accel_mode;
+    return self;
+}
+
+HvdVmStore *
+hvd_daemon_get_store(HvdDaemon *self)
+{
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+    return self->store;
+}
+
+GDBusConnection *
+hvd_daemon_get_connection(HvdDaemon *self)
+{
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+    return self->connection;
+}
+
+char *
+hvd_daemon_vm_object_path(const char *uuid)
+{
+    GString *path = g_string_new(VM_PATH_PREFIX);
+
+    for (const char *p = uuid; *p != '\0'; p++) {
+        if (*p != '-')
+            g_string_append_c(path, *p);
+    }
+    return g_string_free(path, FALSE);
+}
+
+/* polkit: every method that changes something or reaches the guest, checked here, in one place,
+ * before the method's handler runs. Read-only methods pass without asking. */
+
+typedef struct {
+    const char *method;
+    const char *action; /* NULL: no authorisation needed */
+} HvdMethodAction;
+
+static const HvdMethodAction hvd_method_actions[] = {
+    {"FindVirtualMachine", NULL},
+    {"GetDefinition", NULL},
+    {"DefineVirtualMachine", POLKIT_ACTION_MANAGE},
+    {"CreateDisk", POLKIT_ACTION_MANAGE},
+    {"InspectDisk", POLKIT_ACTION_MANAGE}, /* reads any file as root */
+    {"ConvertDisk", POLKIT_ACTION_MANAGE},
+    {"ResizeDisk", POLKIT_ACTION_MANAGE},
+    {"Screenshot", POLKIT_ACTION_CONSOLE},
+    {"OpenConsole", POLKIT_ACTION_CONSOLE},
+    {"ReadSerial", POLKIT_ACTION_CONSOLE},
+    {"SendSerial", POLKIT_ACTION_CONSOLE},
+};
+
+/* Unknown methods need "manage": a method added to the API is never open by mistake. */
+static const char *
+hvd_daemon_action_for_method(const char *method)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(hvd_method_actions); i++) {
+        if (g_str_equal(hvd_method_actions[i].method, method))
+            return hvd_method_actions[i].action;
+    }
+    return POLKIT_ACTION_MANAGE;
+}
+
+/* GDBus emits g-authorize-method in a worker thread before it runs the method's handler in the
+ * main thread, so waiting for polkit here blocks no other caller. Returning FALSE leaves the
+ * reply to us. */
+static gboolean
+hvd_daemon_authorize_method(GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocation *invocation,
+                            gpointer user_data)
+{
+    HvdDaemon *self = HVD_DAEMON(user_data);
+    const char *method = g_dbus_method_invocation_get_method_name(invocation);
+    const char *action = hvd_daemon_action_for_method(method);
+    g_autoptr(PolkitSubject) subject = NULL;
+    g_autoptr(PolkitAuthorizationResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (action == NULL)
+        return TRUE;
+    subject = polkit_system_bus_name_new(g_dbus_method_invocation_get_sender(invocation));
+    result = polkit_authority_check_authorization_sync(
+        self->authority, subject, action, NULL,
+        POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION, NULL, &error);
+    if (result == NULL) {
+        g_warning("polkit could not check %s for %s: %s", action,
+                  g_dbus_method_invocation_get_sender(invocation), error->message);
+        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
+                                              _("Cannot check the authorisation: %s"),
+                                              error->message);
+        return FALSE;
+    }
+    if (!polkit_authorization_result_get_is_authorized(result)) {
+        g_info("polkit refused %s (%s) to %s", method, action,
+               g_dbus_method_invocation_get_sender(invocation));
+        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
+                                              _("Not authorised to call %s"), method);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+hvd_daemon_guard(HvdDaemon *self, gpointer skeleton)
+{
+    if (self->use_polkit)
+        g_signal_connect_object(skeleton, "g-authorize-method",
+                                G_CALLBACK(hvd_daemon_authorize_method), self, 0);
+}
+
+/* VM objects */
+
+static void
+hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def)
+{
+    g_autofree char *path = hvd_daemon_vm_object_path(def->uuid);
+    g_autoptr(BerthDBusObjectSkeleton) object = berth_dbus_object_skeleton_new(path);
+    HvdVmObject *vm = hvd_vm_object_new(self, def);
+
+    hvd_daemon_guard(self, vm);
+    berth_dbus_object_skeleton_set_virtual_machine(object, BERTH_DBUS_VIRTUAL_MACHINE(vm));
+    g_hash_table_replace(self->vms, g_strdup(def->uuid), vm);
+    g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+}
+
+static GVariant *
+hvd_daemon_probe_capabilities(HvdAccel accel, const char *reason)
+{
+    static const char *const no_flags[] = {NULL};
+    g_autofree char *swtpm = g_find_program_in_path("swtpm");
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long page_size = sysconf(_SC_PAGE_SIZE);
+    guint64 memory_mib = pages > 0 && page_size > 0 ? (guint64)pages * page_size / 1048576 : 0;
+    GVariantBuilder builder;
+
+    g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(
+        &builder, "{sv}", "uefi",
+        g_variant_new_boolean(g_file_test("/usr/share/OVMF/OVMF_CODE_4M.fd", G_FILE_TEST_EXISTS)));
+    g_variant_builder_add(&builder, "{sv}", "secure-boot",
+                          g_variant_new_boolean(g_file_test(
+                              "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", G_FILE_TEST_EXISTS)));
+    g_variant_builder_add(&builder, "{sv}", "tpm", g_variant_new_boolean(swtpm != NULL));
+    g_variant_builder_add(&builder, "{sv}", "hyperv-flags", g_variant_new_strv(no_flags, -1));
+    g_variant_builder_add(&builder, "{sv}", "cpus", g_variant_new_uint32(g_get_num_processors()));
+    g_variant_builder_add(&builder, "{sv}", "memory-mib", g_variant_new_uint64(memory_mib));
+    g_variant_builder_add(&builder, "{sv}", "accelerator",
+                          g_variant_new_string(hvd_accel_to_string(accel)));
+    g_variant_builder_add(&builder, "{sv}", "accelerator-reason", g_variant_new_string(reason));
+    return g_variant_builder_end(&builder);
+}
+
+/* The host's accelerator and what it offers. */
+static gboolean
+hvd_daemon_create_host(HvdDaemon *self, GError **error)
+{
+    HvdAccelHost accel_host = {0};
+    HvdAccel accel;
+    g_autofree char *reason = NULL;
+    gboolean ok;
+
+    hvd_accel_host_probe(&accel_host, NULL, NULL, NULL);
+    ok = hvd_accel_choose(self->accel_mode, &accel_host, &accel, &reason, error);
+    hvd_accel_host_clear(&accel_host);
+    if (!ok)
+        return FALSE;
+    g_info("Accelerator: %s (%s)", hvd_accel_to_string(accel), reason);
+    self->host = hvd_host_object_new(self, hvd_accel_to_string(accel), reason,
+                                     hvd_daemon_probe_capabilities(accel, reason));
+    return TRUE;
+}
+
+static gboolean
+hvd_daemon_request_name(HvdDaemon *self, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    guint32 result;
+
+    reply = g_dbus_connection_call_sync(
+        self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+        "RequestName", g_variant_new("(su)", HVD_DAEMON_BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE),
+        G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+    if (reply == NULL) {
+        g_prefix_error(error, _("Cannot own the name %s: "), HVD_DAEMON_BUS_NAME);
+        return FALSE;
+    }
+    g_variant_get(reply, "(u)", &result);
+    if (result != DBUS_REQUEST_NAME_REPLY_PRIMARY && result != DBUS_REQUEST_NAME_REPLY_ALREADY_OK) {
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                    _("Another berthd already owns %s on this bus"), HVD_DAEMON_BUS_NAME);
+        return FALSE;
+    }
+    self->owns_name = TRUE;
+    return TRUE;
+}
+
+gboolean
+hvd_daemon_start(HvdDaemon *self, GError **error)
+{
+    g_autoptr(GPtrArray) uuids = NULL;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
+    g_return_val_if_fail(self->manager == NULL, FALSE);
+
+    if (g_mkdir_with_parents(self->runtime_dir, 0700) != 0) {
+        int saved_errno = errno;
+
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"),
+                    self->runtime_dir, g_strerror(saved_errno));
+        return FALSE;
+    }
+    if (self->use_polkit) {
+        self->authority = polkit_authority_get_sync(NULL, error);
+        if (self->authority == NULL) {
+            g_prefix_error(error, _("Cannot reach polkit: "));
+            return FALSE;
+        }
+    }
+    if (!hvd_daemon_create_host(self, error))
+        return FALSE;
+    if (!hvd_vm_store_load(self->store, error))
+        return FALSE;
+
+    self->manager = g_dbus_object_manager_server_new(HVD_DAEMON_OBJECT_PATH);
+    uuids = hvd_vm_store_list(self->store);
+    for (guint i = 0; i < uuids->len; i++)
+        hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)));
+
+    hvd_daemon_guard(self, self->host);
+    if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host), self->connection,
+                                          HVD_DAEMON_OBJECT_PATH, error))
+        return FALSE;
+    g_dbus_object_manager_server_set_connection(self->manager, self->connection);
+
+    /* Last: a client that sees the name finds every object. */
+    return hvd_daemon_request_name(self, error);
+}
+
+void
+hvd_daemon_stop(HvdDaemon *self)
+{
+    g_return_if_fail(HVD_IS_DAEMON(self));
+
+    if (self->owns_name && !g_dbus_connection_is_closed(self->connection)) {
+        g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+            self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+            "org.freedesktop.DBus", "ReleaseName", g_variant_new("(s)", HVD_DAEMON_BUS_NAME), NULL,
+            G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
+    }
+    self->owns_name = FALSE;
+    if (self->manager != NULL)
+        g_dbus_object_manager_server_set_connection(self->manager, NULL);
+    if (self->host != NULL && g_dbus_interface_skeleton_has_connection(
+                                  G_DBUS_INTERFACE_SKELETON(self->host), self->connection))
+        g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->host));
+}
+
+char *
+hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
+{
+    const char *uuid;
+    const HvxVmDef *def;
+    HvdVmObject *vm;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    uuid = hvd_vm_store_define(self->store, xml, NULL, error);
+    if (uuid == NULL)
+        return NULL;
+    def = hvd_vm_store_lookup(self->store, uuid);
+    vm = g_hash_table_lookup(self->vms, uuid);
+    if (vm != NULL)
+        hvd_vm_object_update(vm, def);
+    else
+        hvd_daemon_add_vm(self, def);
+    return hvd_daemon_vm_object_path(uuid);
+}
+
+char *
+hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **error)
+{
+    const char *uuid;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    uuid = hvd_vm_store_find(self->store, name_or_uuid, error);
+    return uuid != NULL ? hvd_daemon_vm_object_path(uuid) : NULL;
+}
+
+gboolean
+hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError **error)
+{
+    HvdVmObject *vm;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
+
+    if (!hvd_vm_store_rename(self->store, uuid, name, error))
+        return FALSE;
+    vm = g_hash_table_lookup(self->vms, uuid);
+    if (vm != NULL)
+        hvd_vm_object_update(vm, hvd_vm_store_lookup(self->store, uuid));
+    return TRUE;
+}
+
+gboolean
+hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, GError **error)
+{
+    HvdVmObject *vm;
+    const char *state;
+    g_autofree char *path = NULL;
+    g_autofree char *key = g_strdup(uuid);
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
+
+    vm = g_hash_table_lookup(self->vms, key);
+    if (vm == NULL) {
+        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), key);
+        return FALSE;
+    }
+    state = berth_dbus_virtual_machine_get_state(BERTH_DBUS_VIRTUAL_MACHINE(vm));
+    if (!g_str_equal(state, "Off") && !g_str_equal(state, "Saved")) {
+        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+                    _("The virtual machine is %s; only a VM that is Off or Saved can be deleted"),
+                    state);
+        return FALSE;
+    }
+    if (!hvd_vm_store_delete(self->store, key, delete_disks, error))
+        return FALSE;
+    path = hvd_daemon_vm_object_path(key);
+    g_dbus_object_manager_server_unexport(self->manager, path);
+    g_hash_table_remove(self->vms, key);
+    return TRUE;
+}

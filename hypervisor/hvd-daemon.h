@@ -1,0 +1,47 @@
+/* hvd-daemon.h: berthd itself: the bus, the store, the host object and one object per VM.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hvd-accel.h"
+#include "hvd-vm-store.h"
+
+G_BEGIN_DECLS
+
+#define HVD_DAEMON_BUS_NAME    "org.berth.Berth1"
+#define HVD_DAEMON_OBJECT_PATH "/org/berth/Berth1"
+
+#define HVD_TYPE_DAEMON (hvd_daemon_get_type())
+G_DECLARE_FINAL_TYPE(HvdDaemon, hvd_daemon, HVD, DAEMON, GObject)
+
+/* Connects to @bus: "system", "session" or a D-Bus address (a private bus). */
+GDBusConnection *hvd_daemon_connect_bus(const char *bus, GError **error);
+
+/* @use_polkit: authorise every mutating method with polkit (the system bus). */
+HvdDaemon *hvd_daemon_new(GDBusConnection *connection, gboolean use_polkit, const char *state_dir,
+                          const char *runtime_dir, HvdAccelMode accel_mode);
+
+/* Probes the host, loads the definitions, exports the objects and then owns the bus name.
+ * Fails (HVD_ERROR_FAILED, saying so) when another berthd owns it. */
+gboolean hvd_daemon_start(HvdDaemon *self, GError **error);
+
+/* Unexports everything, releases the name; running VMs are left running. */
+void hvd_daemon_stop(HvdDaemon *self);
+
+HvdVmStore *hvd_daemon_get_store(HvdDaemon *self);
+GDBusConnection *hvd_daemon_get_connection(HvdDaemon *self);
+
+/* For the D-Bus objects: each returns the VM's object path or sets an HVD_ERROR. */
+char *hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error);
+char *hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **error);
+gboolean hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError **error);
+gboolean hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks,
+                              GError **error);
+
+/* /org/berth/Berth1/vm/<uuid without dashes>. */
+char *hvd_daemon_vm_object_path(const char *uuid);
+
+G_END_DECLS

@@ -1,0 +1,23 @@
+/* hvd-vm-object.h: org.berth.Berth1.VirtualMachine, one per VM at /org/berth/Berth1/vm/<uuid>.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include "berth-dbus.h"
+#include "hvx.h"
+
+G_BEGIN_DECLS
+
+typedef struct _HvdDaemon HvdDaemon;
+
+#define HVD_TYPE_VM_OBJECT (hvd_vm_object_get_type())
+G_DECLARE_FINAL_TYPE(HvdVmObject, hvd_vm_object, HVD, VM_OBJECT, BerthDBusVirtualMachineSkeleton)
+
+/* @daemon (not referenced; it owns the object) carries out Rename and Delete. */
+HvdVmObject *hvd_vm_object_new(HvdDaemon *daemon, const HvxVmDef *def);
+
+/* Takes the name and generation of a new or renamed definition. */
+void hvd_vm_object_update(HvdVmObject *self, const HvxVmDef *def);
+
+G_END_DECLS
