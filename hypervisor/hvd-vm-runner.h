@@ -1,0 +1,110 @@
+/* hvd-vm-runner.h: one VM's worker: starts, watches and controls its QEMU process.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "hvd-host.h"
+#include "hvd-vm-state.h"
+#include "hvx.h"
+
+G_BEGIN_DECLS
+
+#define HVD_TYPE_VM_RUNNER (hvd_vm_runner_get_type())
+G_DECLARE_FINAL_TYPE(HvdVmRunner, hvd_vm_runner, HVD, VM_RUNNER, GObject)
+
+/* @vm_dir: the VM's folder (vm.xml, nvram.fd, tpm/, saved.state, serial.log; relative disk
+ * paths resolve here). @runtime_dir: RUNTIME/<uuid>, made (0700) on start and removed when the
+ * worker ends. Nothing is touched until an action or recover runs. */
+HvdVmRunner *hvd_vm_runner_new(HvdHost *host, const char *vm_dir, const char *runtime_dir);
+
+/* The definition the next start uses (transfer full). A running worker keeps the command line
+ * it was started with. */
+void hvd_vm_runner_set_definition(HvdVmRunner *self, HvxVmDef *def);
+const HvxVmDef *hvd_vm_runner_get_definition(HvdVmRunner *self);
+
+const char *hvd_vm_runner_get_vm_dir(HvdVmRunner *self);
+const char *hvd_vm_runner_get_runtime_dir(HvdVmRunner *self);
+
+/* Finds a QEMU left running by an earlier berthd (pid file, /proc/PID/cmdline naming this VM's
+ * uuid, QMP socket) and takes it over with its true state (Running or Paused); else Saved when
+ * saved.state exists, else Off; a stale runtime dir (and its swtpm) is cleaned up. */
+void hvd_vm_runner_recover_async(HvdVmRunner *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_recover_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* The actions. Each fails at once with HVD_ERROR_BUSY while another action runs (except
+ * TurnOff, which interrupts a Start or a ShutDown), and with HVD_ERROR_WRONG_STATE naming the
+ * state and the actions it allows. @cancellable is only checked before the action begins: an
+ * action under way always completes, because half a state change is worse than a late one.
+ *
+ * Start: Off or Saved → Running; returns when the guest runs. Errors: HVD_ERROR_NOT_FOUND
+ * naming a missing disk, DVD or floppy image; HVD_ERROR_HOST_UNSUPPORTED for missing QEMU,
+ * firmware or swtpm; HVD_ERROR_FAILED with QEMU's own message when QEMU exits during start.
+ * A failed start leaves no process, socket or runtime dir behind (a saved state is kept). */
+void hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_start_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* ShutDown: the ACPI power button; waits up to @timeout_seconds (0 = 120) for the guest to
+ * power off. If it does not, fails (HVD_ERROR_FAILED) and the VM keeps running. */
+void hvd_vm_runner_shut_down_async(HvdVmRunner *self, guint timeout_seconds,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean hvd_vm_runner_shut_down_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* TurnOff: QMP quit, SIGKILL after 3 s; from Saved it deletes the saved state. */
+void hvd_vm_runner_turn_off_async(HvdVmRunner *self, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_turn_off_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* Save: the guest's state to VM_DIR/saved.state (complete or absent), then QEMU ends. */
+void hvd_vm_runner_save_async(HvdVmRunner *self, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_save_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+void hvd_vm_runner_pause_async(HvdVmRunner *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_pause_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+void hvd_vm_runner_resume_async(HvdVmRunner *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_resume_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+void hvd_vm_runner_reset_async(HvdVmRunner *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_reset_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* Screenshot: the screen as PNG bytes (Running or Paused; not exclusive with other actions). */
+void hvd_vm_runner_screenshot_async(HvdVmRunner *self, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+GBytes *hvd_vm_runner_screenshot_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* OpenConsole: a unix socket connected to the VM's SPICE server (Running or Paused). Returns
+ * the fd (the caller owns and closes it) or -1 with @error. */
+void hvd_vm_runner_open_console_async(HvdVmRunner *self, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data);
+int hvd_vm_runner_open_console_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
+
+/* Writes @line and a newline to COM1 (Running only). The connection to COM1 is berthd's for
+ * as long as the worker runs; what the guest writes comes back as "serial-output". */
+gboolean hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error);
+
+/* VM_DIR/serial.log: COM1's log, kept across runs. */
+char *hvd_vm_runner_get_serial_log_path(HvdVmRunner *self);
+
+HvdVmState hvd_vm_runner_get_state(HvdVmRunner *self);
+const char *hvd_vm_runner_get_status(HvdVmRunner *self);
+double hvd_vm_runner_get_cpu_usage(HvdVmRunner *self);
+guint64 hvd_vm_runner_get_assigned_memory(HvdVmRunner *self);
+guint64 hvd_vm_runner_get_uptime(HvdVmRunner *self);
+const char *hvd_vm_runner_get_heartbeat(HvdVmRunner *self);
+const char *hvd_vm_runner_get_accelerator(HvdVmRunner *self);
+/* The last lines of serial.log when the worker last stopped unexpectedly, else "". */
+const char *hvd_vm_runner_get_last_serial_lines(HvdVmRunner *self);
+/* The QEMU process id while a worker runs, else 0. */
+GPid hvd_vm_runner_get_pid(HvdVmRunner *self);
+
+G_END_DECLS
