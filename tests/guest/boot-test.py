@@ -5,8 +5,8 @@
 
 GUEST_DIR holds what build-guest.sh made (vmlinuz, initrd.img, cmdline, gen1.img, gen2.img,
 guest.iso). CONFIG is one of the names in CONFIGS. The guest's network adapter is a UDP socket
-whose far end is this script, which answers ARP and ping for PEER_IP: no traffic leaves the
-machine. Exit status 0 = pass, 1 = fail, 77 = skipped (meson's convention).
+whose far end is this script, which answers ARP, ping and DHCP for PEER_IP: no traffic leaves
+the machine. Exit status 0 = pass, 1 = fail, 77 = skipped (meson's convention).
 """
 
 import json
@@ -99,6 +99,7 @@ class Peer:
         self.qemu_port = free_udp_port()
         self.frames = 0
         self.pings = 0
+        self.dhcp = 0
         self.peer_ip = socket.inet_aton(PEER_IP)
 
     def netdev(self):
@@ -132,8 +133,46 @@ class Peer:
                 ip[10:12] = b"\0\0"
                 ip[10:12] = struct.pack("!H", checksum(bytes(ip)))
                 reply = src + PEER_MAC + struct.pack("!H", 0x0800) + bytes(ip) + icmp
+            elif proto == 17 and len(body) >= ihl + 8 + 240:  # UDP: maybe DHCP to port 67
+                dport = struct.unpack("!H", body[ihl + 2:ihl + 4])[0]
+                if dport == 67:
+                    reply = self.dhcp_reply(src, body[ihl + 8:])
         if reply is not None:
             self.sock.sendto(reply, ("127.0.0.1", self.qemu_port))
+
+    def dhcp_reply(self, client_mac, bootp):
+        """A one-lease DHCP server: GUEST_IP/24 for whoever asks, PEER_IP as server and router."""
+        if bootp[0] != 1 or bootp[236:240] != b"\x63\x82\x53\x63":
+            return None
+        opts, i, msg_type = bootp[240:], 0, None
+        while i < len(opts) and opts[i] != 255:
+            if opts[i] == 0:
+                i += 1
+                continue
+            if opts[i] == 53:
+                msg_type = opts[i + 2]
+            i += 2 + opts[i + 1]
+        answer = {1: 2, 3: 5}.get(msg_type)  # DISCOVER -> OFFER, REQUEST -> ACK
+        if answer is None:
+            return None
+        self.dhcp += 1
+        out = bytearray(240)
+        out[0:4] = bytes([2, 1, 6, 0])
+        out[4:8] = bootp[4:8]  # xid
+        out[10:12] = bootp[10:12]  # flags
+        out[16:20] = socket.inet_aton(GUEST_IP)  # yiaddr
+        out[20:24] = self.peer_ip  # siaddr
+        out[28:44] = bootp[28:44]  # chaddr
+        out[236:240] = b"\x63\x82\x53\x63"
+        out += bytes([53, 1, answer, 54, 4]) + self.peer_ip
+        out += bytes([51, 4]) + struct.pack("!I", 3600)
+        out += bytes([1, 4]) + socket.inet_aton("255.255.255.0")
+        out += bytes([3, 4]) + self.peer_ip + bytes([255])
+        udp = struct.pack("!HHHH", 67, 68, 8 + len(out), 0) + bytes(out)
+        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0, self.peer_ip,
+                         b"\xff\xff\xff\xff")
+        ip = ip[:10] + struct.pack("!H", checksum(ip)) + ip[12:]
+        return b"\xff" * 6 + PEER_MAC + struct.pack("!H", 0x0800) + ip + udp
 
 
 class Guest:
@@ -411,7 +450,12 @@ def run(guest, steps):
     detail = g.command("tone 440 1", timeout=30)
     log(f"ok: tone {detail}")
 
-    # network: own address, then the peer across the cable (answered by this script).
+    # network: a lease from the peer's DHCP server, then a static address, pings of the guest's
+    # own address and of the peer across the cable (all answered by this script).
+    detail = g.command("dhcp", timeout=40)
+    if not detail.split()[1].startswith(f"{GUEST_IP}/24"):
+        raise TestFailure(f"dhcp leased something else than {GUEST_IP}/24: {detail}")
+    log(f"ok: dhcp {detail}")
     detail = g.command(f"ip {GUEST_IP}/24")
     log(f"ok: ip {detail}")
     g.command(f"ping {GUEST_IP}", timeout=20)
@@ -420,6 +464,15 @@ def run(guest, steps):
         raise TestFailure("the peer saw no ping")
     log(f"ok: ping {detail} ({g.peer.pings} echo requests reached the peer)")
     steps.append(("commands", g.elapsed()))
+
+    # An ignored power button press leaves the guest working.
+    g.command("powerbutton ignore")
+    g.qmp_command("system_powerdown")
+    g.wait_line(lambda l: l == "BERTH-EVENT powerbutton ignored", 30, "the ignored power button")
+    if g.command("echo still here") != "still here":
+        raise TestFailure("the guest does not answer after an ignored power button press")
+    g.command("powerbutton poweroff")
+    log("ok: an ignored power button press left the guest running")
 
     # ACPI shutdown: the power button makes the guest power off and QEMU exit by itself.
     g.qmp_command("system_powerdown")
