@@ -24,6 +24,9 @@ out=$(cd "$1" && pwd)
 cache=$out/.cache
 debs=$cache/debs
 mkdir -p "$debs"
+# One build at a time per OUTDIR (parallel meson builds, a human and a test...).
+exec 9>"$cache/lock"
+flock 9
 
 # The kernel command line of every boot form; quiet so the serial port carries the protocol.
 # fbcon's built-in Terminus 16x32 font makes the `screen` text big on the framebuffer console.
@@ -40,7 +43,7 @@ for p in "${host_pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
         die "the Debian package $p is needed on the host (apt-get install $p)"
 done
-for t in dpkg-deb apt-cache apt-get sfdisk mkfs.vfat mcopy mmd syslinux xorriso cpio zstd sha256sum; do
+for t in flock dpkg-deb apt-cache apt-get sfdisk mkfs.vfat mcopy mmd syslinux xorriso cpio zstd sha256sum; do
     command -v "$t" >/dev/null || die "$t not found"
 done
 
