@@ -1,5 +1,4 @@
-/* berth-cli-commands.c: the table of berth's commands. Later commands (list, start, …) that talk
- * to berthd over D-Bus are added here.
+/* berth-cli-commands.c: the table of berth's commands.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,6 +10,21 @@
 
 static const BerthCliCommand berth_cli_command_table[] = {
     {"validate", berth_cli_validate, N_("Check VM and switch definition files")},
+    {"host", berth_cli_host, N_("Show the accelerator and what the host offers")},
+    {"list", berth_cli_list, N_("List the virtual machines")},
+    {"define", berth_cli_define, N_("Create or update a VM from a definition file")},
+    {"dumpxml", berth_cli_dumpxml, N_("Print a VM's definition")},
+    {"rename", berth_cli_rename, N_("Rename a VM")},
+    {"delete", berth_cli_delete, N_("Delete a VM (and optionally its disks)")},
+    {"start", berth_cli_lifecycle, N_("Start a VM (or restore its saved state)")},
+    {"shutdown", berth_cli_lifecycle, N_("Ask a VM's guest to shut down")},
+    {"turn-off", berth_cli_lifecycle, N_("Turn a VM off at once")},
+    {"save", berth_cli_lifecycle, N_("Save a VM's state and stop it")},
+    {"pause", berth_cli_lifecycle, N_("Pause a VM")},
+    {"resume", berth_cli_lifecycle, N_("Resume a paused VM")},
+    {"reset", berth_cli_lifecycle, N_("Reset a VM")},
+    {"screenshot", berth_cli_screenshot, N_("Save a VM's screen as PNG")},
+    {"serial", berth_cli_serial, N_("Print, follow or write a VM's serial port (COM1)")},
     {NULL, NULL, NULL},
 };
 

@@ -4,7 +4,9 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
+
+#include "berth-dbus.h"
 
 G_BEGIN_DECLS
 
@@ -25,6 +27,31 @@ const BerthCliCommand *berth_cli_find_command(const char *name);
 /* "berth: message" (or "berth COMMAND: message") on stderr. */
 void berth_cli_error(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
+/* Talking to berthd (berth-cli-client.c). The address of --connect, else $BERTH_BUS_ADDRESS,
+ * else the system bus when berthd is there, else the session bus. */
+void berth_cli_set_address(const char *address);
+GDBusConnection *berth_cli_connect(GError **error);
+BerthDBusHost *berth_cli_get_host(GDBusConnection *connection, GError **error);
+/* The VM called @name_or_uuid (FindVirtualMachine); NotFound says so by name. */
+BerthDBusVirtualMachine *berth_cli_find_vm(GDBusConnection *connection, const char *name_or_uuid,
+                                           GError **error);
+/* Prints @error (without GDBus's remote-error prefix) as one line and returns 1. */
+int berth_cli_fail(const char *command, GError *error);
+
+/* Parses "COMMAND [--help] ARG…" without options: @n_args positional arguments expected;
+ * prints @usage for --help (sets *ret_exit to 0) or a usage error (*ret_exit 1). */
+gboolean berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage,
+                               int *ret_exit);
+
 int berth_cli_validate(int argc, char **argv);
+int berth_cli_host(int argc, char **argv);
+int berth_cli_list(int argc, char **argv);
+int berth_cli_define(int argc, char **argv);
+int berth_cli_dumpxml(int argc, char **argv);
+int berth_cli_delete(int argc, char **argv);
+int berth_cli_rename(int argc, char **argv);
+int berth_cli_lifecycle(int argc, char **argv); /* start, shutdown, turn-off, save, … */
+int berth_cli_screenshot(int argc, char **argv);
+int berth_cli_serial(int argc, char **argv);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  */
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -13,8 +14,10 @@
 static void
 berth_usage(FILE *stream)
 {
-    fprintf(stream, "%s\n\n%s\n", _("Usage: berth [--version] [--help] COMMAND [ARGUMENT…]"),
-            _("Commands:"));
+    fprintf(stream, "%s\n\n%s\n%s\n\n%s\n",
+            _("Usage: berth [--version] [--help] [--connect ADDRESS] COMMAND [ARGUMENT…]"),
+            _("--connect ADDRESS: berthd's D-Bus bus (else $BERTH_BUS_ADDRESS, else the system"),
+            _("bus when berthd runs there, else the session bus)."), _("Commands:"));
     for (const BerthCliCommand *c = berth_cli_commands(); c->name != NULL; c++)
         fprintf(stream, "  %-12s %s\n", c->name, _(c->summary));
     fprintf(stream, "\n%s\n", _("Run “berth COMMAND --help” for a command's arguments."));
@@ -24,12 +27,23 @@ int
 main(int argc, char **argv)
 {
     const BerthCliCommand *command;
+    int first = 1;
 
     setlocale(LC_ALL, "");
     bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
     bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
     textdomain(GETTEXT_PACKAGE);
 
+    while (first + 1 < argc && g_str_equal(argv[first], "--connect")) {
+        berth_cli_set_address(argv[first + 1]);
+        first += 2;
+    }
+    if (first < argc && g_str_has_prefix(argv[first], "--connect=")) {
+        berth_cli_set_address(argv[first] + strlen("--connect="));
+        first++;
+    }
+    argc -= first - 1;
+    argv += first - 1;
     if (argc < 2) {
         berth_usage(stderr);
         return 1;

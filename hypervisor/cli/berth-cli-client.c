@@ -1,0 +1,134 @@
+/* berth-cli-client.c: how berth finds berthd and reports its errors.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "berth-cli.h"
+
+#define BERTH_BUS_NAME    "org.berth.Berth1"
+#define BERTH_OBJECT_PATH "/org/berth/Berth1"
+
+static char *berth_cli_address;
+
+void
+berth_cli_set_address(const char *address)
+{
+    g_free(berth_cli_address);
+    berth_cli_address = g_strdup(address);
+}
+
+static GDBusConnection *
+berth_cli_connect_address(const char *address, GError **error)
+{
+    return g_dbus_connection_new_for_address_sync(
+        address,
+        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+        NULL, NULL, error);
+}
+
+/* berthd owns the name, or the bus can start it. */
+static gboolean
+berth_cli_bus_has_berthd(GDBusConnection *connection)
+{
+    g_autoptr(GVariant) owner = NULL;
+    g_autoptr(GVariant) activatable = NULL;
+    gboolean has_owner = FALSE;
+    g_autofree const char **names = NULL;
+
+    owner = g_dbus_connection_call_sync(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                        "org.freedesktop.DBus", "NameHasOwner",
+                                        g_variant_new("(s)", BERTH_BUS_NAME), G_VARIANT_TYPE("(b)"),
+                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+    if (owner != NULL)
+        g_variant_get(owner, "(b)", &has_owner);
+    if (has_owner)
+        return TRUE;
+    activatable =
+        g_dbus_connection_call_sync(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                    "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                                    G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+    if (activatable == NULL)
+        return FALSE;
+    g_variant_get(activatable, "(^a&s)", &names);
+    return g_strv_contains(names, BERTH_BUS_NAME);
+}
+
+GDBusConnection *
+berth_cli_connect(GError **error)
+{
+    const char *address = berth_cli_address;
+    g_autoptr(GDBusConnection) system = NULL;
+
+    if (address == NULL || *address == '\0')
+        address = g_getenv("BERTH_BUS_ADDRESS");
+    if (address != NULL && *address != '\0')
+        return berth_cli_connect_address(address, error);
+
+    system = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
+    if (system != NULL && berth_cli_bus_has_berthd(system))
+        return g_steal_pointer(&system);
+    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+}
+
+BerthDBusHost *
+berth_cli_get_host(GDBusConnection *connection, GError **error)
+{
+    return berth_dbus_host_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE, BERTH_BUS_NAME,
+                                          BERTH_OBJECT_PATH, NULL, error);
+}
+
+BerthDBusVirtualMachine *
+berth_cli_find_vm(GDBusConnection *connection, const char *name_or_uuid, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    const char *path = NULL;
+
+    reply = g_dbus_connection_call_sync(connection, BERTH_BUS_NAME, BERTH_OBJECT_PATH,
+                                        "org.berth.Berth1.Host", "FindVirtualMachine",
+                                        g_variant_new("(s)", name_or_uuid), G_VARIANT_TYPE("(o)"),
+                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+    if (reply == NULL)
+        return NULL;
+    g_variant_get(reply, "(&o)", &path);
+    return berth_dbus_virtual_machine_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                     BERTH_BUS_NAME, path, NULL, error);
+}
+
+int
+berth_cli_fail(const char *command, GError *error)
+{
+    g_dbus_error_strip_remote_error(error);
+    berth_cli_error(command, "%s", error->message);
+    return 1;
+}
+
+gboolean
+berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage, int *ret_exit)
+{
+    guint positional = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
+            printf("%s\n", usage);
+            *ret_exit = 0;
+            return FALSE;
+        }
+        if (argv[i][0] == '-' && argv[i][1] != '\0') {
+            berth_cli_error(argv[0], _("unknown option “%s”; see “berth %s --help”"), argv[i],
+                            argv[0]);
+            *ret_exit = 1;
+            return FALSE;
+        }
+        positional++;
+    }
+    if (positional != n_args) {
+        berth_cli_error(argv[0], "%s", usage);
+        *ret_exit = 1;
+        return FALSE;
+    }
+    return TRUE;
+}

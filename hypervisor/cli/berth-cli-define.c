@@ -1,0 +1,147 @@
+/* berth-cli-define.c: "berth define FILE", "berth dumpxml VM", "berth rename VM NEW" and
+ * "berth delete VM [--delete-disks]": the definitions berthd keeps.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "berth-cli.h"
+
+/* berthd names the text it validated "vm.xml"; the person knows it as FILE. */
+#define BERTHD_SOURCE_PREFIX "vm.xml:"
+
+static void
+print_invalid_definition(const char *file, const char *message)
+{
+    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++) {
+        if (g_str_has_prefix(lines[i], BERTHD_SOURCE_PREFIX))
+            fprintf(stderr, "%s:%s\n", file, lines[i] + strlen(BERTHD_SOURCE_PREFIX));
+        else if (*lines[i] != '\0')
+            fprintf(stderr, "berth define: %s\n", lines[i]);
+    }
+}
+
+int
+berth_cli_define(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusHost) host = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *path = NULL;
+    const char *file;
+    int exit_status;
+
+    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth define FILE"), &exit_status))
+        return exit_status;
+    file = argv[argc - 1];
+    if (!g_file_get_contents(file, &xml, NULL, &error))
+        return berth_cli_fail("define", error);
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("define", error);
+    host = berth_cli_get_host(connection, &error);
+    if (host == NULL ||
+        !berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
+        g_autofree char *name = g_dbus_error_get_remote_error(error);
+
+        if (g_strcmp0(name, "org.berth.Berth1.Error.InvalidDefinition") == 0) {
+            g_dbus_error_strip_remote_error(error);
+            print_invalid_definition(file, error->message);
+            return 1;
+        }
+        return berth_cli_fail("define", error);
+    }
+    vm = berth_dbus_virtual_machine_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                   "org.berth.Berth1", path, NULL, &error);
+    if (vm == NULL)
+        return berth_cli_fail("define", error);
+    /* Translators: "Defined “Web server” (6f1c2a3e-…)". */
+    printf(_("Defined “%s” (%s)\n"), berth_dbus_virtual_machine_get_name(vm),
+           berth_dbus_virtual_machine_get_uuid(vm));
+    return 0;
+}
+
+int
+berth_cli_dumpxml(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    g_autofree char *xml = NULL;
+    int exit_status;
+
+    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth dumpxml VM"), &exit_status))
+        return exit_status;
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("dumpxml", error);
+    vm = berth_cli_find_vm(connection, argv[argc - 1], &error);
+    if (vm == NULL || !berth_dbus_virtual_machine_call_get_definition_sync(vm, &xml, NULL, &error))
+        return berth_cli_fail("dumpxml", error);
+    fputs(xml, stdout);
+    return 0;
+}
+
+int
+berth_cli_rename(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    int exit_status;
+
+    if (!berth_cli_simple_args(argc, argv, 2, _("Usage: berth rename VM NEW-NAME"), &exit_status))
+        return exit_status;
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("rename", error);
+    vm = berth_cli_find_vm(connection, argv[argc - 2], &error);
+    if (vm == NULL ||
+        !berth_dbus_virtual_machine_call_rename_sync(vm, argv[argc - 1], NULL, &error))
+        return berth_cli_fail("rename", error);
+    return 0;
+}
+
+int
+berth_cli_delete(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    const char *usage = _("Usage: berth delete [--delete-disks] VM\n\n"
+                          "Deletes the VM's definition and berthd's files for it. With\n"
+                          "--delete-disks its disks inside the VM's folder go too.");
+    const char *name = NULL;
+    gboolean delete_disks = FALSE;
+
+    for (int i = 1; i < argc; i++) {
+        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
+            printf("%s\n", usage);
+            return 0;
+        } else if (g_str_equal(argv[i], "--delete-disks")) {
+            delete_disks = TRUE;
+        } else if (argv[i][0] == '-' || name != NULL) {
+            berth_cli_error("delete", "%s", usage);
+            return 1;
+        } else {
+            name = argv[i];
+        }
+    }
+    if (name == NULL) {
+        berth_cli_error("delete", "%s", usage);
+        return 1;
+    }
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("delete", error);
+    vm = berth_cli_find_vm(connection, name, &error);
+    if (vm == NULL || !berth_dbus_virtual_machine_call_delete_sync(vm, delete_disks, NULL, &error))
+        return berth_cli_fail("delete", error);
+    return 0;
+}

@@ -1,0 +1,140 @@
+/* berth-cli-serial.c: "berth serial VM [--follow] [--send LINE]": COM1's log, live, or a line
+ * written to it.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "berth-cli.h"
+
+typedef struct {
+    BerthDBusVirtualMachine *vm;
+    GMainLoop *loop;
+    guint64 offset;
+    GError *error;
+} BerthCliSerial;
+
+/* Prints what COM1's log holds from state->offset on; FALSE with state->error on failure. */
+static gboolean
+berth_cli_serial_drain(BerthCliSerial *state)
+{
+    while (TRUE) {
+        g_autoptr(GVariant) data = NULL;
+        guint64 next = 0;
+        const guint8 *bytes;
+        gsize size = 0;
+
+        if (!berth_dbus_virtual_machine_call_read_serial_sync(state->vm, state->offset, &data,
+                                                              &next, NULL, &state->error))
+            return FALSE;
+        bytes = g_variant_get_fixed_array(data, &size, 1);
+        if (size > 0) {
+            fwrite(bytes, 1, size, stdout);
+            fflush(stdout);
+        }
+        if (next == state->offset || size == 0) {
+            state->offset = next;
+            return TRUE;
+        }
+        state->offset = next;
+    }
+}
+
+static void
+berth_cli_serial_poke(BerthCliSerial *state)
+{
+    if (state->error == NULL && !berth_cli_serial_drain(state))
+        g_main_loop_quit(state->loop);
+}
+
+static void
+on_serial_output(BerthDBusVirtualMachine *vm, GVariant *data, gpointer user_data)
+{
+    berth_cli_serial_poke(user_data);
+}
+
+/* The signal says when; a slow tick catches anything a signal could not (a restarted berthd). */
+static gboolean
+on_tick(gpointer user_data)
+{
+    berth_cli_serial_poke(user_data);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_interrupt(gpointer user_data)
+{
+    g_main_loop_quit(user_data);
+    return G_SOURCE_REMOVE;
+}
+
+int
+berth_cli_serial(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    const char *usage = _("Usage: berth serial [--follow] [--send LINE] VM\n\n"
+                          "Prints COM1's log; with --follow keeps printing what the guest writes\n"
+                          "until interrupted; with --send writes LINE and a newline to COM1.");
+    const char *name = NULL;
+    const char *send = NULL;
+    gboolean follow = FALSE;
+    BerthCliSerial state = {0};
+
+    for (int i = 1; i < argc; i++) {
+        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
+            printf("%s\n", usage);
+            return 0;
+        } else if (g_str_equal(argv[i], "--follow") || g_str_equal(argv[i], "-f")) {
+            follow = TRUE;
+        } else if (g_str_equal(argv[i], "--send") && i + 1 < argc) {
+            send = argv[++i];
+        } else if (argv[i][0] == '-' || name != NULL) {
+            berth_cli_error("serial", "%s", usage);
+            return 1;
+        } else {
+            name = argv[i];
+        }
+    }
+    if (name == NULL || (send != NULL && follow)) {
+        berth_cli_error("serial", "%s", usage);
+        return 1;
+    }
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("serial", error);
+    vm = berth_cli_find_vm(connection, name, &error);
+    if (vm == NULL)
+        return berth_cli_fail("serial", error);
+    if (send != NULL) {
+        if (!berth_dbus_virtual_machine_call_send_serial_sync(vm, send, NULL, &error))
+            return berth_cli_fail("serial", error);
+        return 0;
+    }
+
+    state.vm = vm;
+    if (follow) {
+        g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+
+        state.loop = loop;
+        g_signal_connect(vm, "serial-output", G_CALLBACK(on_serial_output), &state);
+        g_timeout_add(1000, on_tick, &state);
+        g_unix_signal_add(SIGINT, on_interrupt, loop);
+        g_unix_signal_add(SIGTERM, on_interrupt, loop);
+        berth_cli_serial_poke(&state);
+        if (state.error == NULL)
+            g_main_loop_run(loop);
+    } else {
+        berth_cli_serial_drain(&state);
+    }
+    if (state.error != NULL) {
+        g_autoptr(GError) serial_error = state.error;
+
+        return berth_cli_fail("serial", serial_error);
+    }
+    return 0;
+}
