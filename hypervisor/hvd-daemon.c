@@ -3,7 +3,6 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <errno.h>
-#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <polkit/polkit.h>
@@ -11,6 +10,7 @@
 #include "hvd-daemon.h"
 #include "hvd-error.h"
 #include "hvd-host-object.h"
+#include "hvd-host.h"
 #include "hvd-vm-object.h"
 
 #define VM_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/vm/"
@@ -33,7 +33,8 @@ struct _HvdDaemon {
 
     HvdVmStore *store;
     PolkitAuthority *authority;
-    HvdHostObject *host;
+    HvdHost *host;
+    HvdHostObject *host_object;
     GDBusObjectManagerServer *manager;
     GHashTable *vms; /* uuid → HvdVmObject */
     gboolean owns_name;
@@ -49,6 +50,7 @@ hvd_daemon_finalize(GObject *object)
     hvd_daemon_stop(self);
     g_clear_pointer(&self->vms, g_hash_table_unref);
     g_clear_object(&self->manager);
+    g_clear_object(&self->host_object);
     g_clear_object(&self->host);
     g_clear_object(&self->authority);
     g_clear_object(&self->store);
@@ -212,62 +214,69 @@ hvd_daemon_guard(HvdDaemon *self, gpointer skeleton)
 /* VM objects */
 
 static void
-hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def)
+hvd_daemon_recovered(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_vm_runner_recover_finish(HVD_VM_RUNNER(source), result, &error))
+        g_warning(_("Cannot find the state of the VM in %s: %s"),
+                  hvd_vm_runner_get_vm_dir(HVD_VM_RUNNER(source)), error->message);
+}
+
+/* A VM's object and runner; @recover: find a worker an earlier berthd left running. */
+static void
+hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def, gboolean recover)
 {
     g_autofree char *path = hvd_daemon_vm_object_path(def->uuid);
+    g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, def->uuid);
+    g_autofree char *runtime_dir = g_build_filename(self->runtime_dir, def->uuid, NULL);
     g_autoptr(BerthDBusObjectSkeleton) object = berth_dbus_object_skeleton_new(path);
-    HvdVmObject *vm = hvd_vm_object_new(self, def);
+    g_autoptr(HvdVmRunner) runner = hvd_vm_runner_new(self->host, vm_dir, runtime_dir);
+    g_autoptr(GError) error = NULL;
+    HvxVmDef *copy = hvd_vm_store_dup_definition(self->store, def->uuid, &error);
+    HvdVmObject *vm;
 
+    g_assert(copy != NULL); /* it was just written or read */
+    hvd_vm_runner_set_definition(runner, copy);
+    vm = hvd_vm_object_new(self, def, runner);
     hvd_daemon_guard(self, vm);
     berth_dbus_object_skeleton_set_virtual_machine(object, BERTH_DBUS_VIRTUAL_MACHINE(vm));
     g_hash_table_replace(self->vms, g_strdup(def->uuid), vm);
     g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+    if (recover)
+        hvd_vm_runner_recover_async(runner, NULL, hvd_daemon_recovered, NULL);
 }
 
-static GVariant *
-hvd_daemon_probe_capabilities(HvdAccel accel, const char *reason)
+static void
+hvd_daemon_hyperv_flags_probed(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-    static const char *const no_flags[] = {NULL};
-    g_autofree char *swtpm = g_find_program_in_path("swtpm");
-    long pages = sysconf(_SC_PHYS_PAGES);
-    long page_size = sysconf(_SC_PAGE_SIZE);
-    guint64 memory_mib = pages > 0 && page_size > 0 ? (guint64)pages * page_size / 1048576 : 0;
-    GVariantBuilder builder;
+    g_autoptr(HvdDaemon) self = user_data;
+    g_autoptr(GError) error = NULL;
 
-    g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
-    g_variant_builder_add(
-        &builder, "{sv}", "uefi",
-        g_variant_new_boolean(g_file_test("/usr/share/OVMF/OVMF_CODE_4M.fd", G_FILE_TEST_EXISTS)));
-    g_variant_builder_add(&builder, "{sv}", "secure-boot",
-                          g_variant_new_boolean(g_file_test(
-                              "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd", G_FILE_TEST_EXISTS)));
-    g_variant_builder_add(&builder, "{sv}", "tpm", g_variant_new_boolean(swtpm != NULL));
-    g_variant_builder_add(&builder, "{sv}", "hyperv-flags", g_variant_new_strv(no_flags, -1));
-    g_variant_builder_add(&builder, "{sv}", "cpus", g_variant_new_uint32(g_get_num_processors()));
-    g_variant_builder_add(&builder, "{sv}", "memory-mib", g_variant_new_uint64(memory_mib));
-    g_variant_builder_add(&builder, "{sv}", "accelerator",
-                          g_variant_new_string(hvd_accel_to_string(accel)));
-    g_variant_builder_add(&builder, "{sv}", "accelerator-reason", g_variant_new_string(reason));
-    return g_variant_builder_end(&builder);
+    if (hvd_host_get_hyperv_flags_finish(HVD_HOST(source), result, &error) == NULL) {
+        g_warning(_("Cannot probe the Hyper-V enlightenments QEMU accepts: %s"), error->message);
+        return;
+    }
+    berth_dbus_host_set_capabilities(BERTH_DBUS_HOST(self->host_object),
+                                     hvd_host_get_capabilities(self->host));
 }
 
 /* The host's accelerator and what it offers. */
 static gboolean
 hvd_daemon_create_host(HvdDaemon *self, GError **error)
 {
-    HvdAccelHost accel_host = {0};
-    HvdAccel accel;
-    g_autofree char *reason = NULL;
-    gboolean ok;
-
-    hvd_accel_host_probe(&accel_host, NULL, NULL, NULL);
-    ok = hvd_accel_choose(self->accel_mode, &accel_host, &accel, &reason, error);
-    hvd_accel_host_clear(&accel_host);
-    if (!ok)
+    self->host = hvd_host_new(self->accel_mode, error);
+    if (self->host == NULL)
         return FALSE;
-    g_info("Accelerator: %s (%s)", hvd_accel_to_string(accel), reason);
-    self->host = hvd_host_object_new(self, hvd_accel_to_string(accel), reason,
-                                     hvd_daemon_probe_capabilities(accel, reason));
+    g_info("Accelerator: %s (%s)", hvd_accel_to_string(hvd_host_get_accel(self->host)),
+           hvd_host_get_accel_reason(self->host));
+    self->host_object = hvd_host_object_new(
+        self, hvd_accel_to_string(hvd_host_get_accel(self->host)),
+        hvd_host_get_accel_reason(self->host), hvd_host_get_capabilities(self->host));
+    /* Cached after the first run; otherwise a few short QEMU runs in a worker thread. */
+    if (hvd_host_get_hyperv_flags(self->host) == NULL && hvd_host_get_qemu_binary(self->host))
+        hvd_host_get_hyperv_flags_async(self->host, NULL, hvd_daemon_hyperv_flags_probed,
+                                        g_object_ref(self));
     return TRUE;
 }
 
@@ -325,11 +334,12 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
     self->manager = g_dbus_object_manager_server_new(HVD_DAEMON_OBJECT_PATH);
     uuids = hvd_vm_store_list(self->store);
     for (guint i = 0; i < uuids->len; i++)
-        hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)));
+        hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)),
+                          TRUE);
 
-    hvd_daemon_guard(self, self->host);
-    if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host), self->connection,
-                                          HVD_DAEMON_OBJECT_PATH, error))
+    hvd_daemon_guard(self, self->host_object);
+    if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host_object),
+                                          self->connection, HVD_DAEMON_OBJECT_PATH, error))
         return FALSE;
     g_dbus_object_manager_server_set_connection(self->manager, self->connection);
 
@@ -351,9 +361,10 @@ hvd_daemon_stop(HvdDaemon *self)
     self->owns_name = FALSE;
     if (self->manager != NULL)
         g_dbus_object_manager_server_set_connection(self->manager, NULL);
-    if (self->host != NULL && g_dbus_interface_skeleton_has_connection(
-                                  G_DBUS_INTERFACE_SKELETON(self->host), self->connection))
-        g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->host));
+    if (self->host_object != NULL &&
+        g_dbus_interface_skeleton_has_connection(G_DBUS_INTERFACE_SKELETON(self->host_object),
+                                                 self->connection))
+        g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->host_object));
 }
 
 char *
@@ -370,10 +381,14 @@ hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
         return NULL;
     def = hvd_vm_store_lookup(self->store, uuid);
     vm = g_hash_table_lookup(self->vms, uuid);
-    if (vm != NULL)
+    if (vm != NULL) {
+        /* The next start uses it; a running worker keeps its command line. */
+        hvd_vm_runner_set_definition(hvd_vm_object_get_runner(vm),
+                                     hvd_vm_store_dup_definition(self->store, uuid, NULL));
         hvd_vm_object_update(vm, def);
-    else
-        hvd_daemon_add_vm(self, def);
+    } else {
+        hvd_daemon_add_vm(self, def, FALSE);
+    }
     return hvd_daemon_vm_object_path(uuid);
 }
 
@@ -407,7 +422,7 @@ gboolean
 hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, GError **error)
 {
     HvdVmObject *vm;
-    const char *state;
+    HvdVmState state;
     g_autofree char *path = NULL;
     g_autofree char *key = g_strdup(uuid);
 
@@ -418,11 +433,11 @@ hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, G
         g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), key);
         return FALSE;
     }
-    state = berth_dbus_virtual_machine_get_state(BERTH_DBUS_VIRTUAL_MACHINE(vm));
-    if (!g_str_equal(state, "Off") && !g_str_equal(state, "Saved")) {
+    state = hvd_vm_object_get_state(vm);
+    if (state != HVD_VM_STATE_OFF && state != HVD_VM_STATE_SAVED) {
         g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; only a VM that is Off or Saved can be deleted"),
-                    state);
+                    hvd_vm_state_to_display(state));
         return FALSE;
     }
     if (!hvd_vm_store_delete(self->store, key, delete_disks, error))
