@@ -39,10 +39,12 @@ while IFS= read -r f; do inputs+=("$f"); done < <(find "$here/rootfs" -type f | 
 # Debian packages used from the host (installed) and downloaded as .debs.
 host_pkgs=(busybox-static libc6 syslinux syslinux-common isolinux grub-efi-amd64-signed shim-signed
     dosfstools mtools xorriso fdisk zstd)
+host_versions=$(dpkg-query -W -f='${Package}=${Version} ${Status}\n' "${host_pkgs[@]}" 2>/dev/null || true)
 for p in "${host_pkgs[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+    grep -q "^$p=.* install ok installed$" <<<"$host_versions" ||
         die "the Debian package $p is needed on the host (apt-get install $p)"
 done
+host_versions=$(sed 's/ .*//' <<<"$host_versions")
 for t in flock dpkg-deb apt-cache apt-get sfdisk mkfs.vfat mcopy mmd syslinux xorriso cpio zstd sha256sum; do
     command -v "$t" >/dev/null || die "$t not found"
 done
@@ -52,8 +54,7 @@ done
 apt_state=$(stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* /var/lib/dpkg/status 2>/dev/null |
     sha256sum | cut -c1-16)
 vfile=$cache/apt-versions-$apt_state
-if [ ! -s "$vfile" ]; then
-    rm -f "$cache"/apt-versions-*
+resolve_versions() { # writes PKG=VERSION lines for the .debs to $vfile.tmp; fails if incomplete
     # linux-image-amd64 depends on exactly one versioned kernel: Debian's signed kernel.
     apt-cache show --no-all-versions linux-image-amd64 alsa-utils libasound2 libasound2-data 2>/dev/null |
         awk '/^Package: / { p = $2 } /^Version: / { print p "=" $2 }
@@ -63,12 +64,23 @@ if [ ! -s "$vfile" ]; then
                      print "kernel=" a[1] "=" a[2]
                  }
              }' >"$vfile.tmp"
+    local p
     for p in linux-image-amd64 alsa-utils libasound2 libasound2-data kernel; do
-        grep -q "^$p=" "$vfile.tmp" || {
-            rm -f "$vfile.tmp"
-            die "apt knows no candidate for $p (run apt-get update?)"
-        }
+        grep -q "^$p=" "$vfile.tmp" || return 1
     done
+}
+if [ ! -s "$vfile" ]; then
+    rm -f "$cache"/apt-versions-*
+    if ! resolve_versions; then
+        # Containers often ship without apt's package lists.
+        [ "$(id -u)" = 0 ] || die "apt knows no candidate for the kernel or ALSA packages (run apt-get update)"
+        say "apt has no candidates for the kernel or ALSA packages: running apt-get update"
+        apt-get update -q >&2 || die "apt-get update failed"
+        apt_state=$(stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* /var/lib/dpkg/status 2>/dev/null |
+            sha256sum | cut -c1-16)
+        vfile=$cache/apt-versions-$apt_state
+        resolve_versions || die "apt knows no candidate for the kernel or ALSA packages"
+    fi
     mv "$vfile.tmp" "$vfile"
 fi
 kernel_pkg=$(sed -n 's/^kernel=\([^=]*\)=.*/\1/p' "$vfile")
@@ -77,7 +89,7 @@ deb_version[$kernel_pkg]=$(sed -n 's/^kernel=[^=]*=//p' "$vfile")
 for p in alsa-utils libasound2 libasound2-data; do
     deb_version[$p]=$(sed -n "s/^$p=//p" "$vfile")
 done
-versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${host_pkgs[@]}"; cat "$vfile")
+versions=$(echo "$host_versions"; cat "$vfile")
 
 key=$( (
     for f in "${inputs[@]}"; do
@@ -379,7 +391,7 @@ echo "$versions" >"$dest/versions"
 touch "$dest/complete"
 # Older builds are of no use any more.
 for d in "$cache"/*; do
-    case ${d##*/} in "$key" | debs | apt-versions-*) ;; *) rm -rf "$d" ;; esac
+    case ${d##*/} in "$key" | debs | lock | apt-versions-*) ;; *) rm -rf "$d" ;; esac
 done
 publish
 say "done: $(du -sh --apparent-size "$dest" | cut -f1) apparent, $(du -sh "$dest" | cut -f1) on disk"
