@@ -38,6 +38,7 @@
 
 #define QMP_CONNECT_TIMEOUT_MS 30000 /* QEMU's own start-up, generous for a loaded host */
 #define RECOVER_TIMEOUT_MS     3000
+#define START_GRACE_MS         2000
 #define TURN_OFF_KILL_MS       3000
 #define SHUT_DOWN_DEFAULT_S    120
 #define MIGRATE_POLL_MS        50
@@ -215,12 +216,18 @@ set_figures(HvdVmRunner *self, double cpu, guint64 memory, guint64 uptime)
 static char *
 running_status(HvdVmRunner *self)
 {
-    if (hvd_host_get_accel(self->host) == HVD_ACCEL_KVM)
-        return g_strdup(_("Running under KVM (hardware-assisted virtualisation)"));
-    /* Translators: the reason is a sentence from `berth host`, e.g. "the host CPU has no
-     * vmx/svm flag". */
-    return g_strdup_printf(_("Running under TCG (software emulation), because %s"),
-                           hvd_host_get_accel_reason(self->host));
+    const char *reason = hvd_host_get_accel_reason(self->host);
+    const char *accel = hvd_host_get_accel(self->host) == HVD_ACCEL_KVM ? "KVM" : "TCG";
+
+    /* The reason names the accelerator first ("TCG (software emulation), because …"). */
+    if (reason != NULL && g_str_has_prefix(reason, accel))
+        /* Translators: %s is the accelerator and why, e.g. "TCG (software emulation), because
+         * the host CPU has no vmx/svm flag". */
+        return g_strdup_printf(_("Running under %s"), reason);
+    if (reason != NULL && reason[0] != '\0')
+        /* Translators: the first %s is KVM or TCG, the second why it was chosen. */
+        return g_strdup_printf(_("Running under %s (%s)"), accel, reason);
+    return g_strdup_printf(_("Running under %s"), accel);
 }
 
 static void
@@ -448,6 +455,10 @@ qemu_log_error(HvdVmRunner *self)
         if (colon != NULL)
             found = colon + 2;
     }
+    /* "-blockdev {…}: Could not open '…'": the option is noise for people; the file is in the
+     * rest (the builder writes JSON without ": "). */
+    if (found[0] == '-' && strstr(found, ": ") != NULL)
+        found = strstr(found, ": ") + 2;
     return g_strdup(found);
 }
 
@@ -547,6 +558,7 @@ worker_exited(HvdVmRunner *self, gboolean have_status, int wait_status)
     gboolean expected = self->expect_exit || self->guest_shutdown || self->op == OP_SHUT_DOWN ||
                         self->op == OP_TURN_OFF;
     OpKind op = self->op;
+    gboolean killed_by_us = self->expect_exit;
     GError *op_error = NULL;
 
     g_debug("QEMU %d of %s ended (expected: %d)", (int)self->pid, self->vm_dir, expected);
@@ -585,7 +597,11 @@ worker_exited(HvdVmRunner *self, gboolean have_status, int wait_status)
     case OP_RECOVER:
         return;
     case OP_START:
-        if (self->op_error != NULL)
+        /* QEMU that ended by itself said why on stderr: that beats whatever we saw of it. */
+        if (log_error != NULL && !killed_by_us)
+            op_error = g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+                                   _("QEMU could not start the virtual machine: %s"), log_error);
+        else if (self->op_error != NULL)
             op_error = g_steal_pointer(&self->op_error);
         else if (log_error != NULL)
             op_error = g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
@@ -1229,6 +1245,30 @@ start_fail(HvdVmRunner *self, GError *error)
     op_end(self, g_steal_pointer(&self->op_error));
 }
 
+static gboolean
+on_start_grace_over(gpointer user_data)
+{
+    HvdVmRunner *self = user_data;
+
+    self->op_timeout_id = 0;
+    start_fail(self, g_steal_pointer(&self->op_error));
+    return G_SOURCE_REMOVE;
+}
+
+/* The monitor went away: QEMU is most likely exiting with a message on stderr. Give it a moment
+ * to end by itself (worker_exited() then reports that message), then kill it. */
+static void
+start_fail_soon(HvdVmRunner *self, GError *error)
+{
+    g_clear_error(&self->op_error);
+    self->op_error = error;
+    if (self->pid == 0 || self->op_timeout_id != 0) {
+        start_fail(self, g_steal_pointer(&self->op_error));
+        return;
+    }
+    self->op_timeout_id = g_timeout_add(START_GRACE_MS, on_start_grace_over, self);
+}
+
 static void
 start_done(HvdVmRunner *self, HvdVmState state)
 {
@@ -1361,8 +1401,9 @@ on_start_connected(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (qmp == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
-                                         _("Cannot reach QEMU’s monitor: %s"), error->message));
+            start_fail_soon(self,
+                            g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+                                        _("Cannot reach QEMU’s monitor: %s"), error->message));
         return;
     }
     if (self->op != OP_START || self->pid == 0) {
