@@ -87,6 +87,20 @@ last_reason(const char *messages)
     return g_strdup(last);
 }
 
+/* The file in qemu-img's first "Could not open 'FILE'", or NULL. */
+static char *
+first_opened(const char *messages)
+{
+    const char *start = strstr(messages, "Could not open '");
+    const char *end;
+
+    if (start == NULL)
+        return NULL;
+    start += strlen("Could not open '");
+    end = strchr(start, '\'');
+    return end != NULL ? g_strndup(start, end - start) : NULL;
+}
+
 GError *
 hvd_disk_error_from_qemu_img(const char *messages, const char *path)
 {
@@ -107,8 +121,16 @@ hvd_disk_error_from_qemu_img(const char *messages, const char *path)
         strstr(messages, "Could not open backing file") != NULL)
         return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND,
                            _("The parent of “%s” is missing or not a disk image"), path);
-    if (strstr(messages, "No such file or directory") != NULL)
+    if (strstr(messages, "No such file or directory") != NULL) {
+        g_autofree char *missing = first_opened(messages);
+
+        /* Another file than the one named: a differencing disk's parent. */
+        if (missing != NULL && g_strcmp0(missing, path) != 0)
+            return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND,
+                               /* Translators: the parent disk “a.vhdx” of “b.qcow2” … */
+                               _("The parent disk “%s” of “%s” does not exist"), missing, path);
         return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND, _("“%s” does not exist"), path);
+    }
     if (strstr(messages, "Permission denied") != NULL ||
         strstr(messages, "Read-only file system") != NULL ||
         strstr(messages, "Operation not permitted") != NULL)

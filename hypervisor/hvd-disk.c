@@ -215,6 +215,45 @@ hvd_disk_create_options_from_variant(GVariant *options, HvdDiskCreateOptions *re
     return TRUE;
 }
 
+gboolean
+hvd_disk_convert_options_from_variant(GVariant *options, HvdDiskFormat *ret_format,
+                                      gboolean *ret_fixed, GError **error)
+{
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
+
+    g_return_val_if_fail(options != NULL, FALSE);
+    g_return_val_if_fail(g_variant_is_of_type(options, G_VARIANT_TYPE_VARDICT), FALSE);
+    g_return_val_if_fail(ret_format != NULL && ret_fixed != NULL, FALSE);
+
+    *ret_format = HVD_DISK_FORMAT_AUTO;
+    *ret_fixed = FALSE;
+    g_variant_iter_init(&iter, options);
+    while (g_variant_iter_loop(&iter, "{&sv}", &key, &value)) {
+        if (g_str_equal(key, "format") && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING)) {
+            const char *name = g_variant_get_string(value, NULL);
+
+            if (!hvd_disk_format_from_string(name, ret_format)) {
+                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                            _("Unknown disk format “%s”: use vhdx, vhd, qcow2 or raw"), name);
+                g_variant_unref(value);
+                return FALSE;
+            }
+        } else if (g_str_equal(key, "fixed") &&
+                   g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
+            *ret_fixed = g_variant_get_boolean(value);
+        } else {
+            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                        /* Translators: %s is an option name like "fixed"; keep the types */
+                        _("Unknown conversion option “%s” (expected format s, fixed b)"), key);
+            g_variant_unref(value);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 G_DEFINE_BOXED_TYPE(HvdDiskInfo, hvd_disk_info, hvd_disk_info_copy, hvd_disk_info_free)
 
 HvdDiskInfo *
@@ -958,6 +997,7 @@ create_ran(GObject *source, GAsyncResult *result, gpointer user_data)
         op_return(task, qemu_img_error(error, data->path));
         return;
     }
+    op_progress(data, 0.5);
     op_publish(g_steal_pointer(&task));
 }
 

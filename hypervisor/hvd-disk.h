@@ -97,6 +97,9 @@ gboolean hvd_disk_create_finish(GAsyncResult *result, GError **error);
 
 /* Convert @source to @target in @format (AUTO: by @target's extension); @fixed allocates the
  * whole disk. A differencing source is flattened. */
+/* Reads ConvertDisk's a{sv} ("format" s, default by the target's name; "fixed" b). */
+gboolean hvd_disk_convert_options_from_variant(GVariant *options, HvdDiskFormat *ret_format,
+                                               gboolean *ret_fixed, GError **error);
 gboolean hvd_disk_convert_check(const char *source, const char *target, HvdDiskFormat format,
                                 GError **error);
 void hvd_disk_convert_async(const char *source, const char *target, HvdDiskFormat format,

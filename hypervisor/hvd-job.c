@@ -23,6 +23,12 @@ struct _HvdJob {
 
 G_DEFINE_FINAL_TYPE(HvdJob, hvd_job, G_TYPE_OBJECT)
 
+G_DEFINE_ENUM_TYPE(HvdJobState, hvd_job_state,
+                   G_DEFINE_ENUM_VALUE(HVD_JOB_STATE_RUNNING, "running"),
+                   G_DEFINE_ENUM_VALUE(HVD_JOB_STATE_SUCCEEDED, "succeeded"),
+                   G_DEFINE_ENUM_VALUE(HVD_JOB_STATE_FAILED, "failed"),
+                   G_DEFINE_ENUM_VALUE(HVD_JOB_STATE_CANCELLED, "cancelled"))
+
 enum { PROP_0, PROP_DESCRIPTION, PROP_PROGRESS, PROP_STATE, PROP_ERROR, PROP_CANCELLABLE, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
@@ -71,7 +77,7 @@ hvd_job_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *
         g_value_set_double(value, self->progress);
         break;
     case PROP_STATE:
-        g_value_set_int(value, self->state);
+        g_value_set_enum(value, self->state);
         break;
     case PROP_ERROR:
         g_value_set_string(value, self->error);
@@ -119,10 +125,9 @@ hvd_job_class_init(HvdJobClass *klass)
     properties[PROP_PROGRESS] =
         g_param_spec_double("progress", NULL, NULL, 0.0, 1.0, 0.0,
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-    /* An int rather than a registered enum type: the D-Bus side shows the string. */
-    properties[PROP_STATE] = g_param_spec_int(
-        "state", NULL, NULL, HVD_JOB_STATE_RUNNING, HVD_JOB_STATE_CANCELLED, HVD_JOB_STATE_RUNNING,
-        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    properties[PROP_STATE] =
+        g_param_spec_enum("state", NULL, NULL, HVD_TYPE_JOB_STATE, HVD_JOB_STATE_RUNNING,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     properties[PROP_ERROR] =
         g_param_spec_string("error", NULL, NULL, "",
                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

@@ -15,8 +15,11 @@ typedef enum {
     HVD_JOB_STATE_CANCELLED,
 } HvdJobState;
 
-/* "running", "succeeded", "failed", "cancelled": the D-Bus Job's State values. */
+/* "running", "succeeded", "failed", "cancelled": the D-Bus Job's State values (and the enum
+ * type's nicks). */
 const char *hvd_job_state_to_string(HvdJobState state);
+#define HVD_TYPE_JOB_STATE (hvd_job_state_get_type())
+GType hvd_job_state_get_type(void);
 
 #define HVD_TYPE_JOB (hvd_job_get_type())
 G_DECLARE_FINAL_TYPE(HvdJob, hvd_job, HVD, JOB, GObject)

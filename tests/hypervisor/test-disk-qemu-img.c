@@ -64,6 +64,9 @@ static const ErrorCase error_cases[] = {
     {"qemu-img: /d/x.qcow2: Could not open '/d/p.vhdx': No such file or directory\n"
      "Could not open backing image.\n",
      HVD_ERROR_NOT_FOUND, "The parent of “/d/x.vhdx” is missing or not a disk image"},
+    {"qemu-img: Could not open '/d/p.qcow2': Could not open '/d/p.qcow2': No such file or "
+     "directory\n",
+     HVD_ERROR_NOT_FOUND, "The parent disk “/d/p.qcow2” of “/d/x.vhdx” does not exist"},
     {"qemu-img: Could not open '/d/x.vhdx': Image is not in qcow2 format\n", HVD_ERROR_FAILED,
      "“/d/x.vhdx” is not a disk image"},
     {"qemu-img: Could not open '/d/x.vhdx': Could not open '/d/x.vhdx': Permission denied\n",

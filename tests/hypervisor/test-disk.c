@@ -322,6 +322,23 @@ test_options_variant(void)
     g_clear_error(&error);
     g_assert_false(hvd_disk_create_options_from_variant(wrong_type, &options, &error));
     g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_clear_error(&error);
+
+    {
+        g_autoptr(GVariant) convert =
+            g_variant_ref_sink(g_variant_new_parsed("{'format': <'qcow2'>, 'fixed': <true>}"));
+        g_autoptr(GVariant) with_size =
+            g_variant_ref_sink(g_variant_new_parsed("{'size-bytes': <@t 1048576>}"));
+        HvdDiskFormat format = HVD_DISK_FORMAT_AUTO;
+        gboolean fixed = FALSE;
+
+        g_assert_true(hvd_disk_convert_options_from_variant(convert, &format, &fixed, &error));
+        g_assert_no_error(error);
+        g_assert_cmpint(format, ==, HVD_DISK_FORMAT_QCOW2);
+        g_assert_true(fixed);
+        g_assert_false(hvd_disk_convert_options_from_variant(with_size, &format, &fixed, &error));
+        g_assert_nonnull(strstr(error->message, "size-bytes"));
+    }
 }
 
 /* ---- Create and inspect ----------------------------------------------------------------- */
@@ -450,6 +467,15 @@ test_create_differencing(void)
     g_assert_cmpuint(g_strv_length((char **)chain), ==, 2);
     g_assert_cmpstr(chain[0], ==, child);
     g_assert_cmpstr(chain[1], ==, base);
+    g_clear_pointer(&info, hvd_disk_info_free);
+
+    /* A parent gone: the error names it. */
+    g_assert_cmpint(g_unlink(base), ==, 0);
+    info = inspect(child, &error);
+    g_assert_null(info);
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_nonnull(strstr(error->message, "parent"));
+    g_assert_nonnull(strstr(error->message, base));
     remove_tree(dir);
 }
 
@@ -740,6 +766,49 @@ test_convert_cancel(void)
     remove_tree(dir);
 }
 
+/* Into fixed disks: fully allocated, same data. */
+static void
+test_convert_fixed(void)
+{
+    g_autofree char *dir = NULL;
+    g_autofree char *source = NULL;
+    g_autofree char *write = NULL;
+    HvdDiskFormat targets[] = {HVD_DISK_FORMAT_VHDX, HVD_DISK_FORMAT_VHD, HVD_DISK_FORMAT_QCOW2,
+                               HVD_DISK_FORMAT_RAW};
+    g_autoptr(GError) error = NULL;
+
+    if (!have_qemu_img())
+        return;
+    dir = make_dir();
+    source = g_build_filename(dir, "source.qcow2", NULL);
+    g_assert_true(create(source, HVD_DISK_FORMAT_AUTO, 24 * MIB, FALSE, NULL, NULL, &error));
+    write = g_strdup_printf("qemu-io -f qcow2 -c 'write -P 0x33 2M 1M' %s", source);
+    run_ok(write);
+
+    for (guint i = 0; i < G_N_ELEMENTS(targets); i++) {
+        g_autofree char *name = g_strdup_printf("fixed.%s", hvd_disk_format_to_string(targets[i]));
+        g_autofree char *target = g_build_filename(dir, name, NULL);
+        g_autofree char *read = NULL;
+        g_autoptr(GAsyncResult) result = NULL;
+        g_autoptr(HvdDiskInfo) info = NULL;
+
+        /* The format given wins over the name (.raw is a raw name anyway). */
+        hvd_disk_convert_async(source, target, targets[i], TRUE, NULL, NULL, on_done, &result);
+        g_assert_true(hvd_disk_convert_finish(wait_for(&result), &error));
+        g_assert_no_error(error);
+        info = inspect(target, &error);
+        g_assert_no_error(error);
+        g_assert_cmpint(info->format, ==, targets[i]);
+        g_assert_cmpint(info->type, ==, HVD_DISK_TYPE_FIXED);
+        g_assert_cmpuint(info->virtual_size, ==, 24 * MIB);
+        g_assert_cmpuint(info->file_size, >=, 24 * MIB);
+        read = g_strdup_printf("qemu-io -f %s -c 'read -P 0x33 2M 1M' %s",
+                               hvd_disk_format_to_qemu(targets[i]), target);
+        run_ok(read);
+    }
+    remove_tree(dir);
+}
+
 static void
 test_convert_refused(void)
 {
@@ -941,6 +1010,7 @@ main(int argc, char **argv)
     g_test_add_func("/disk/inspect/not-a-disk", test_inspect_not_a_disk);
     g_test_add_func("/disk/convert/chain", test_convert_chain);
     g_test_add_func("/disk/convert/cancel", test_convert_cancel);
+    g_test_add_func("/disk/convert/fixed", test_convert_fixed);
     g_test_add_func("/disk/convert/refused", test_convert_refused);
     g_test_add_func("/disk/resize/shrink-refused", test_resize_shrink_refused);
     g_test_add_func("/disk/in-use", test_in_use);
