@@ -551,6 +551,20 @@ test_gen1_save_restore(void)
     idle_for(200);
     before = last_count(&gen1);
 
+    /* A new berthd sees the saved state. */
+    {
+        g_autoptr(HvdVmRunner) other = hvd_vm_runner_new(host, gen1.vm_dir, gen1.runtime_dir);
+        g_autofree char *xml = gen1_xml("disk.qcow2");
+        Waiter w = {0};
+
+        hvd_vm_runner_set_definition(other, parse_def(xml));
+        hvd_vm_runner_recover_async(other, NULL, on_done, &w);
+        g_assert_true(hvd_vm_runner_recover_finish(other, wait_result(&w, "recover"), &error));
+        g_object_unref(w.result);
+        g_assert_no_error(error);
+        g_assert_cmpint(hvd_vm_runner_get_state(other), ==, HVD_VM_STATE_SAVED);
+    }
+
     RUN(&gen1, pause, &error);
     g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
     g_clear_error(&error);
@@ -776,6 +790,31 @@ test_gen2_secure_boot(void)
     vm_clear(&vm);
 }
 
+/* A runtime dir whose pid file names a process that is not this VM's QEMU is stale: cleaned,
+ * and the VM is Off. */
+static void
+test_recover_stale(void)
+{
+    Vm vm = {0};
+    g_autofree char *xml = gen1_xml("disk.qcow2");
+    g_autofree char *pid_file = NULL;
+    g_autofree char *pid_text = g_strdup_printf("%d\n", (int)getpid());
+    g_autoptr(GError) error = NULL;
+    Waiter w = {0};
+
+    vm_init(&vm, "stale", xml);
+    g_assert_cmpint(g_mkdir_with_parents(vm.runtime_dir, 0700), ==, 0);
+    pid_file = g_build_filename(vm.runtime_dir, "qemu.pid", NULL);
+    g_assert_true(g_file_set_contents(pid_file, pid_text, -1, NULL));
+    hvd_vm_runner_recover_async(vm.runner, NULL, on_done, &w);
+    g_assert_true(hvd_vm_runner_recover_finish(vm.runner, wait_result(&w, "recover"), &error));
+    g_object_unref(w.result);
+    g_assert_no_error(error);
+    g_assert_cmpint(hvd_vm_runner_get_state(vm.runner), ==, HVD_VM_STATE_OFF);
+    g_assert_false(g_file_test(vm.runtime_dir, G_FILE_TEST_EXISTS));
+    vm_clear(&vm);
+}
+
 static void
 test_states(void)
 {
@@ -880,6 +919,7 @@ main(int argc, char **argv)
     g_test_add_func("/vm-runner/states", test_states);
     g_test_add_func("/vm-runner/host", test_host);
     g_test_add_func("/vm-runner/bad-input", test_bad_input);
+    g_test_add_func("/vm-runner/recover-stale", test_recover_stale);
     g_test_add_func("/vm-runner/qemu-refuses", test_qemu_refuses);
     g_test_add_func("/vm-runner/gen1/start", test_gen1_start);
     g_test_add_func("/vm-runner/gen1/pause-resume", test_gen1_pause_resume);
