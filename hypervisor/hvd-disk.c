@@ -512,15 +512,43 @@ run_read(GObject *source, GAsyncResult *result, gpointer user_data)
 /* Runs qemu-img with @args (without argv[0]); progress maps 0..100% to @from..@to of @job.
  * Fails with G_IO_ERROR_FAILED carrying qemu-img's messages (for hvd_disk_error_from_qemu_img),
  * G_IO_ERROR_CANCELLED, or HVD_ERROR_HOST_UNSUPPORTED without qemu-img. */
+/* qemu-img with @args (without argv[0]), in the C locale so its messages can be matched. */
+static GSubprocess *
+spawn_qemu_img(GPtrArray *args, GSubprocessFlags flags, GError **error)
+{
+    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(flags);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_autoptr(GError) local_error = NULL;
+    GSubprocess *process;
+
+    g_ptr_array_add(argv, (gpointer)qemu_img_binary());
+    for (guint i = 0; i < args->len; i++)
+        g_ptr_array_add(argv, args->pdata[i]);
+    g_ptr_array_add(argv, NULL);
+    g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
+
+    process =
+        g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &local_error);
+    if (process == NULL) {
+        if (g_error_matches(local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+                        _("qemu-img is not installed (Debian package qemu-utils)"));
+        else
+            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED, _("Cannot run qemu-img: %s"),
+                        local_error->message);
+    }
+    return process;
+}
+
+/* Runs qemu-img with @args (without argv[0]); progress maps 0..100% to @from..@to of @job.
+ * Fails with G_IO_ERROR_FAILED carrying qemu-img's messages (for hvd_disk_error_from_qemu_img),
+ * G_IO_ERROR_CANCELLED, or HVD_ERROR_HOST_UNSUPPORTED without qemu-img. */
 static void
 run_qemu_img_async(GPtrArray *args, HvdJob *job, double from, double to, GCancellable *cancellable,
                    GAsyncReadyCallback callback, gpointer user_data)
 {
     g_autoptr(GTask) task = g_task_new(NULL, NULL, callback, user_data);
-    g_autoptr(GSubprocessLauncher) launcher =
-        g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_autoptr(GError) error = NULL;
+    GError *error = NULL;
     RunData *data;
 
     if (g_cancellable_is_cancelled(cancellable)) {
@@ -528,12 +556,6 @@ run_qemu_img_async(GPtrArray *args, HvdJob *job, double from, double to, GCancel
                                 _("The operation was cancelled"));
         return;
     }
-
-    g_ptr_array_add(argv, (gpointer)qemu_img_binary());
-    for (guint i = 0; i < args->len; i++)
-        g_ptr_array_add(argv, args->pdata[i]);
-    g_ptr_array_add(argv, NULL);
-    g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
 
     data = g_new0(RunData, 1);
     data->buffer = g_string_new(NULL);
@@ -544,15 +566,10 @@ run_qemu_img_async(GPtrArray *args, HvdJob *job, double from, double to, GCancel
     data->cancellable = cancellable != NULL ? g_object_ref(cancellable) : NULL;
     g_task_set_task_data(task, data, (GDestroyNotify)run_data_free);
 
-    data->process =
-        g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &error);
+    data->process = spawn_qemu_img(
+        args, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
     if (data->process == NULL) {
-        if (g_error_matches(error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
-                                    _("qemu-img is not installed (Debian package qemu-utils)"));
-        else
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
-                                    _("Cannot run qemu-img: %s"), error->message);
+        g_task_return_error(task, error);
         return;
     }
     if (cancellable != NULL)
@@ -713,22 +730,48 @@ raw_name_ok(const char *path)
            g_str_has_suffix(lower, ".iso");
 }
 
+/* In a worker thread: qemu-img info is quick, and the header reads that follow it (fixed or
+ * dynamic) are file I/O the main loop should not wait for. */
 static void
-inspect_ran(GObject *source, GAsyncResult *result, gpointer user_data)
+inspect_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-    g_autoptr(GTask) task = user_data;
-    const char *path = g_task_get_task_data(task);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *json = run_qemu_img_finish(result, &error);
+    const char *path = task_data;
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GSubprocess) process = NULL;
     g_autoptr(HvdDiskInfo) info = NULL;
+    g_autofree char *json = NULL;
+    g_autofree char *messages = NULL;
+    GError *error = NULL;
 
-    if (json == NULL) {
-        g_task_return_error(task, qemu_img_error(g_steal_pointer(&error), path));
+    if (!check_source(path, &error)) {
+        g_task_return_error(task, error);
+        return;
+    }
+    /* -U: works while a VM has the disk open. */
+    add_args(args, "info", "--output=json", "--backing-chain", "-U", NULL);
+    /* A fixed VHD starts with raw data: qemu-img's probe would call it raw. */
+    if (hvd_disk_probe_is_vhd(path))
+        add_args(args, "-f", "vpc", NULL);
+    g_ptr_array_add(args, g_strdup(path));
+
+    process = spawn_qemu_img(args, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                             &error);
+    if (process == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    if (!g_subprocess_communicate_utf8(process, NULL, cancellable, &json, &messages, &error)) {
+        g_subprocess_force_exit(process);
+        g_task_return_error(task, error);
+        return;
+    }
+    if (!g_subprocess_get_successful(process)) {
+        g_task_return_error(task, hvd_disk_error_from_qemu_img(messages, path));
         return;
     }
     info = hvd_disk_info_from_json(json, path, &error);
     if (info == NULL) {
-        g_task_return_error(task, g_steal_pointer(&error));
+        g_task_return_error(task, error);
         return;
     }
     if (info->format == HVD_DISK_FORMAT_RAW && (!raw_name_ok(path) || info->virtual_size == 0)) {
@@ -750,24 +793,12 @@ hvd_disk_inspect_async(const char *path, GCancellable *cancellable, GAsyncReadyC
                        gpointer user_data)
 {
     g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GError) error = NULL;
 
     g_return_if_fail(path != NULL);
 
     g_task_set_source_tag(task, hvd_disk_inspect_async);
     g_task_set_task_data(task, g_strdup(path), g_free);
-    if (!check_source(path, &error)) {
-        g_task_return_error(task, g_steal_pointer(&error));
-        return;
-    }
-    /* -U: works while a VM has the disk open. */
-    add_args(args, "info", "--output=json", "--backing-chain", "-U", NULL);
-    /* A fixed VHD starts with raw data: qemu-img's probe would call it raw. */
-    if (hvd_disk_probe_is_vhd(path))
-        add_args(args, "-f", "vpc", NULL);
-    g_ptr_array_add(args, g_strdup(path));
-    run_qemu_img_async(args, NULL, 0.0, 0.0, cancellable, inspect_ran, g_steal_pointer(&task));
+    g_task_run_in_thread(task, inspect_thread);
 }
 
 HvdDiskInfo *
