@@ -1,0 +1,459 @@
+/* test-berthd.c: berthd on a private bus, seen through the generated client code: the object
+ * manager's signals, typed errors by D-Bus name, what is (not) stored, a second berthd.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <signal.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "berth-dbus.h"
+
+typedef struct {
+    char *tmp;
+    char *state_dir;
+    GSubprocess *bus;
+    char *address;
+    GSubprocess *berthd;
+    GDBusConnection *connection;
+    BerthDBusHost *host;
+} Fixture;
+
+static const char *berthd_path;
+static const char *examples_dir;
+
+static const char minimal_vm[] = "<vm generation=\"2\">\n"
+                                 "  <name>%s</name>\n"
+                                 "  <memory startup=\"64\" unit=\"MiB\"/>\n"
+                                 "</vm>\n";
+
+static char *
+minimal_xml(const char *name)
+{
+    return g_strdup_printf(minimal_vm, name);
+}
+
+static GSubprocess *
+start_berthd(Fixture *f, GSubprocessFlags flags, GError **error)
+{
+    g_autofree char *runtime = g_build_filename(f->tmp, "run", NULL);
+
+    return g_subprocess_new(flags, error, berthd_path, "--bus", f->address, "--state-dir",
+                            f->state_dir, "--runtime-dir", runtime, "--accel", "tcg", NULL);
+}
+
+static void
+wait_for_name(Fixture *f)
+{
+    for (guint i = 0; i < 500; i++) {
+        g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
+            f->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", g_variant_new("(s)", "org.berth.Berth1"), G_VARIANT_TYPE("(b)"),
+            G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+        gboolean has = FALSE;
+
+        g_assert_nonnull(reply);
+        g_variant_get(reply, "(b)", &has);
+        if (has)
+            return;
+        g_usleep(10000);
+    }
+    g_error("berthd did not take its name");
+}
+
+static void
+fixture_set_up(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDataInputStream) out = NULL;
+
+    f->tmp = g_dir_make_tmp("test-berthd-XXXXXX", &error);
+    g_assert_no_error(error);
+    f->state_dir = g_build_filename(f->tmp, "state", NULL);
+
+    f->bus = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
+                              "--nofork", "--print-address", NULL);
+    g_assert_no_error(error);
+    out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->bus));
+    f->address = g_data_input_stream_read_line(out, NULL, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(f->address);
+
+    f->connection =
+        g_dbus_connection_new_for_address_sync(f->address,
+                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                               NULL, NULL, &error);
+    g_assert_no_error(error);
+
+    f->berthd = start_berthd(f, G_SUBPROCESS_FLAGS_NONE, &error);
+    g_assert_no_error(error);
+    wait_for_name(f);
+    f->host = berth_dbus_host_proxy_new_sync(f->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                             "org.berth.Berth1", "/org/berth/Berth1", NULL, &error);
+    g_assert_no_error(error);
+}
+
+static void
+remove_tree(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    const char *name;
+
+    if (dir != NULL) {
+        while ((name = g_dir_read_name(dir)) != NULL) {
+            g_autofree char *child = g_build_filename(path, name, NULL);
+
+            if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
+                !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+                remove_tree(child);
+            else
+                g_unlink(child);
+        }
+    }
+    g_rmdir(path);
+}
+
+static void
+stop_process(GSubprocess *process)
+{
+    if (process == NULL)
+        return;
+    g_subprocess_send_signal(process, SIGTERM);
+    g_subprocess_wait(process, NULL, NULL);
+}
+
+static void
+fixture_tear_down(Fixture *f, gconstpointer data)
+{
+    g_clear_object(&f->host);
+    stop_process(f->berthd);
+    g_clear_object(&f->berthd);
+    g_dbus_connection_close_sync(f->connection, NULL, NULL);
+    g_clear_object(&f->connection);
+    stop_process(f->bus);
+    g_clear_object(&f->bus);
+    remove_tree(f->tmp);
+    g_free(f->address);
+    g_free(f->state_dir);
+    g_free(f->tmp);
+}
+
+static char *
+define(Fixture *f, const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    char *path = NULL;
+
+    berth_dbus_host_call_define_virtual_machine_sync(f->host, xml, &path, NULL, &error);
+    g_assert_no_error(error);
+    return path;
+}
+
+/* The D-Bus error name of a failed call, and its message without GDBus's prefix. */
+static char *
+error_name(GError *error)
+{
+    char *name;
+
+    g_assert_nonnull(error);
+    name = g_dbus_error_get_remote_error(error);
+    g_assert_nonnull(name);
+    g_dbus_error_strip_remote_error(error);
+    return name;
+}
+
+static guint
+count_entries(const char *path)
+{
+    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+    guint n = 0;
+
+    while (dir != NULL && g_dir_read_name(dir) != NULL)
+        n++;
+    return n;
+}
+
+typedef struct {
+    GMainLoop *loop;
+    GPtrArray *added;
+    GPtrArray *removed;
+} Events;
+
+static void
+on_added(GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
+{
+    Events *events = user_data;
+
+    g_ptr_array_add(events->added, g_strdup(g_dbus_object_get_object_path(object)));
+    g_main_loop_quit(events->loop);
+}
+
+static void
+on_removed(GDBusObjectManager *manager, GDBusObject *object, gpointer user_data)
+{
+    Events *events = user_data;
+
+    g_ptr_array_add(events->removed, g_strdup(g_dbus_object_get_object_path(object)));
+    g_main_loop_quit(events->loop);
+}
+
+static gboolean
+on_timeout(gpointer user_data)
+{
+    g_error("timed out waiting for an object manager signal");
+    return G_SOURCE_REMOVE;
+}
+
+static void
+wait_events(Events *events, GPtrArray *list, guint n)
+{
+    guint id = g_timeout_add_seconds(10, on_timeout, NULL);
+
+    while (list->len < n)
+        g_main_loop_run(events->loop);
+    g_source_remove(id);
+}
+
+static void
+define_vm_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    char **ret_path = user_data;
+    g_autoptr(GError) error = NULL;
+
+    berth_dbus_host_call_define_virtual_machine_finish(BERTH_DBUS_HOST(source), ret_path, result,
+                                                       &error);
+    g_assert_no_error(error);
+}
+
+static void
+delete_vm_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    berth_dbus_virtual_machine_call_delete_finish(BERTH_DBUS_VIRTUAL_MACHINE(source), result,
+                                                  &error);
+    g_assert_no_error(error);
+    *(gboolean *)user_data = TRUE;
+}
+
+/* A client watching the object manager sees VMs appear, change and vanish without polling. */
+static void
+test_object_manager(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusObjectManager) manager = NULL;
+    g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+    g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func(g_free);
+    Events events = {loop, added, removed};
+    g_autofree char *xml = minimal_xml("Watched");
+    g_autofree char *path = NULL;
+    g_autoptr(GDBusObject) object = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    g_autolist(GDBusObject) objects = NULL;
+    gboolean deleted = FALSE;
+
+    manager = berth_dbus_object_manager_client_new_sync(
+        f->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, "org.berth.Berth1",
+        "/org/berth/Berth1", NULL, &error);
+    g_assert_no_error(error);
+    objects = g_dbus_object_manager_get_objects(manager);
+    g_assert_null(objects);
+    g_signal_connect(manager, "object-added", G_CALLBACK(on_added), &events);
+    g_signal_connect(manager, "object-removed", G_CALLBACK(on_removed), &events);
+
+    berth_dbus_host_call_define_virtual_machine(f->host, xml, NULL, define_vm_done, &path);
+    wait_events(&events, added, 1);
+    while (path == NULL)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpstr(g_ptr_array_index(added, 0), ==, path);
+    g_assert_true(g_str_has_prefix(path, "/org/berth/Berth1/vm/"));
+    g_assert_cmpuint(strlen(path), ==, strlen("/org/berth/Berth1/vm/") + 32);
+
+    object = g_dbus_object_manager_get_object(manager, path);
+    g_assert_nonnull(object);
+    vm = berth_dbus_object_get_virtual_machine(BERTH_DBUS_OBJECT(object));
+    g_assert_nonnull(vm);
+    g_assert_cmpstr(berth_dbus_virtual_machine_get_name(vm), ==, "Watched");
+    g_assert_cmpstr(berth_dbus_virtual_machine_get_state(vm), ==, "Off");
+    g_assert_cmpuint(berth_dbus_virtual_machine_get_generation(vm), ==, 2);
+
+    /* A rename reaches the cached proxy through PropertiesChanged. */
+    berth_dbus_virtual_machine_call_rename_sync(vm, "Watched again", NULL, &error);
+    g_assert_no_error(error);
+    for (guint i = 0;
+         i < 500 && g_strcmp0(berth_dbus_virtual_machine_get_name(vm), "Watched again") != 0; i++)
+        g_main_context_iteration(NULL, TRUE);
+    g_assert_cmpstr(berth_dbus_virtual_machine_get_name(vm), ==, "Watched again");
+
+    berth_dbus_virtual_machine_call_delete(vm, FALSE, NULL, delete_vm_done, &deleted);
+    wait_events(&events, removed, 1);
+    g_assert_cmpstr(g_ptr_array_index(removed, 0), ==, path);
+    while (!deleted)
+        g_main_context_iteration(NULL, TRUE);
+}
+
+static void
+test_typed_errors(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *first = minimal_xml("Alpha");
+    g_autofree char *upper = minimal_xml("ALPHA");
+
+    /* Unknown VM, by name. */
+    berth_dbus_host_call_find_virtual_machine_sync(f->host, "No such VM", &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.NotFound");
+    g_assert_nonnull(strstr(error->message, "No such VM"));
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    /* Names are unique regardless of case. */
+    g_free(define(f, first));
+    berth_dbus_host_call_define_virtual_machine_sync(f->host, upper, &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.InvalidDefinition");
+    g_assert_nonnull(strstr(error->message, "Alpha"));
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    /* Found by name in any case and by uuid with or without dashes. */
+    berth_dbus_host_call_find_virtual_machine_sync(f->host, "alpha", &path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_str_has_prefix(path, "/org/berth/Berth1/vm/"));
+    {
+        g_autofree char *path2 = NULL;
+        const char *hex = path + strlen("/org/berth/Berth1/vm/");
+
+        berth_dbus_host_call_find_virtual_machine_sync(f->host, hex, &path2, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(path2, ==, path);
+    }
+}
+
+/* Every validation problem comes back, one "vm.xml:LINE: message" line each; nothing is
+ * stored. */
+static void
+test_invalid_definition(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *vms_dir = g_build_filename(f->state_dir, "vms", NULL);
+    g_auto(GStrv) lines = NULL;
+    const char *bad = "<vm generation=\"2\">\n"
+                      "  <name>Broken</name>\n"
+                      "  <processor count=\"0\"/>\n"
+                      "  <memory startup=\"1\" unit=\"MiB\"/>\n"
+                      "  <unknown/>\n"
+                      "</vm>\n";
+    const char *escaping = "<vm generation=\"2\">\n"
+                           "  <name>Escaper</name>\n"
+                           "  <memory startup=\"64\" unit=\"MiB\"/>\n"
+                           "  <scsi-controller number=\"0\">\n"
+                           "    <disk location=\"0\" path=\"disks/../../../etc/shadow\"/>\n"
+                           "  </scsi-controller>\n"
+                           "</vm>\n";
+
+    g_assert_cmpuint(count_entries(vms_dir), ==, 0);
+    berth_dbus_host_call_define_virtual_machine_sync(f->host, bad, &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.InvalidDefinition");
+    lines = g_strsplit(error->message, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), >=, 2);
+    for (guint i = 0; lines[i] != NULL; i++)
+        g_assert_true(g_str_has_prefix(lines[i], "vm.xml:"));
+    g_assert_nonnull(strstr(error->message, "vm.xml:5:"));
+    g_assert_cmpuint(count_entries(vms_dir), ==, 0);
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    /* A relative path may not lead out of the VM's folder. */
+    berth_dbus_host_call_define_virtual_machine_sync(f->host, escaping, &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.InvalidDefinition");
+    g_assert_nonnull(strstr(error->message, "vm.xml:5:"));
+    g_assert_nonnull(strstr(error->message, "../../../etc/shadow"));
+    g_assert_cmpuint(count_entries(vms_dir), ==, 0);
+}
+
+/* Examples define, and GetDefinition gives back what a second define accepts unchanged. */
+static void
+test_round_trip(Fixture *f, gconstpointer data)
+{
+    const char *const examples[] = {"gen1-ide-legacy.xml", "gen2-secure-boot-tpm.xml"};
+
+    for (guint i = 0; i < G_N_ELEMENTS(examples); i++) {
+        g_autofree char *file = g_build_filename(examples_dir, examples[i], NULL);
+        g_autofree char *xml = NULL;
+        g_autofree char *path = NULL;
+        g_autofree char *path2 = NULL;
+        g_autofree char *stored = NULL;
+        g_autofree char *stored2 = NULL;
+        g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true(g_file_get_contents(file, &xml, NULL, NULL));
+        path = define(f, xml);
+        vm = berth_dbus_virtual_machine_proxy_new_sync(f->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                       "org.berth.Berth1", path, NULL, &error);
+        g_assert_no_error(error);
+        berth_dbus_virtual_machine_call_get_definition_sync(vm, &stored, NULL, &error);
+        g_assert_no_error(error);
+        path2 = define(f, stored); /* an update of the same uuid */
+        g_assert_cmpstr(path2, ==, path);
+        berth_dbus_virtual_machine_call_get_definition_sync(vm, &stored2, NULL, &error);
+        g_assert_no_error(error);
+        g_assert_cmpstr(stored2, ==, stored);
+    }
+}
+
+/* Another berthd on the same bus refuses to start, saying why. */
+static void
+test_second_berthd(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSubprocess) second = NULL;
+    g_autofree char *err_text = NULL;
+
+    second =
+        start_berthd(f, G_SUBPROCESS_FLAGS_STDERR_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+    g_assert_no_error(error);
+    g_subprocess_communicate_utf8(second, NULL, NULL, NULL, &err_text, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_subprocess_get_if_exited(second));
+    g_assert_cmpint(g_subprocess_get_exit_status(second), ==, 1);
+    g_assert_nonnull(strstr(err_text, "org.berth.Berth1"));
+    /* The first one still serves. */
+    g_assert_cmpstr(berth_dbus_host_get_accelerator(f->host), ==, "tcg");
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+
+    berthd_path = g_getenv("BERTHD");
+    examples_dir = g_getenv("BERTH_EXAMPLES");
+    if (berthd_path == NULL || examples_dir == NULL) {
+        g_printerr("BERTHD and BERTH_EXAMPLES must be set\n");
+        return 1;
+    }
+    if (g_find_program_in_path("dbus-daemon") == NULL) {
+        g_test_skip("no dbus-daemon");
+        return 77;
+    }
+
+#define ADD(name, func) g_test_add(name, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+    ADD("/berthd/object-manager", test_object_manager);
+    ADD("/berthd/typed-errors", test_typed_errors);
+    ADD("/berthd/invalid-definition", test_invalid_definition);
+    ADD("/berthd/round-trip", test_round_trip);
+    ADD("/berthd/second-berthd", test_second_berthd);
+#undef ADD
+    return g_test_run();
+}
