@@ -398,8 +398,8 @@ def run(guest, steps):
     g = guest
     cfg = g.cfg
     g.launch()
-    ready = g.wait_line(lambda l: "BERTH-GUEST-READY" in l, READY_TIMEOUT, "BERTH-GUEST-READY")
-    ready = ready[ready.index("BERTH-GUEST-READY"):]
+    ready = g.wait_line(lambda l: l.startswith("BERTH-GUEST-READY"), READY_TIMEOUT,
+                        "a line starting with BERTH-GUEST-READY")
     fields = dict(f.split("=", 1) for f in ready.split()[1:] if "=" in f)
     steps.append(("ready", g.elapsed()))
     for k, v in cfg["expect"].items():
