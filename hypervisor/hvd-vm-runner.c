@@ -350,12 +350,11 @@ qmp_exec(HvdVmRunner *self, const char *command, JsonObject *args, int fd,
                                  g_object_ref(self));
 }
 
+/* @what is a whole translated sentence start, e.g. "Cannot pause the virtual machine". */
 static GError *
 qmp_failure(const GError *error, const char *what)
 {
-    /* Translators: "Cannot pause the virtual machine: <QEMU's reason>". */
-    return g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot %s the virtual machine: %s"), what,
-                       error->message);
+    return g_error_new(HVD_ERROR, HVD_ERROR_FAILED, "%s: %s", what, error->message);
 }
 
 /* --- files ----------------------------------------------------------------------------------- */
@@ -962,7 +961,7 @@ attach_qmp(HvdVmRunner *self, HvdQmpClient *qmp)
 
 typedef struct {
     char *runtime_dir;
-    GPtrArray *files; /* pairs: kind (translated), path */
+    GPtrArray *files; /* pairs: kind ("disk", "dvd" or "floppy"), path */
     char *nvram;      /* Generation 2: VM_DIR/nvram.fd, copied from vars_template if absent */
     char *vars_template;
     char *tpm_dir; /* VM_DIR/tpm when the VM has a TPM */
@@ -991,12 +990,18 @@ prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
         const char *kind = data->files->pdata[i];
         const char *path = data->files->pdata[i + 1];
 
-        if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
-            /* Translators: the first %s is "disk", "DVD image" or "floppy image". */
+        if (g_file_test(path, G_FILE_TEST_EXISTS))
+            continue;
+        if (g_str_equal(kind, "dvd"))
             g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
-                                    _("The %s file “%s” does not exist"), kind, path);
-            return;
-        }
+                                    _("The DVD image “%s” does not exist"), path);
+        else if (g_str_equal(kind, "floppy"))
+            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+                                    _("The floppy image “%s” does not exist"), path);
+        else
+            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+                                    _("The disk file “%s” does not exist"), path);
+        return;
     }
 
     if (g_mkdir_with_parents(parent, 0700) != 0 ||
@@ -1288,7 +1293,7 @@ on_start_status(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, qmp_failure(error, _("start")));
+            start_fail(self, qmp_failure(error, _("Cannot start the virtual machine")));
         return;
     }
     if (JSON_NODE_HOLDS_OBJECT(node))
@@ -1309,7 +1314,7 @@ on_restore_cont(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, qmp_failure(error, _("resume")));
+            start_fail(self, qmp_failure(error, _("Cannot resume the virtual machine")));
         return;
     }
     /* The guest runs on from here: the saved state is spent. */
@@ -1331,7 +1336,7 @@ on_restore_query(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, qmp_failure(error, _("restore")));
+            start_fail(self, qmp_failure(error, _("Cannot restore the virtual machine")));
         return;
     }
     if (JSON_NODE_HOLDS_OBJECT(node))
@@ -1368,7 +1373,7 @@ on_restore_started(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, qmp_failure(error, _("restore")));
+            start_fail(self, qmp_failure(error, _("Cannot restore the virtual machine")));
         return;
     }
     restore_poll(self);
@@ -1385,7 +1390,7 @@ on_restore_getfd(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            start_fail(self, qmp_failure(error, _("restore")));
+            start_fail(self, qmp_failure(error, _("Cannot restore the virtual machine")));
         return;
     }
     args = hvd_qmp_args_new("s:uri", "fd:berth-incoming", NULL);
@@ -1482,12 +1487,12 @@ hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
             const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
 
             if (drive->path != NULL)
-                add_file(data->files, drive->type == HVX_DRIVE_DVD ? _("DVD image") : _("disk"),
-                         self->vm_dir, drive->path);
+                add_file(data->files, drive->type == HVX_DRIVE_DVD ? "dvd" : "disk", self->vm_dir,
+                         drive->path);
         }
     }
     if (def->generation == 1 && def->has_floppy && def->floppy_path != NULL)
-        add_file(data->files, _("floppy image"), self->vm_dir, def->floppy_path);
+        add_file(data->files, "floppy", self->vm_dir, def->floppy_path);
     if (def->generation == 2) {
         const char *code = NULL;
         const char *vars = NULL;
@@ -1550,16 +1555,16 @@ simple_action_for(OpKind kind)
 }
 
 static const char *
-simple_action_verb(OpKind kind)
+simple_action_failure(OpKind kind)
 {
     switch (kind) {
     case OP_PAUSE:
-        return _("pause");
+        return _("Cannot pause the virtual machine");
     case OP_RESUME:
-        return _("resume");
+        return _("Cannot resume the virtual machine");
     case OP_RESET:
     default:
-        return _("reset");
+        return _("Cannot reset the virtual machine");
     }
 }
 
@@ -1576,7 +1581,7 @@ on_simple_done(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     action = simple_action_for(self->op);
     if (node == NULL) {
-        op_end(self, qmp_failure(error, simple_action_verb(self->op)));
+        op_end(self, qmp_failure(error, simple_action_failure(self->op)));
         return;
     }
     if (action->after != HVD_VM_STATE_OFF)
@@ -1688,7 +1693,7 @@ on_powerdown_sent(GObject *source, GAsyncResult *result, gpointer user_data)
     if (node == NULL) {
         if (!is_cancelled(error)) {
             set_state(self, HVD_VM_STATE_RUNNING);
-            op_end(self, qmp_failure(error, _("shut down")));
+            op_end(self, qmp_failure(error, _("Cannot shut down the virtual machine")));
         }
         return;
     }
@@ -1906,7 +1911,7 @@ on_save_query(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            save_fail(self, qmp_failure(error, _("save")));
+            save_fail(self, qmp_failure(error, _("Cannot save the virtual machine")));
         return;
     }
     if (JSON_NODE_HOLDS_OBJECT(node))
@@ -1946,7 +1951,7 @@ on_save_migrating(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            save_fail(self, qmp_failure(error, _("save")));
+            save_fail(self, qmp_failure(error, _("Cannot save the virtual machine")));
         return;
     }
     save_poll(self);
@@ -1963,7 +1968,7 @@ on_save_getfd(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            save_fail(self, qmp_failure(error, _("save")));
+            save_fail(self, qmp_failure(error, _("Cannot save the virtual machine")));
         return;
     }
     args = hvd_qmp_args_new("s:uri", "fd:berth-save", NULL);
@@ -2009,7 +2014,7 @@ on_save_stopped(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         if (!is_cancelled(error))
-            save_fail(self, qmp_failure(error, _("save")));
+            save_fail(self, qmp_failure(error, _("Cannot save the virtual machine")));
         return;
     }
     /* The default limit (128 MiB/s) would make saving a big guest slow for nothing: the
@@ -2084,7 +2089,8 @@ on_screendump(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (node == NULL) {
         g_unlink(path);
-        g_task_return_error(task, qmp_failure(error, _("take a screenshot of")));
+        g_task_return_error(
+            task, qmp_failure(error, _("Cannot take a screenshot of the virtual machine")));
         return;
     }
     if (!g_file_get_contents(path, &contents, &len, &error)) {
@@ -2157,7 +2163,8 @@ on_add_client(GObject *source, GAsyncResult *result, gpointer user_data)
     int fd;
 
     if (node == NULL) {
-        g_task_return_error(task, qmp_failure(error, _("open a console to")));
+        g_task_return_error(task,
+                            qmp_failure(error, _("Cannot open a console to the virtual machine")));
         return;
     }
     fd = data->fd;
@@ -2176,7 +2183,8 @@ on_console_getfd(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(JsonObject) args = NULL;
 
     if (node == NULL) {
-        g_task_return_error(task, qmp_failure(error, _("open a console to")));
+        g_task_return_error(task,
+                            qmp_failure(error, _("Cannot open a console to the virtual machine")));
         return;
     }
     args =
@@ -2301,7 +2309,7 @@ on_recover_status(GObject *source, GAsyncResult *result, gpointer user_data)
         stop_watching(self);
         self->pid = 0;
         set_state(self, HVD_VM_STATE_OFF);
-        op_end(self, qmp_failure(error, _("recover")));
+        op_end(self, qmp_failure(error, _("Cannot take over the running virtual machine")));
         return;
     }
     if (JSON_NODE_HOLDS_OBJECT(node))
