@@ -518,6 +518,20 @@ disk_is_inside(const char *vm_dir, const char *path)
     return g_str_has_prefix(real_parent, prefix);
 }
 
+/* Removes the folders between @path and @vm_dir that are now empty (e.g. "disks/"). */
+static void
+remove_empty_parents(const char *vm_dir, const char *path)
+{
+    g_autofree char *dir = g_path_get_dirname(path);
+
+    while (hvd_vm_store_path_is_inside(vm_dir, dir) && g_rmdir(dir) == 0) {
+        char *parent = g_path_get_dirname(dir);
+
+        g_free(dir);
+        dir = parent;
+    }
+}
+
 static gboolean
 delete_disks(const HvxVmDef *def, const char *vm_dir, GError **error)
 {
@@ -542,6 +556,7 @@ delete_disks(const HvxVmDef *def, const char *vm_dir, GError **error)
                             g_strerror(saved_errno));
                 return FALSE;
             }
+            remove_empty_parents(vm_dir, path);
         }
     }
     return TRUE;

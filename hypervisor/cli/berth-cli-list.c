@@ -95,7 +95,11 @@ berth_cli_list_vms(GDBusConnection *connection, GError **error)
         vm->path = g_strdup(path);
         vm->properties = properties;
         vm->name = prop_string(vm, "Name");
-        vm->sort_key = g_utf8_collate_key(vm->name, -1);
+        {
+            g_autofree char *folded = g_utf8_casefold(vm->name, -1);
+
+            vm->sort_key = g_utf8_collate_key(folded, -1);
+        }
         g_ptr_array_add(vms, vm);
     }
     g_ptr_array_sort(vms, compare_vms);

@@ -1,0 +1,364 @@
+#!/usr/bin/env python3
+# tests/cli: berth against berthd on a private bus with a temporary state dir (TCG): list,
+# define, dumpxml, rename, delete, errors and exit codes, restarts (clean and kill -9), broken
+# files in the state dir, and 1,000 definitions. Prints TAP.
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+
+BERTH, BERTHD, SOURCE_ROOT = sys.argv[1], sys.argv[2], sys.argv[3]
+EXAMPLES = os.path.join(SOURCE_ROOT, "data", "examples")
+
+MINIMAL = """<vm generation="{generation}">
+  <name>{name}</name>
+{uuid}  <memory startup="64" unit="MiB"/>
+{extra}</vm>
+"""
+
+
+def minimal(name, generation=2, vm_uuid=None, extra=""):
+    u = "  <uuid>%s</uuid>\n" % vm_uuid if vm_uuid else ""
+    return MINIMAL.format(name=name, generation=generation, uuid=u, extra=extra)
+
+
+class Env:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="test-berth-cli-")
+        self.state = os.path.join(self.tmp, "state")
+        self.runtime = os.path.join(self.tmp, "run")
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+                                    stdout=subprocess.PIPE, text=True)
+        self.address = self.bus.stdout.readline().strip()
+        self.berthd = None
+        self.berthd_log = None
+
+    def start(self, wait=True):
+        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a+")
+        self.berthd_log.seek(0, os.SEEK_END)
+        self.log_start = self.berthd_log.tell()
+        started = time.monotonic()
+        self.berthd = subprocess.Popen(
+            [BERTHD, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
+             self.runtime, "--accel", "tcg", "--log-level", "info"],
+            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
+        if wait:
+            self.wait_name()
+        return time.monotonic() - started
+
+    def wait_name(self):
+        for _ in range(1000):
+            r = self.berth("host", check=False)
+            if r.returncode == 0:
+                return
+            if self.berthd.poll() is not None:
+                raise AssertionError("berthd exited: " + self.log())
+            time.sleep(0.01)
+        raise AssertionError("berthd did not start")
+
+    def log(self):
+        self.berthd_log.flush()
+        with open(self.berthd_log.name) as f:
+            f.seek(self.log_start)
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.berthd is not None and self.berthd.poll() is None:
+            self.berthd.send_signal(sig)
+            self.berthd.wait(10)
+        self.berthd = None
+
+    def berth(self, *args, check=True):
+        r = subprocess.run([BERTH, "--connect", self.address] + list(args),
+                           capture_output=True, text=True, timeout=60)
+        if check and r.returncode != 0:
+            raise AssertionError("berth %s failed: %s" % (" ".join(args), r.stderr))
+        return r
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def define(self, name, text, check=True):
+        return self.berth("define", self.write(name, text), check=check)
+
+    def names(self):
+        return [vm["name"] for vm in json.loads(self.berth("list", "--json").stdout)]
+
+    def vm(self, name):
+        for vm in json.loads(self.berth("list", "--json").stdout):
+            if vm["name"] == name:
+                return vm
+        raise AssertionError("no VM " + name)
+
+    def snapshot(self):
+        files = {}
+        for root, dirs, names in os.walk(self.state):
+            for n in names:
+                p = os.path.join(root, n)
+                with open(p, "rb") as f:
+                    files[p] = f.read()
+            for d in dirs:
+                files[os.path.join(root, d)] = None
+        return files
+
+    def close(self):
+        self.stop(signal.SIGKILL)
+        # VMs a test started are QEMU processes of ours: end them by their pid files.
+        for root, dirs, names in os.walk(self.runtime):
+            if "qemu.pid" in names:
+                try:
+                    with open(os.path.join(root, "qemu.pid")) as f:
+                        os.kill(int(f.read().strip()), signal.SIGKILL)
+                except (OSError, ValueError):
+                    pass
+        self.bus.terminate()
+        self.bus.wait(10)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def one_line_error(r, *expected):
+    assert r.returncode == 1, "exit %d, stderr %r" % (r.returncode, r.stderr)
+    lines = r.stderr.strip().split("\n")
+    assert len(lines) == 1, "more than one line: %r" % r.stderr
+    assert not "GDBus.Error" in r.stderr, r.stderr
+    for e in expected:
+        assert e in lines[0], "%r not in %r" % (e, lines[0])
+
+
+def test_list_empty(env):
+    r = env.berth("list")
+    assert r.stdout.split() == ["Name", "State", "CPU", "Memory", "Uptime", "Status"], r.stdout
+    assert json.loads(env.berth("list", "--json").stdout) == []
+
+
+def test_define_list(env):
+    for example in ("gen1-ide-legacy.xml", "gen2-secure-boot-tpm.xml"):
+        r = env.berth("define", os.path.join(EXAMPLES, example))
+        assert r.stdout.startswith("Defined “"), r.stdout
+    env.define("a.xml", minimal("Zeta"))
+    env.define("b.xml", minimal("alpha", generation=1))
+    text = env.berth("list").stdout.splitlines()
+    assert text[0].split()[:3] == ["Name", "State", "CPU"]
+    # Sorted by name as people sort: case does not matter.
+    assert [line.split("  ")[0] for line in text[1:]] == [
+        "alpha", "Legacy server", "Windows 11 lab", "Zeta"], text
+    for line in text[1:]:
+        assert " Off " in line, line
+    vms = json.loads(env.berth("list", "--json").stdout)
+    assert [vm["name"] for vm in vms] == ["alpha", "Legacy server", "Windows 11 lab", "Zeta"]
+    legacy = vms[1]
+    assert legacy["uuid"] == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    assert legacy["generation"] == 1 and legacy["state"] == "Off"
+    assert legacy["object-path"] == "/org/berth/Berth1/vm/1b4e28ba2fa111d2883f0016d3cca427"
+    assert "Start" in legacy["allowed-actions"], legacy
+    for key in ("status", "cpu-usage", "assigned-memory", "uptime", "heartbeat", "accelerator"):
+        assert key in legacy
+    # Stored as DIR/vms/<uuid>/vm.xml, 0600.
+    path = os.path.join(env.state, "vms", legacy["uuid"], "vm.xml")
+    assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+def test_dumpxml_round_trip(env):
+    env.berth("define", os.path.join(EXAMPLES, "gen2-secure-boot-tpm.xml"))
+    first = env.berth("dumpxml", "windows 11 LAB").stdout
+    assert "<name>Windows 11 lab</name>" in first
+    env.define("again.xml", first)
+    assert env.berth("dumpxml", "6f1c2a3e-8b4d-4c5e-9f60-718293a4b5c6").stdout == first
+    assert env.names() == ["Windows 11 lab"]
+
+
+def test_duplicate_name(env):
+    env.define("a.xml", minimal("Web"))
+    before = env.snapshot()
+    r = env.define("b.xml", minimal("WEB"), check=False)
+    one_line_error(r, "Web")
+    assert env.snapshot() == before
+    assert env.names() == ["Web"]
+
+
+def test_invalid_definition(env):
+    env.define("ok.xml", minimal("Fine"))
+    before = env.snapshot()
+    bad = env.write("bad.xml", '<vm generation="2">\n  <name>Bad</name>\n'
+                    '  <processor count="0"/>\n  <memory startup="64" unit="MiB"/>\n'
+                    '  <nonsense/>\n</vm>\n')
+    r = env.berth("define", bad, check=False)
+    assert r.returncode == 1
+    lines = r.stderr.strip().split("\n")
+    assert len(lines) >= 2, r.stderr
+    for line in lines:
+        assert line.startswith(bad + ":"), line
+    assert any(line.startswith(bad + ":5:") for line in lines), r.stderr
+    assert env.snapshot() == before
+    r = env.define("notxml.xml", "this is not XML", check=False)
+    assert r.returncode == 1 and r.stderr.startswith(os.path.join(env.tmp, "notxml.xml")), r.stderr
+    assert env.snapshot() == before
+
+
+def test_unknown_vm(env):
+    for command in (["dumpxml", "Nobody"], ["delete", "Nobody"], ["rename", "Nobody", "X"],
+                    ["start", "Nobody"]):
+        r = env.berth(*command, check=False)
+        one_line_error(r, "berth %s: " % command[0], "Nobody")
+
+
+def test_rename(env):
+    env.define("a.xml", minimal("Before"))
+    env.define("b.xml", minimal("Other"))
+    env.berth("rename", "before", "After")
+    assert env.names() == ["After", "Other"]
+    assert "<name>After</name>" in env.berth("dumpxml", "After").stdout
+    one_line_error(env.berth("rename", "After", "other", check=False), "Other")
+    one_line_error(env.berth("rename", "After", "a/b", check=False), "a/b")
+    assert env.names() == ["After", "Other"]
+
+
+def disk_vm(name, inside, outside):
+    return minimal(name, extra=(
+        '  <scsi-controller number="0">\n'
+        '    <disk location="0" path="%s"/>\n'
+        '    <disk location="1" path="%s"/>\n'
+        '  </scsi-controller>\n') % (inside, outside))
+
+
+def test_delete(env):
+    outside = env.write("outside.vhdx", "outside disk")
+    for with_disks in (False, True):
+        name = "Disks %s" % with_disks
+        env.define("d.xml", disk_vm(name, "disks/inside.vhdx", outside))
+        vm = env.vm(name)
+        folder = os.path.join(env.state, "vms", vm["uuid"])
+        os.makedirs(os.path.join(folder, "disks"))
+        inside = os.path.join(folder, "disks", "inside.vhdx")
+        with open(inside, "w") as f:
+            f.write("inside disk")
+        with open(os.path.join(folder, "serial.log"), "w") as f:
+            f.write("boot\n")
+        args = ["delete", name] + (["--delete-disks"] if with_disks else [])
+        env.berth(*args)
+        assert name not in env.names()
+        assert not os.path.exists(os.path.join(folder, "vm.xml"))
+        assert not os.path.exists(os.path.join(folder, "serial.log"))
+        assert os.path.exists(outside), "a disk outside the VM's folder was deleted"
+        if with_disks:
+            assert not os.path.exists(folder), os.listdir(folder)
+        else:
+            assert os.path.exists(inside)
+
+
+def test_dot_dot_refused(env):
+    before = env.snapshot()
+    r = env.define("dots.xml", disk_vm("Dots", "../../escape.vhdx", "/tmp/x.vhdx"), check=False)
+    assert r.returncode == 1 and "../../escape.vhdx" in r.stderr, r.stderr
+    assert env.snapshot() == before
+    # ".." that stays inside the folder is fine.
+    env.define("dots2.xml", disk_vm("Dots", "disks/../disk.vhdx", "/tmp/x.vhdx"))
+    assert env.names() == ["Dots"]
+
+
+def test_restart(env):
+    env.define("a.xml", minimal("Keep me"))
+    env.berth("define", os.path.join(EXAMPLES, "gen1-ide-legacy.xml"))
+    before = env.berth("list", "--json").stdout
+    env.stop(signal.SIGTERM)
+    env.start()
+    assert env.berth("list", "--json").stdout == before
+    env.stop(signal.SIGKILL)
+    env.start()
+    assert env.berth("list", "--json").stdout == before
+
+
+def test_broken_file_skipped(env):
+    env.define("a.xml", minimal("Good"))
+    env.stop()
+    broken_uuid = str(uuid.uuid4())
+    folder = os.path.join(env.state, "vms", broken_uuid)
+    os.makedirs(folder)
+    with open(os.path.join(folder, "vm.xml"), "w") as f:
+        f.write('<vm generation="2">\n  <name>Broken</name>\n  <bogus/>\n</vm>\n')
+    env.start()
+    assert env.names() == ["Good"]
+    log = env.log()
+    assert os.path.join(folder, "vm.xml") + ":3:" in log, log
+
+
+def test_lifecycle(env):
+    env.define("m.xml", minimal("Mini", generation=1, extra='  <com port="1" log="true"/>\n'))
+    one_line_error(env.berth("pause", "Mini", check=False), "Off")
+    env.berth("start", "Mini")
+    vm = env.vm("Mini")
+    assert vm["state"] == "Running" and vm["accelerator"] == "tcg", vm
+    assert vm["assigned-memory"] == 64 * 1024 * 1024, vm
+    one_line_error(env.berth("delete", "Mini", check=False), "Running")
+    env.berth("pause", "Mini")
+    assert env.vm("Mini")["state"] == "Paused"
+    env.berth("resume", "Mini")
+    env.berth("turn-off", "Mini")
+    assert env.vm("Mini")["state"] == "Off"
+    env.berth("serial", "Mini")
+
+
+def test_thousand(env):
+    env.stop()
+    template = minimal("VM {n:04d}", vm_uuid="{u}")
+    for n in range(1000):
+        u = str(uuid.UUID(int=n + 1))
+        folder = os.path.join(env.state, "vms", u)
+        os.makedirs(folder)
+        with open(os.path.join(folder, "vm.xml"), "w") as f:
+            f.write(template.format(n=n, u=u))
+    started = env.start()
+    best = None
+    for _ in range(3):
+        t = time.monotonic()
+        r = env.berth("list")
+        elapsed = time.monotonic() - t
+        best = elapsed if best is None else min(best, elapsed)
+    assert len(r.stdout.splitlines()) == 1001
+    print("# 1000 VMs: berthd ready in %.3f s, berth list in %.3f s" % (started, best))
+    assert started < 5 and best < 1, (started, best)
+
+
+TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
+         test_invalid_definition, test_unknown_vm, test_rename, test_delete,
+         test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
+         test_thousand]
+
+
+def main():
+    os.environ["LC_ALL"] = "C.UTF-8"
+    os.environ["LANGUAGE"] = ""
+    os.environ.pop("BERTH_BUS_ADDRESS", None)
+    print("1..%d" % len(TESTS))
+    failed = 0
+    for i, test in enumerate(TESTS, 1):
+        env = Env()
+        try:
+            env.start()
+            t = time.monotonic()
+            test(env)
+            print("ok %d %s # %.2f s" % (i, test.__name__, time.monotonic() - t))
+        except Exception:
+            failed += 1
+            print("not ok %d %s" % (i, test.__name__))
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+        finally:
+            env.close()
+        sys.stdout.flush()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
