@@ -3,9 +3,13 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define _GNU_SOURCE /* unshare */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -912,6 +916,76 @@ test_resize_shrink_refused(void)
     remove_tree(dir);
 }
 
+/* Mounts a 4 MiB tmpfs on @dir in a new mount namespace of the calling process. */
+static gboolean
+small_tmpfs(const char *dir)
+{
+    return unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+           mount("tmpfs", dir, "tmpfs", 0, "size=4m") == 0;
+}
+
+static gboolean
+can_mount_small_tmpfs(void)
+{
+    g_autofree char *dir = make_dir();
+    int status = -1;
+    pid_t pid = fork();
+
+    if (pid == 0)
+        _exit(small_tmpfs(dir) ? 0 : 1);
+    g_assert_cmpint(pid, >, 0);
+    g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
+    remove_tree(dir);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A full file system: a 4 MiB tmpfs in a mount namespace of a subprocess of our own, where
+ * root can make one (skipped elsewhere). */
+static void
+test_no_space(void)
+{
+    if (!have_qemu_img())
+        return;
+    if (g_test_subprocess()) {
+        g_autofree char *dir = make_dir();
+        g_autofree char *raw = g_build_filename(dir, "fixed.img", NULL);
+        g_autofree char *vhdx = g_build_filename(dir, "fixed.vhdx", NULL);
+        g_autofree char *copy = g_build_filename(dir, "copy.qcow2", NULL);
+        g_autofree char *listing = NULL;
+        g_autoptr(GError) error = NULL;
+
+        g_assert_true(small_tmpfs(dir));
+        shared_big_raw(); /* outside the small file system */
+
+        g_assert_false(create(raw, HVD_DISK_FORMAT_AUTO, 16 * MIB, TRUE, NULL, NULL, &error));
+        g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+        g_assert_cmpstr(strstr(error->message, "not enough free space"), !=, NULL);
+        g_assert_nonnull(strstr(error->message, raw));
+        g_clear_error(&error);
+        /* qemu-img makes it sparse; our allocation finds the space missing. */
+        g_assert_false(create(vhdx, HVD_DISK_FORMAT_AUTO, 16 * MIB, TRUE, NULL, NULL, &error));
+        g_assert_nonnull(strstr(error->message, "not enough free space"));
+        g_assert_nonnull(strstr(error->message, vhdx));
+        g_clear_error(&error);
+        g_assert_false(convert(big_raw, copy, HVD_DISK_FORMAT_AUTO, NULL, &error));
+        g_assert_nonnull(strstr(error->message, "not enough free space"));
+        g_assert_nonnull(strstr(error->message, copy));
+
+        listing = list_dir(dir);
+        g_assert_cmpstr(listing, ==, "");
+        umount(dir);
+        remove_tree(dir);
+        remove_tree(shared_dir);
+        return;
+    }
+    if (!can_mount_small_tmpfs()) {
+        g_test_skip("cannot mount a small tmpfs here (needs root)");
+        return;
+    }
+    g_test_trap_subprocess(NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+}
+
 /* QEMU's image locks are OFD locks on bytes 100 + permission (taken) and 200 + permission
  * (denied to others); "write" is permission 1. */
 static gboolean
@@ -1045,6 +1119,7 @@ main(int argc, char **argv)
     g_test_add_func("/disk/convert/refused", test_convert_refused);
     g_test_add_func("/disk/resize/shrink-refused", test_resize_shrink_refused);
     g_test_add_func("/disk/in-use", test_in_use);
+    g_test_add_func("/disk/no-space", test_no_space);
 
     status = g_test_run();
     if (shared_dir != NULL)
