@@ -1032,6 +1032,7 @@ create_ran(GObject *source, GAsyncResult *result, gpointer user_data)
     op_publish(g_steal_pointer(&task));
 }
 
+/* Takes @task. */
 static void
 create_run(GTask *task)
 {
@@ -1043,6 +1044,7 @@ create_run(GTask *task)
     data->temp = reserve_temp_path(data->path, &error);
     if (data->temp == NULL) {
         op_return(task, error);
+        g_object_unref(task);
         return;
     }
     add_args(args, "create", "-q", "-f", hvd_disk_format_to_qemu(data->format), NULL);
