@@ -916,6 +916,32 @@ test_resize_shrink_refused(void)
     remove_tree(dir);
 }
 
+/* Without qemu-img (BERTH_QEMU_IMG names another binary): a host error, no file left. */
+static void
+test_no_qemu_img(void)
+{
+    if (g_test_subprocess()) {
+        g_autofree char *dir = make_dir();
+        g_autofree char *path = g_build_filename(dir, "disk.vhdx", NULL);
+        g_autofree char *listing = NULL;
+        g_autoptr(HvdJob) job = hvd_job_new("create", TRUE);
+        g_autoptr(GError) error = NULL;
+
+        /* A fresh process running this test alone: no other thread reads the environment. */
+        g_setenv("BERTH_QEMU_IMG", "/nonexistent/qemu-img", TRUE);
+        g_assert_false(create(path, HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL, job, &error));
+        g_assert_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED);
+        g_assert_nonnull(strstr(error->message, "qemu-img"));
+        g_assert_cmpint(hvd_job_get_state(job), ==, HVD_JOB_STATE_FAILED);
+        listing = list_dir(dir);
+        g_assert_cmpstr(listing, ==, "");
+        remove_tree(dir);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+    g_test_trap_assert_passed();
+}
+
 /* Mounts a 4 MiB tmpfs on @dir in a new mount namespace of the calling process. */
 static gboolean
 small_tmpfs(const char *dir)
@@ -1120,6 +1146,7 @@ main(int argc, char **argv)
     g_test_add_func("/disk/resize/shrink-refused", test_resize_shrink_refused);
     g_test_add_func("/disk/in-use", test_in_use);
     g_test_add_func("/disk/no-space", test_no_space);
+    g_test_add_func("/disk/no-qemu-img", test_no_qemu_img);
 
     status = g_test_run();
     if (shared_dir != NULL)
