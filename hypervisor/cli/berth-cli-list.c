@@ -12,10 +12,21 @@
 
 #define VM_INTERFACE "org.berth.Berth1.VirtualMachine"
 
+/* One VM's properties, read in one pass over its a{sv}. */
 typedef struct {
     char *path;
-    GVariant *properties; /* a{sv} */
+    GVariant *properties; /* a{sv}; the strings below point into it */
     const char *name;
+    const char *uuid;
+    const char *state;
+    const char *status;
+    const char *heartbeat;
+    const char *accelerator;
+    guint32 generation;
+    double cpu_usage;
+    guint64 assigned_memory;
+    guint64 uptime;
+    GVariant *allowed_actions; /* as, or NULL */
     char *sort_key;
 } BerthCliVm;
 
@@ -23,36 +34,61 @@ static void
 berth_cli_vm_free(BerthCliVm *vm)
 {
     g_free(vm->path);
+    g_clear_pointer(&vm->allowed_actions, g_variant_unref);
     g_variant_unref(vm->properties);
     g_free(vm->sort_key);
     g_free(vm);
 }
 
-static const char *
-prop_string(const BerthCliVm *vm, const char *name)
+static BerthCliVm *
+berth_cli_vm_new(const char *path, GVariant *properties)
 {
-    const char *value = "";
+    BerthCliVm *vm = g_new0(BerthCliVm, 1);
+    g_autofree char *folded = NULL;
+    GVariantIter iter;
+    const char *key;
+    GVariant *value;
 
-    g_variant_lookup(vm->properties, name, "&s", &value);
-    return value;
-}
+    vm->path = g_strdup(path);
+    vm->properties = properties;
+    vm->name = vm->uuid = vm->state = vm->status = vm->heartbeat = vm->accelerator = "";
+    g_variant_iter_init(&iter, properties);
+    while (g_variant_iter_next(&iter, "{&sv}", &key, &value)) {
+        g_autoptr(GVariant) owned = value;
+        const char **text = NULL;
 
-static guint64
-prop_uint64(const BerthCliVm *vm, const char *name)
-{
-    guint64 value = 0;
-
-    g_variant_lookup(vm->properties, name, "t", &value);
-    return value;
-}
-
-static double
-prop_double(const BerthCliVm *vm, const char *name)
-{
-    double value = 0;
-
-    g_variant_lookup(vm->properties, name, "d", &value);
-    return value;
+        if (g_str_equal(key, "Name"))
+            text = &vm->name;
+        else if (g_str_equal(key, "Uuid"))
+            text = &vm->uuid;
+        else if (g_str_equal(key, "State"))
+            text = &vm->state;
+        else if (g_str_equal(key, "Status"))
+            text = &vm->status;
+        else if (g_str_equal(key, "Heartbeat"))
+            text = &vm->heartbeat;
+        else if (g_str_equal(key, "Accelerator"))
+            text = &vm->accelerator;
+        else if (g_str_equal(key, "Generation") &&
+                 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT32))
+            vm->generation = g_variant_get_uint32(value);
+        else if (g_str_equal(key, "CpuUsage") && g_variant_is_of_type(value, G_VARIANT_TYPE_DOUBLE))
+            vm->cpu_usage = g_variant_get_double(value);
+        else if (g_str_equal(key, "AssignedMemory") &&
+                 g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+            vm->assigned_memory = g_variant_get_uint64(value);
+        else if (g_str_equal(key, "Uptime") && g_variant_is_of_type(value, G_VARIANT_TYPE_UINT64))
+            vm->uptime = g_variant_get_uint64(value);
+        else if (g_str_equal(key, "AllowedActions") &&
+                 g_variant_is_of_type(value, G_VARIANT_TYPE_STRING_ARRAY))
+            vm->allowed_actions = g_variant_ref(value);
+        /* The strings live in @properties' serialised data, which outlives @value. */
+        if (text != NULL && g_variant_is_of_type(value, G_VARIANT_TYPE_STRING))
+            *text = g_variant_get_string(value, NULL);
+    }
+    folded = g_utf8_casefold(vm->name, -1);
+    vm->sort_key = g_utf8_collate_key(folded, -1);
+    return vm;
 }
 
 static int
@@ -87,20 +123,9 @@ berth_cli_list_vms(GDBusConnection *connection, GError **error)
     while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
         g_autoptr(GVariant) owned = interfaces;
         GVariant *properties = g_variant_lookup_value(interfaces, VM_INTERFACE, NULL);
-        BerthCliVm *vm;
 
-        if (properties == NULL)
-            continue;
-        vm = g_new0(BerthCliVm, 1);
-        vm->path = g_strdup(path);
-        vm->properties = properties;
-        vm->name = prop_string(vm, "Name");
-        {
-            g_autofree char *folded = g_utf8_casefold(vm->name, -1);
-
-            vm->sort_key = g_utf8_collate_key(folded, -1);
-        }
-        g_ptr_array_add(vms, vm);
+        if (properties != NULL)
+            g_ptr_array_add(vms, berth_cli_vm_new(path, properties));
     }
     g_ptr_array_sort(vms, compare_vms);
     return vms;
@@ -148,12 +173,11 @@ print_table(GPtrArray *vms)
         char **row = g_new0(char *, N_COLUMNS + 1);
 
         row[0] = g_strdup(vm->name);
-        row[1] = g_strdup(prop_string(vm, "State"));
-        row[2] = g_strdup_printf("%.0f %%", prop_double(vm, "CpuUsage"));
-        row[3] = g_strdup_printf("%" G_GUINT64_FORMAT " MiB",
-                                 prop_uint64(vm, "AssignedMemory") / (1024 * 1024));
-        row[4] = format_uptime(prop_uint64(vm, "Uptime"));
-        row[5] = g_strdup(prop_string(vm, "Status"));
+        row[1] = g_strdup(vm->state);
+        row[2] = g_strdup_printf("%.0f %%", vm->cpu_usage);
+        row[3] = g_strdup_printf("%" G_GUINT64_FORMAT " MiB", vm->assigned_memory / (1024 * 1024));
+        row[4] = format_uptime(vm->uptime);
+        row[5] = g_strdup(vm->status);
         for (guint c = 0; c < N_COLUMNS; c++)
             widths[c] = MAX(widths[c], (guint)g_utf8_strlen(row[c], -1));
         g_ptr_array_add(rows, row);
@@ -182,34 +206,32 @@ print_json(GPtrArray *vms)
     json_builder_begin_array(builder);
     for (guint i = 0; i < vms->len; i++) {
         const BerthCliVm *vm = g_ptr_array_index(vms, i);
-        g_autofree const char **actions = NULL;
-        guint32 generation = 0;
-
-        g_variant_lookup(vm->properties, "Generation", "u", &generation);
         json_builder_begin_object(builder);
         json_builder_set_member_name(builder, "name");
         json_builder_add_string_value(builder, vm->name);
         json_builder_set_member_name(builder, "uuid");
-        json_builder_add_string_value(builder, prop_string(vm, "Uuid"));
+        json_builder_add_string_value(builder, vm->uuid);
         json_builder_set_member_name(builder, "generation");
-        json_builder_add_int_value(builder, generation);
+        json_builder_add_int_value(builder, vm->generation);
         json_builder_set_member_name(builder, "state");
-        json_builder_add_string_value(builder, prop_string(vm, "State"));
+        json_builder_add_string_value(builder, vm->state);
         json_builder_set_member_name(builder, "status");
-        json_builder_add_string_value(builder, prop_string(vm, "Status"));
+        json_builder_add_string_value(builder, vm->status);
         json_builder_set_member_name(builder, "cpu-usage");
-        json_builder_add_double_value(builder, prop_double(vm, "CpuUsage"));
+        json_builder_add_double_value(builder, vm->cpu_usage);
         json_builder_set_member_name(builder, "assigned-memory");
-        json_builder_add_int_value(builder, (gint64)prop_uint64(vm, "AssignedMemory"));
+        json_builder_add_int_value(builder, (gint64)vm->assigned_memory);
         json_builder_set_member_name(builder, "uptime");
-        json_builder_add_int_value(builder, (gint64)prop_uint64(vm, "Uptime"));
+        json_builder_add_int_value(builder, (gint64)vm->uptime);
         json_builder_set_member_name(builder, "heartbeat");
-        json_builder_add_string_value(builder, prop_string(vm, "Heartbeat"));
+        json_builder_add_string_value(builder, vm->heartbeat);
         json_builder_set_member_name(builder, "accelerator");
-        json_builder_add_string_value(builder, prop_string(vm, "Accelerator"));
+        json_builder_add_string_value(builder, vm->accelerator);
         json_builder_set_member_name(builder, "allowed-actions");
         json_builder_begin_array(builder);
-        if (g_variant_lookup(vm->properties, "AllowedActions", "^a&s", &actions)) {
+        if (vm->allowed_actions != NULL) {
+            g_autofree const char **actions = g_variant_get_strv(vm->allowed_actions, NULL);
+
             for (guint j = 0; actions[j] != NULL; j++)
                 json_builder_add_string_value(builder, actions[j]);
         }
