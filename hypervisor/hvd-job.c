@@ -83,7 +83,7 @@ hvd_job_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *
         g_value_set_string(value, self->error);
         break;
     case PROP_CANCELLABLE:
-        g_value_set_boolean(value, self->cancellable);
+        g_value_set_boolean(value, hvd_job_get_cancellable(self));
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);

@@ -250,6 +250,15 @@ test_job_lifecycle(void)
     g_assert_cmpstr(hvd_job_get_error(job), ==, "it broke");
     g_assert_cmpuint(finished, ==, 1);
     g_assert_false(hvd_job_get_cancellable(job));
+    {
+        gboolean cancellable = TRUE;
+        HvdJobState state = HVD_JOB_STATE_RUNNING;
+
+        /* The properties the daemon will export say the same. */
+        g_object_get(job, "cancellable", &cancellable, "state", &state, NULL);
+        g_assert_false(cancellable);
+        g_assert_cmpint(state, ==, HVD_JOB_STATE_FAILED);
+    }
     g_assert_false(hvd_job_cancel(job, &error));
     g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
 }
