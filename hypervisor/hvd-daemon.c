@@ -367,6 +367,94 @@ hvd_daemon_stop(HvdDaemon *self)
         g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->host_object));
 }
 
+static gboolean
+controllers_equal(const HvxVmDef *a, const HvxVmDef *b)
+{
+    if (a->controllers->len != b->controllers->len)
+        return FALSE;
+    for (guint i = 0; i < a->controllers->len; i++) {
+        const HvxControllerDef *ca = g_ptr_array_index(a->controllers, i);
+        const HvxControllerDef *cb = g_ptr_array_index(b->controllers, i);
+
+        if (ca->type != cb->type || ca->number != cb->number || ca->drives->len != cb->drives->len)
+            return FALSE;
+        for (guint j = 0; j < ca->drives->len; j++) {
+            const HvxDriveDef *da = g_ptr_array_index(ca->drives, j);
+            const HvxDriveDef *db = g_ptr_array_index(cb->drives, j);
+
+            /* A DVD's medium may change while running; the drives themselves may not. */
+            if (da->type != db->type || da->location != db->location ||
+                (da->type == HVX_DRIVE_DISK && g_strcmp0(da->path, db->path) != 0))
+                return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* The fields of @old that @new changes and that only a VM that is Off may change, e.g.
+ * "processors, memory"; NULL when there are none. */
+static char *
+fields_needing_off(const HvxVmDef *old, const HvxVmDef *new)
+{
+    g_autoptr(GPtrArray) fields = g_ptr_array_new();
+
+    if (old->generation != new->generation)
+        g_ptr_array_add(fields, _("generation"));
+    if (old->processor_count != new->processor_count ||
+        old->hyperv_enlightenments != new->hyperv_enlightenments)
+        g_ptr_array_add(fields, _("processors"));
+    if (old->memory_dynamic != new->memory_dynamic ||
+        (!new->memory_dynamic &&hvx_vm_def_memory_startup_mib(old) !=
+         hvx_vm_def_memory_startup_mib(new)))
+        g_ptr_array_add(fields, _("memory"));
+    if (old->secure_boot != new->secure_boot || old->firmware_template != new->firmware_template ||
+        old->tpm != new->tpm)
+        g_ptr_array_add(fields, _("firmware"));
+    if (!controllers_equal(old, new) || old->has_floppy != new->has_floppy)
+        g_ptr_array_add(fields, _("controllers"));
+    if (old->network_adapters->len != new->network_adapters->len ||
+        old->com_ports->len != new->com_ports->len)
+        g_ptr_array_add(fields, _("devices"));
+    if (fields->len == 0)
+        return NULL;
+    g_ptr_array_add(fields, NULL);
+    /* Translators: the separator of a list of fields, "processors, memory". */
+    return g_strjoinv(_(", "), (char **)fields->pdata);
+}
+
+/* A VM that is not Off keeps its hardware: a running QEMU cannot change it, and a saved state
+ * only restores onto the same. */
+static gboolean
+hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
+{
+    g_autoptr(HvxVmDef) def = hvx_vm_def_parse_string(xml, -1, HVD_VM_STORE_DEFINITION_NAME, NULL);
+    g_autofree char *fields = NULL;
+    const char *uuid;
+    const HvxVmDef *old;
+    HvdVmObject *vm;
+    HvdVmState state;
+
+    if (def == NULL || def->uuid == NULL)
+        return TRUE; /* invalid (the store says why) or new */
+    uuid = hvd_vm_store_find(self->store, def->uuid, NULL);
+    old = uuid != NULL ? hvd_vm_store_lookup(self->store, uuid) : NULL;
+    vm = uuid != NULL ? g_hash_table_lookup(self->vms, uuid) : NULL;
+    if (old == NULL || vm == NULL)
+        return TRUE;
+    state = hvd_vm_object_get_state(vm);
+    if (state == HVD_VM_STATE_OFF)
+        return TRUE;
+    fields = fields_needing_off(old, def);
+    if (fields == NULL)
+        return TRUE;
+    g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+                /* Translators: "The virtual machine is Running; turn it off to change its
+                   processors, memory". */
+                _("The virtual machine is %s; turn it off to change its %s"),
+                hvd_vm_state_to_display(state), fields);
+    return FALSE;
+}
+
 char *
 hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
 {
@@ -376,6 +464,8 @@ hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
 
     g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
 
+    if (!hvd_daemon_check_update(self, xml, error))
+        return NULL;
     uuid = hvd_vm_store_define(self->store, xml, NULL, error);
     if (uuid == NULL)
         return NULL;

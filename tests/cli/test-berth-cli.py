@@ -301,12 +301,24 @@ def test_lifecycle(env):
     assert vm["state"] == "Running" and vm["accelerator"] == "tcg", vm
     assert vm["assigned-memory"] == 64 * 1024 * 1024, vm
     one_line_error(env.berth("delete", "Mini", check=False), "Running")
-    env.berth("pause", "Mini")
-    assert env.vm("Mini")["state"] == "Paused"
-    env.berth("resume", "Mini")
-    env.berth("turn-off", "Mini")
-    assert env.vm("Mini")["state"] == "Off"
-    env.berth("serial", "Mini")
+    # Hardware needs the VM off; its name does not.
+    dump = env.berth("dumpxml", "Mini").stdout
+    more_cpus = dump.replace('<processor count="1"', '<processor count="2"')
+    assert more_cpus != dump
+    one_line_error(env.define("cpus.xml", more_cpus, check=False), "Running", "processors")
+    env.berth("rename", "Mini", "Mini 2")
+    env.berth("pause", "Mini 2")
+    assert env.vm("Mini 2")["state"] == "Paused"
+    env.berth("resume", "Mini 2")
+    # berthd stopping or dying never stops VMs; the next one finds them.
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        env.stop(sig)
+        env.start()
+        assert env.vm("Mini 2")["state"] == "Running", env.vm("Mini 2")
+    env.berth("turn-off", "Mini 2")
+    assert env.vm("Mini 2")["state"] == "Off"
+    env.define("cpus.xml", more_cpus.replace("<name>Mini</name>", "<name>Mini 2</name>"))
+    env.berth("serial", "Mini 2")
 
 
 def test_thousand(env):
