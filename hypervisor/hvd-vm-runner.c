@@ -440,7 +440,8 @@ qemu_log_error(HvdVmRunner *self)
     for (guint i = 0; lines[i] != NULL; i++) {
         const char *line = g_strstrip(lines[i]);
 
-        if (line[0] == '\0')
+        if (line[0] == '\0' || strstr(line, ": warning: ") != NULL ||
+            g_str_has_prefix(line, "warning: "))
             continue;
         if (found == NULL || strstr(line, "qemu-system") != NULL ||
             strstr(found, "qemu-system") == NULL)
@@ -561,8 +562,8 @@ worker_exited(HvdVmRunner *self, gboolean have_status, int wait_status)
     GError *op_error = NULL;
 
     g_debug("QEMU %d of %s ended (expected: %d)", (int)self->pid, self->vm_dir, expected);
-    if (op == OP_START)
-        log_error = qemu_log_error(self);
+    /* Read before the runtime dir goes: why QEMU ended, in its words, if it said. */
+    log_error = qemu_log_error(self);
     stop_watching(self);
     stop_swtpm(self);
     remove_runtime_dir(self);
@@ -581,7 +582,10 @@ worker_exited(HvdVmRunner *self, gboolean have_status, int wait_status)
         g_autofree char *status = NULL;
         g_autofree char *tail = serial_tail(self, LAST_SERIAL_LINES);
 
-        if (reason != NULL)
+        if (log_error != NULL)
+            /* Translators: the %s is QEMU's last error message, e.g. "KVM internal error". */
+            status = g_strdup_printf(_("The virtual machine stopped unexpectedly: %s"), log_error);
+        else if (reason != NULL)
             /* Translators: the %s is e.g. "QEMU was killed by signal 9". */
             status = g_strdup_printf(_("The virtual machine stopped unexpectedly (%s)"), reason);
         else

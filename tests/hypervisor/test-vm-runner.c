@@ -724,12 +724,64 @@ test_gen1_killed(void)
     g_assert_no_error(error);
     g_assert_cmpstr(hvd_vm_runner_get_status(gen1.runner), !=, "");
     g_assert_cmpstr(hvd_vm_runner_get_last_serial_lines(gen1.runner), ==, "");
+    pid = hvd_vm_runner_get_pid(gen1.runner);
     RUN(&gen1, turn_off, &error);
     g_assert_no_error(error);
     g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_OFF);
     g_assert_cmpint(hvd_vm_runner_get_pid(gen1.runner), ==, 0);
     g_assert_cmpint(kill(pid, 0), !=, 0);
     g_assert_false(g_file_test(gen1.runtime_dir, G_FILE_TEST_EXISTS));
+}
+
+/* Turn Off interrupts a Shut Down the guest ignores, and discards a saved state. */
+static void
+test_gen1_turn_off(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *saved = NULL;
+    Waiter shut = {0};
+    Waiter off = {0};
+
+    if (gen1.runner == NULL) {
+        g_test_skip("no Gen1 VM");
+        return;
+    }
+    saved = g_build_filename(gen1.vm_dir, "saved.state", NULL);
+    RUN(&gen1, start, &error);
+    note_started(&gen1);
+    g_assert_no_error(error);
+
+    /* The guest is still in its firmware: the power button does nothing yet. */
+    hvd_vm_runner_shut_down_async(gen1.runner, 60, NULL, on_done, &shut);
+    g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_STOPPING);
+    RUN(&gen1, pause, &error);
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_test_message("busy: %s", error->message);
+    g_clear_error(&error);
+    hvd_vm_runner_turn_off_async(gen1.runner, NULL, on_done, &off);
+    g_assert_false(
+        hvd_vm_runner_shut_down_finish(gen1.runner, wait_result(&shut, "shut down"), &error));
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_test_message("interrupted: %s", error->message);
+    g_clear_error(&error);
+    g_assert_true(
+        hvd_vm_runner_turn_off_finish(gen1.runner, wait_result(&off, "turn off"), &error));
+    g_assert_no_error(error);
+    g_object_unref(shut.result);
+    g_object_unref(off.result);
+    g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_OFF);
+
+    /* Saved, then Turn Off: the saved state is gone and the VM is Off. */
+    RUN(&gen1, start, &error);
+    note_started(&gen1);
+    g_assert_no_error(error);
+    RUN(&gen1, save, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_file_test(saved, G_FILE_TEST_EXISTS));
+    RUN(&gen1, turn_off, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_OFF);
+    g_assert_false(g_file_test(saved, G_FILE_TEST_EXISTS));
 }
 
 static void
@@ -891,6 +943,11 @@ remove_tree(const char *path)
     g_rmdir(path);
 }
 
+static void
+drop_log(const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
+{
+}
+
 int
 main(int argc, char **argv)
 {
@@ -900,6 +957,9 @@ main(int argc, char **argv)
 
     g_test_init(&argc, &argv, NULL);
     signal(SIGABRT, on_abort);
+    /* GIO's socket client logs every retry of the QMP connect: only when asked for. */
+    if (g_getenv("G_MESSAGES_DEBUG") == NULL)
+        g_log_set_handler("GLib-GIO", G_LOG_LEVEL_DEBUG, drop_log, NULL);
     signal(SIGTRAP, on_abort);
 
     host = hvd_host_new(HVD_ACCEL_MODE_AUTO, &error);
@@ -929,6 +989,7 @@ main(int argc, char **argv)
     g_test_add_func("/vm-runner/gen1/reset", test_gen1_reset);
     g_test_add_func("/vm-runner/gen1/shut-down", test_gen1_shut_down);
     g_test_add_func("/vm-runner/gen1/killed", test_gen1_killed);
+    g_test_add_func("/vm-runner/gen1/turn-off", test_gen1_turn_off);
     g_test_add_func("/vm-runner/gen2/secure-boot", test_gen2_secure_boot);
 
     ret = g_test_run();
