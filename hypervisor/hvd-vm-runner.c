@@ -597,8 +597,9 @@ worker_exited(HvdVmRunner *self, gboolean have_status, int wait_status)
 
     switch (op) {
     case OP_NONE:
-    case OP_RECOVER:
         return;
+    case OP_RECOVER:
+        break; /* the worker ended while being taken over: the VM is simply off (or saved) */
     case OP_START:
         /* QEMU that ended by itself said why on stderr: that beats whatever we saw of it. */
         if (log_error != NULL && !killed_by_us)
@@ -2319,6 +2320,22 @@ on_recover_status(GObject *source, GAsyncResult *result, gpointer user_data)
     if (JSON_NODE_HOLDS_OBJECT(node))
         status =
             json_object_get_string_member_with_default(json_node_get_object(node), "status", NULL);
+    if (g_strcmp0(status, "postmigrate") == 0) {
+        /* An earlier berthd was killed during Save, after QEMU wrote the state. */
+        g_autofree char *saved = vm_path(self, "saved.state");
+        g_autofree char *temp = vm_path(self, "saved.state.tmp");
+
+        if (g_file_test(saved, G_FILE_TEST_EXISTS)) {
+            /* Complete: finish the save; worker_exited() ends the recovery as Saved. */
+            end_worker(self);
+            return;
+        }
+        /* Not complete: the guest goes on where it was. */
+        g_unlink(temp);
+        hvd_qmp_client_execute_async(self->qmp, "cont", NULL, -1, NULL, on_quit_sent,
+                                     g_object_ref(self));
+        status = "running";
+    }
     start_io(self);
     set_state(self, g_strcmp0(status, "running") == 0 ? HVD_VM_STATE_RUNNING : HVD_VM_STATE_PAUSED);
     op_end(self, NULL);
