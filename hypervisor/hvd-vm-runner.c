@@ -1239,6 +1239,7 @@ start_fail(HvdVmRunner *self, GError *error)
     g_autofree char *saved = vm_path(self, "saved.state");
 
     g_assert(self->op == OP_START);
+    g_clear_handle_id(&self->op_timeout_id, g_source_remove);
     g_clear_error(&self->op_error);
     self->op_error = error;
     /* Late callbacks of the start drop out from here on. */

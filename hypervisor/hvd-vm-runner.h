@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* Threading: a runner, its signals, notifications and callbacks all belong to the global default
+ * main context (child watches and timeouts are attached there); use it from the main thread.
+ * Lifetime: an action under way holds a reference on the runner. Dropping the last reference
+ * closes berthd's connections to the worker but leaves QEMU running, for a later recover. */
+
 #define HVD_TYPE_VM_RUNNER (hvd_vm_runner_get_type())
 G_DECLARE_FINAL_TYPE(HvdVmRunner, hvd_vm_runner, HVD, VM_RUNNER, GObject)
 
@@ -43,7 +48,11 @@ gboolean hvd_vm_runner_recover_finish(HvdVmRunner *self, GAsyncResult *result, G
  * Start: Off or Saved → Running; returns when the guest runs. Errors: HVD_ERROR_NOT_FOUND
  * naming a missing disk, DVD or floppy image; HVD_ERROR_HOST_UNSUPPORTED for missing QEMU,
  * firmware or swtpm; HVD_ERROR_FAILED with QEMU's own message when QEMU exits during start.
- * A failed start leaves no process, socket or runtime dir behind (a saved state is kept). */
+ * A failed start leaves no process, socket or runtime dir behind (a saved state is kept).
+ * From Saved it restores the guest exactly (QEMU with -incoming defer, the same command line)
+ * and lets it run, whether it was running or paused when saved; saved.state is then deleted.
+ * Generation 2: VM_DIR/nvram.fd is copied from the firmware template on the first start and
+ * kept; a TPM's state lives in VM_DIR/tpm, served by a swtpm started per run. */
 void hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
 gboolean hvd_vm_runner_start_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
