@@ -11,9 +11,14 @@
 #include "hvd-error.h"
 #include "hvd-host-object.h"
 #include "hvd-host.h"
+#include "hvd-job-object.h"
 #include "hvd-vm-object.h"
 
-#define VM_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/vm/"
+#define VM_PATH_PREFIX  HVD_DAEMON_OBJECT_PATH "/vm/"
+#define JOB_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/job/"
+
+/* A finished job stays on the bus this long, for clients that look late. */
+#define JOB_LINGER_SECONDS 60
 
 #define POLKIT_ACTION_MANAGE  "org.berth.Berth1.manage"
 #define POLKIT_ACTION_CONSOLE "org.berth.Berth1.console"
@@ -37,6 +42,7 @@ struct _HvdDaemon {
     HvdHostObject *host_object;
     GDBusObjectManagerServer *manager;
     GHashTable *vms; /* uuid → HvdVmObject */
+    guint64 last_job;
     gboolean owns_name;
 };
 
@@ -536,4 +542,108 @@ hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, G
     g_dbus_object_manager_server_unexport(self->manager, path);
     g_hash_table_remove(self->vms, key);
     return TRUE;
+}
+
+typedef struct {
+    HvdDaemon *self;
+    char *path;
+} HvdJobExport;
+
+static void
+hvd_job_export_free(HvdJobExport *export)
+{
+    g_object_unref(export->self);
+    g_free(export->path);
+    g_free(export);
+}
+
+static gboolean
+hvd_daemon_unexport_job(gpointer user_data)
+{
+    HvdJobExport *export = user_data;
+
+    if (export->self->manager != NULL)
+        g_dbus_object_manager_server_unexport(export->self->manager, export->path);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+hvd_daemon_job_finished(HvdJob *job, gpointer user_data)
+{
+    HvdJobExport *export = user_data;
+
+    g_timeout_add_seconds_full(G_PRIORITY_DEFAULT, JOB_LINGER_SECONDS, hvd_daemon_unexport_job,
+                               export, (GDestroyNotify)hvd_job_export_free);
+}
+
+char *
+hvd_daemon_export_job(HvdDaemon *self, HvdJob *job)
+{
+    g_autofree char *path = NULL;
+    g_autoptr(BerthDBusObjectSkeleton) object = NULL;
+    g_autoptr(HvdJobObject) job_object = NULL;
+    HvdJobExport *export;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+    g_return_val_if_fail(HVD_IS_JOB(job), NULL);
+
+    path = g_strdup_printf(JOB_PATH_PREFIX "%" G_GUINT64_FORMAT, ++self->last_job);
+    object = berth_dbus_object_skeleton_new(path);
+    job_object = hvd_job_object_new(job);
+    hvd_daemon_guard(self, job_object);
+    berth_dbus_object_skeleton_set_job(object, BERTH_DBUS_JOB(job_object));
+    g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+
+    export = g_new0(HvdJobExport, 1);
+    export->self = g_object_ref(self);
+    export->path = g_strdup(path);
+    if (hvd_job_is_finished(job))
+        hvd_daemon_job_finished(job, export);
+    else
+        g_signal_connect(job, "finished", G_CALLBACK(hvd_daemon_job_finished), export);
+    return g_steal_pointer(&path);
+}
+
+static gboolean
+def_uses_disk(const HvxVmDef *def, const char *vm_dir, const char *path)
+{
+    for (guint i = 0; i < def->controllers->len; i++) {
+        const HvxControllerDef *controller = g_ptr_array_index(def->controllers, i);
+
+        for (guint j = 0; j < controller->drives->len; j++) {
+            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
+            g_autofree char *resolved = NULL;
+
+            if (drive->path == NULL)
+                continue;
+            resolved = g_canonicalize_filename(drive->path, vm_dir);
+            if (g_str_equal(resolved, path))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+const char *
+hvd_daemon_find_disk_user(HvdDaemon *self, const char *path)
+{
+    g_autofree char *wanted = NULL;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    wanted = g_canonicalize_filename(path, NULL);
+    g_hash_table_iter_init(&iter, self->vms);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const HvxVmDef *def = hvd_vm_store_lookup(self->store, key);
+        g_autofree char *vm_dir = NULL;
+
+        if (def == NULL || hvd_vm_object_get_state(value) == HVD_VM_STATE_OFF)
+            continue;
+        vm_dir = hvd_vm_store_get_vm_dir(self->store, key);
+        if (def_uses_disk(def, vm_dir, wanted))
+            return def->name;
+    }
+    return NULL;
 }

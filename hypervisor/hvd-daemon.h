@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "hvd-accel.h"
+#include "hvd-job.h"
 #include "hvd-vm-store.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,12 @@ char *hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **err
 gboolean hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError **error);
 gboolean hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks,
                               GError **error);
+
+/* Exports @job at /org/berth/Berth1/job/<n> until a minute after it ends; returns the path. */
+char *hvd_daemon_export_job(HvdDaemon *self, HvdJob *job);
+
+/* The name of a VM that is not Off and whose definition uses the disk @path, else NULL. */
+const char *hvd_daemon_find_disk_user(HvdDaemon *self, const char *path);
 
 /* /org/berth/Berth1/vm/<uuid without dashes>. */
 char *hvd_daemon_vm_object_path(const char *uuid);

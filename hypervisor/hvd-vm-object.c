@@ -95,7 +95,7 @@ hvd_vm_call_new(HvdVmObject *self, GDBusMethodInvocation *invocation, HvdRunnerF
     HvdVmCall *call = g_new0(HvdVmCall, 1);
 
     call->self = g_object_ref(self);
-    call->invocation = g_object_ref(invocation);
+    call->invocation = invocation; /* the handler's reference: ours to complete */
     call->finish = finish;
     return call;
 }
@@ -104,7 +104,7 @@ static void
 hvd_vm_call_free(HvdVmCall *call)
 {
     g_object_unref(call->self);
-    g_object_unref(call->invocation);
+    g_clear_object(&call->invocation);
     g_free(call);
 }
 
@@ -117,9 +117,9 @@ hvd_vm_object_action_done(GObject *source, GAsyncResult *result, gpointer user_d
     g_autoptr(GError) error = NULL;
 
     if (!call->finish(HVD_VM_RUNNER(source), result, &error))
-        g_dbus_method_invocation_return_gerror(g_object_ref(call->invocation), error);
+        g_dbus_method_invocation_return_gerror(g_steal_pointer(&call->invocation), error);
     else
-        g_dbus_method_invocation_return_value(g_object_ref(call->invocation), NULL);
+        g_dbus_method_invocation_return_value(g_steal_pointer(&call->invocation), NULL);
 }
 
 #define HVD_VM_OBJECT_ACTION(method, runner_action)                                     \
@@ -164,12 +164,12 @@ hvd_vm_object_screenshot_done(GObject *source, GAsyncResult *result, gpointer us
 
     png = hvd_vm_runner_screenshot_finish(HVD_VM_RUNNER(source), result, &error);
     if (png == NULL) {
-        g_dbus_method_invocation_return_gerror(g_object_ref(call->invocation), error);
+        g_dbus_method_invocation_return_gerror(g_steal_pointer(&call->invocation), error);
         return;
     }
     data = g_bytes_get_data(png, &size);
     berth_dbus_virtual_machine_complete_screenshot(
-        BERTH_DBUS_VIRTUAL_MACHINE(call->self), g_object_ref(call->invocation),
+        BERTH_DBUS_VIRTUAL_MACHINE(call->self), g_steal_pointer(&call->invocation),
         g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, data, size, 1));
 }
 
@@ -193,12 +193,12 @@ hvd_vm_object_open_console_done(GObject *source, GAsyncResult *result, gpointer 
 
     fd = hvd_vm_runner_open_console_finish(HVD_VM_RUNNER(source), result, &error);
     if (fd < 0) {
-        g_dbus_method_invocation_return_gerror(g_object_ref(call->invocation), error);
+        g_dbus_method_invocation_return_gerror(g_steal_pointer(&call->invocation), error);
         return;
     }
     fds = g_unix_fd_list_new_from_array(&fd, 1); /* takes the fd */
     berth_dbus_virtual_machine_complete_open_console(BERTH_DBUS_VIRTUAL_MACHINE(call->self),
-                                                     g_object_ref(call->invocation), fds,
+                                                     g_steal_pointer(&call->invocation), fds,
                                                      g_variant_new_handle(0));
 }
 

@@ -53,5 +53,6 @@ int berth_cli_rename(int argc, char **argv);
 int berth_cli_lifecycle(int argc, char **argv); /* start, shutdown, turn-off, save, … */
 int berth_cli_screenshot(int argc, char **argv);
 int berth_cli_serial(int argc, char **argv);
+int berth_cli_disk(int argc, char **argv);
 
 G_END_DECLS

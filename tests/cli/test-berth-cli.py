@@ -321,6 +321,34 @@ def test_lifecycle(env):
     env.berth("serial", "Mini 2")
 
 
+def test_disks(env):
+    if shutil.which("qemu-img") is None:
+        print("# no qemu-img: disk commands not tried")
+        return
+    disk = os.path.join(env.tmp, "a.vhdx")
+    env.berth("disk", "create", disk, "--size", "64M")
+    info = env.berth("disk", "info", disk).stdout
+    assert "vhdx" in info and "67108864" in info, info
+    one_line_error(env.berth("disk", "create", disk, "--size", "64M", check=False), disk)
+    child = os.path.join(env.tmp, "child.qcow2")
+    env.berth("disk", "create", child, "--parent", disk)
+    assert "differencing" in env.berth("disk", "info", child).stdout
+    copy = os.path.join(env.tmp, "copy.qcow2")
+    env.berth("disk", "convert", disk, copy)
+    # A disk a running VM uses is not resized under it.
+    env.define("d.xml", minimal("Disky", generation=1, extra=(
+        '  <ide-controller number="0">\n'
+        '    <disk location="0" path="%s"/>\n'
+        '  </ide-controller>\n') % copy))
+    env.berth("start", "Disky")
+    one_line_error(env.berth("disk", "resize", copy, "--size", "128M", check=False), "Disky")
+    env.berth("turn-off", "Disky")
+    env.berth("disk", "resize", copy, "--size", "128M")
+    assert "134217728" in env.berth("disk", "info", copy).stdout
+    one_line_error(env.berth("disk", "info", os.path.join(env.tmp, "none.vhdx"), check=False),
+                   "none.vhdx")
+
+
 def test_thousand(env):
     env.stop()
     template = minimal("VM {n:04d}", vm_uuid="{u}")
@@ -345,7 +373,7 @@ def test_thousand(env):
 TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
          test_invalid_definition, test_unknown_vm, test_rename, test_delete,
          test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
-         test_thousand]
+         test_disks, test_thousand]
 
 
 def main():
