@@ -184,13 +184,17 @@ hvd_daemon_authorize_method(GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocat
     g_autoptr(PolkitSubject) subject = NULL;
     g_autoptr(PolkitAuthorizationResult) result = NULL;
     g_autoptr(GError) error = NULL;
+    PolkitCheckAuthorizationFlags flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_NONE;
 
     if (action == NULL)
         return TRUE;
     subject = polkit_system_bus_name_new(g_dbus_method_invocation_get_sender(invocation));
-    result = polkit_authority_check_authorization_sync(
-        self->authority, subject, action, NULL,
-        POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION, NULL, &error);
+    /* Ask for a password only when the caller said it can wait for one. */
+    if (g_dbus_message_get_flags(g_dbus_method_invocation_get_message(invocation)) &
+        G_DBUS_MESSAGE_FLAGS_ALLOW_INTERACTIVE_AUTHORIZATION)
+        flags = POLKIT_CHECK_AUTHORIZATION_FLAGS_ALLOW_USER_INTERACTION;
+    result = polkit_authority_check_authorization_sync(self->authority, subject, action, NULL,
+                                                       flags, NULL, &error);
     if (result == NULL) {
         g_warning("polkit could not check %s for %s: %s", action,
                   g_dbus_method_invocation_get_sender(invocation), error->message);

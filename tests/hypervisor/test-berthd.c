@@ -432,6 +432,179 @@ test_second_berthd(Fixture *f, gconstpointer data)
     g_assert_cmpstr(berth_dbus_host_get_accelerator(f->host), ==, "tcg");
 }
 
+/* polkit on the system bus, with a fake authority on a private "system" bus: berthd asks it for
+ * every mutating method (with the caller as a system-bus-name subject), not for read-only ones,
+ * and a refusal reaches the client as PermissionDenied. */
+
+static const char fake_polkit_xml[] = "<node>"
+                                      "  <interface name='org.freedesktop.PolicyKit1.Authority'>"
+                                      "    <method name='CheckAuthorization'>"
+                                      "      <arg type='(sa{sv})' name='subject' direction='in'/>"
+                                      "      <arg type='s' name='action_id' direction='in'/>"
+                                      "      <arg type='a{ss}' name='details' direction='in'/>"
+                                      "      <arg type='u' name='flags' direction='in'/>"
+                                      "      <arg type='s' name='cancellation_id' direction='in'/>"
+                                      "      <arg type='(bba{ss})' name='result' direction='out'/>"
+                                      "    </method>"
+                                      "  </interface>"
+                                      "</node>";
+
+typedef struct {
+    gboolean allow_manage;
+    GPtrArray *actions; /* asked for, in order */
+    char *last_subject_name;
+} FakePolkit;
+
+static void
+fake_polkit_method_call(GDBusConnection *connection, const char *sender, const char *path,
+                        const char *interface, const char *method, GVariant *parameters,
+                        GDBusMethodInvocation *invocation, gpointer user_data)
+{
+    FakePolkit *fake = user_data;
+    g_autoptr(GVariant) details = NULL;
+    const char *kind = NULL;
+    const char *action = NULL;
+    const char *name = NULL;
+    gboolean allowed;
+    GVariantBuilder empty;
+
+    g_variant_get(parameters, "((&s@a{sv})&s@a{ss}u&s)", &kind, &details, &action, NULL, NULL,
+                  NULL);
+    g_assert_cmpstr(kind, ==, "system-bus-name");
+    g_assert_true(g_variant_lookup(details, "name", "&s", &name));
+    g_free(fake->last_subject_name);
+    fake->last_subject_name = g_strdup(name);
+    g_ptr_array_add(fake->actions, g_strdup(action));
+    allowed = !g_str_equal(action, "org.berth.Berth1.manage") || fake->allow_manage;
+    g_variant_builder_init(&empty, G_VARIANT_TYPE("a{ss}"));
+    g_dbus_method_invocation_return_value(invocation,
+                                          g_variant_new("((bba{ss}))", allowed, FALSE, &empty));
+}
+
+static const GDBusInterfaceVTable fake_polkit_vtable = {fake_polkit_method_call, NULL, NULL};
+
+static void
+call_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    *(GAsyncResult **)user_data = g_object_ref(result);
+}
+
+/* A call whose answer may need our own main loop (the fake authority lives in it). */
+static GVariant *
+call_async(GDBusConnection *connection, const char *path, const char *interface, const char *method,
+           GVariant *parameters, GError **error)
+{
+    g_autoptr(GAsyncResult) result = NULL;
+
+    g_dbus_connection_call(connection, "org.berth.Berth1", path, interface, method, parameters,
+                           NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, call_done, &result);
+    while (result == NULL)
+        g_main_context_iteration(NULL, TRUE);
+    return g_dbus_connection_call_finish(connection, result, error);
+}
+
+static void
+test_polkit(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml(fake_polkit_xml, NULL);
+    g_autoptr(GVariant) reply = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *xml = minimal_xml("Guarded");
+    g_autofree char *runtime = NULL;
+    g_autoptr(GSubprocess) berthd = NULL;
+    g_autoptr(GSubprocessLauncher) launcher = NULL;
+    FakePolkit fake = {FALSE, g_ptr_array_new_with_free_func(g_free), NULL};
+    Fixture f = {0};
+    g_autoptr(GDataInputStream) out = NULL;
+    guint id;
+
+    f.tmp = g_dir_make_tmp("test-berthd-XXXXXX", &error);
+    g_assert_no_error(error);
+    f.state_dir = g_build_filename(f.tmp, "state", NULL);
+    runtime = g_build_filename(f.tmp, "run", NULL);
+    f.bus = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
+                             "--nofork", "--print-address", NULL);
+    g_assert_no_error(error);
+    out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f.bus));
+    f.address = g_data_input_stream_read_line(out, NULL, NULL, &error);
+    g_assert_no_error(error);
+    f.connection =
+        g_dbus_connection_new_for_address_sync(f.address,
+                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                               NULL, NULL, &error);
+    g_assert_no_error(error);
+    id = g_dbus_connection_register_object(f.connection, "/org/freedesktop/PolicyKit1/Authority",
+                                           node->interfaces[0], &fake_polkit_vtable, &fake, NULL,
+                                           &error);
+    g_assert_no_error(error);
+    reply = g_dbus_connection_call_sync(
+        f.connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+        "RequestName", g_variant_new("(su)", "org.freedesktop.PolicyKit1", 4),
+        G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&reply, g_variant_unref);
+
+    /* This private bus is berthd's "system" bus. */
+    launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+    g_subprocess_launcher_setenv(launcher, "DBUS_SYSTEM_BUS_ADDRESS", f.address, TRUE);
+    berthd =
+        g_subprocess_launcher_spawn(launcher, &error, berthd_path, "--bus", "system", "--state-dir",
+                                    f.state_dir, "--runtime-dir", runtime, "--accel", "tcg", NULL);
+    g_assert_no_error(error);
+    for (guint i = 0; i < 500; i++) {
+        gboolean has = FALSE;
+
+        reply = g_dbus_connection_call_sync(
+            f.connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+            "NameHasOwner", g_variant_new("(s)", "org.berth.Berth1"), G_VARIANT_TYPE("(b)"),
+            G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+        g_variant_get(reply, "(b)", &has);
+        g_clear_pointer(&reply, g_variant_unref);
+        if (has)
+            break;
+        /* berthd asks the fake authority as it starts: answer. */
+        while (g_main_context_iteration(NULL, FALSE))
+            ;
+        g_usleep(10000);
+    }
+
+    /* Read-only: no question asked. */
+    reply = call_async(f.connection, "/org/berth/Berth1", "org.berth.Berth1.Host",
+                       "FindVirtualMachine", g_variant_new("(s)", "Guarded"), &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.NotFound");
+    g_assert_cmpuint(fake.actions->len, ==, 0);
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    /* Refused. */
+    reply = call_async(f.connection, "/org/berth/Berth1", "org.berth.Berth1.Host",
+                       "DefineVirtualMachine", g_variant_new("(s)", xml), &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.PermissionDenied");
+    g_assert_cmpuint(fake.actions->len, ==, 1);
+    g_assert_cmpstr(g_ptr_array_index(fake.actions, 0), ==, "org.berth.Berth1.manage");
+    g_assert_cmpstr(fake.last_subject_name, ==, g_dbus_connection_get_unique_name(f.connection));
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    /* Allowed. */
+    fake.allow_manage = TRUE;
+    reply = call_async(f.connection, "/org/berth/Berth1", "org.berth.Berth1.Host",
+                       "DefineVirtualMachine", g_variant_new("(s)", xml), &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(fake.actions->len, ==, 2);
+    g_clear_pointer(&reply, g_variant_unref);
+
+    g_dbus_connection_unregister_object(f.connection, id);
+    f.berthd = g_steal_pointer(&berthd);
+    fixture_tear_down(&f, NULL);
+    g_ptr_array_unref(fake.actions);
+    g_free(fake.last_subject_name);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -455,5 +628,6 @@ main(int argc, char **argv)
     ADD("/berthd/round-trip", test_round_trip);
     ADD("/berthd/second-berthd", test_second_berthd);
 #undef ADD
+    g_test_add_func("/berthd/polkit", test_polkit);
     return g_test_run();
 }
