@@ -157,6 +157,7 @@ main(int argc, char **argv)
 
     connection = hvd_daemon_connect_bus(bus, &error);
     if (connection == NULL) {
+        g_prefix_error(&error, _("Cannot connect to the %s bus: "), bus);
         fprintf(stderr, "berthd: %s\n", error->message);
         return 1;
     }

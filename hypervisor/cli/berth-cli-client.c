@@ -23,11 +23,15 @@ berth_cli_set_address(const char *address)
 static GDBusConnection *
 berth_cli_connect_address(const char *address, GError **error)
 {
-    return g_dbus_connection_new_for_address_sync(
-        address,
-        G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-            G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-        NULL, NULL, error);
+    GDBusConnection *connection =
+        g_dbus_connection_new_for_address_sync(address,
+                                               G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                   G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                               NULL, NULL, error);
+
+    if (connection == NULL)
+        g_prefix_error(error, _("Cannot connect to the bus %s: "), address);
+    return connection;
 }
 
 /* berthd owns the name, or the bus can start it. */
@@ -62,6 +66,7 @@ berth_cli_connect(GError **error)
 {
     const char *address = berth_cli_address;
     g_autoptr(GDBusConnection) system = NULL;
+    GDBusConnection *session;
 
     if (address == NULL || *address == '\0')
         address = g_getenv("BERTH_BUS_ADDRESS");
@@ -71,7 +76,10 @@ berth_cli_connect(GError **error)
     system = g_bus_get_sync(G_BUS_TYPE_SYSTEM, NULL, NULL);
     if (system != NULL && berth_cli_bus_has_berthd(system))
         return g_steal_pointer(&system);
-    return g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+    session = g_bus_get_sync(G_BUS_TYPE_SESSION, NULL, error);
+    if (session == NULL)
+        g_prefix_error(error, _("berthd is on neither the system bus nor a session bus: "));
+    return session;
 }
 
 BerthDBusHost *
@@ -101,6 +109,11 @@ berth_cli_find_vm(GDBusConnection *connection, const char *name_or_uuid, GError 
 int
 berth_cli_fail(const char *command, GError *error)
 {
+    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER)) {
+        berth_cli_error(command, _("berthd is not running on this bus"));
+        return 1;
+    }
     g_dbus_error_strip_remote_error(error);
     berth_cli_error(command, "%s", error->message);
     return 1;

@@ -275,6 +275,7 @@ def test_restart(env):
     env.start()
     assert env.berth("list", "--json").stdout == before
     env.stop(signal.SIGKILL)
+    one_line_error(env.berth("list", check=False), "berthd is not running")
     env.start()
     assert env.berth("list", "--json").stdout == before
 
