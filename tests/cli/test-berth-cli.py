@@ -16,6 +16,8 @@ import traceback
 import uuid
 
 BERTH, BERTHD, SOURCE_ROOT = sys.argv[1], sys.argv[2], sys.argv[3]
+# "--guest DIR": only the end-to-end test booting the test guest (tests/guest) from DIR.
+GUEST_DIR = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--guest" else None
 EXAMPLES = os.path.join(SOURCE_ROOT, "data", "examples")
 
 MINIMAL = """<vm generation="{generation}">
@@ -371,6 +373,53 @@ def test_thousand(env):
     assert started < 5 and best < 1, (started, best)
 
 
+def wait_for(stream_path, text, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with open(stream_path, errors="replace") as f:
+            if text in f.read():
+                return
+        time.sleep(0.2)
+    with open(stream_path, errors="replace") as f:
+        raise AssertionError("no %r after %d s in: %r" % (text, timeout, f.read()[-2000:]))
+
+
+def test_guest(env):
+    """The test guest as a Generation 1 VM, driven only through berth: start, follow COM1 to
+    READY, a command over --send, a screenshot, pause/resume, an ACPI shut down."""
+    disk = os.path.join(env.tmp, "gen1.img")
+    shutil.copyfile(os.path.join(GUEST_DIR, "gen1.img"), disk)
+    env.define("guest.xml", MINIMAL.format(name="Guest", generation=1, uuid="", extra=(
+        '  <ide-controller number="0">\n'
+        '    <disk location="0" path="%s"/>\n'
+        '  </ide-controller>\n'
+        '  <com port="1" log="true"/>\n') % disk).replace('startup="64"', 'startup="512"'))
+    env.berth("start", "Guest")
+    follow_out = os.path.join(env.tmp, "follow.out")
+    with open(follow_out, "w") as out:
+        follow = subprocess.Popen([BERTH, "--connect", env.address, "serial", "--follow", "Guest"],
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        wait_for(follow_out, "BERTH-GUEST-READY gen=1 firmware=bios", 240)
+        env.berth("serial", "--send", "info", "Guest")
+        wait_for(follow_out, "BERTH-OK info", 60)
+        png = os.path.join(env.tmp, "screen.png")
+        env.berth("screenshot", "Guest", png)
+        with open(png, "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        env.berth("pause", "Guest")
+        assert env.vm("Guest")["state"] == "Paused"
+        env.berth("resume", "Guest")
+        vm = env.vm("Guest")
+        assert vm["state"] == "Running" and vm["uptime"] >= 0, vm
+        env.berth("shutdown", "--timeout", "120", "Guest")
+        assert env.vm("Guest")["state"] == "Off"
+        assert "BERTH-OK info" in env.berth("serial", "Guest").stdout
+    finally:
+        follow.send_signal(signal.SIGINT)
+        assert follow.wait(10) == 0
+
+
 TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
          test_invalid_definition, test_unknown_vm, test_rename, test_delete,
          test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
@@ -378,6 +427,12 @@ TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplic
 
 
 def main():
+    global TESTS
+    if GUEST_DIR is not None:
+        if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
+            print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
+            return 0
+        TESTS = [test_guest]
     os.environ["LC_ALL"] = "C.UTF-8"
     os.environ["LANGUAGE"] = ""
     os.environ.pop("BERTH_BUS_ADDRESS", None)
