@@ -407,6 +407,12 @@ def test_guest(env):
         env.berth("screenshot", "Guest", png)
         with open(png, "rb") as f:
             assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        # OpenConsole hands back a file descriptor (UnixFD) connected to SPICE.
+        r = subprocess.run(["gdbus", "call", "--address", env.address, "--dest",
+                            "org.berth.Berth1", "--object-path", env.vm("Guest")["object-path"],
+                            "--method", "org.berth.Berth1.VirtualMachine.OpenConsole", "{}"],
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0 and "handle" in r.stdout, (r.stdout, r.stderr)
         env.berth("pause", "Guest")
         assert env.vm("Guest")["state"] == "Paused"
         env.berth("resume", "Guest")
