@@ -299,7 +299,26 @@ def test_broken_file_skipped(env):
 def test_lifecycle(env):
     env.define("m.xml", minimal("Mini", generation=1, extra='  <com port="1" log="true"/>\n'))
     one_line_error(env.berth("pause", "Mini", check=False), "Off")
-    env.berth("start", "Mini")
+    # Two clients start it at once: one wins, the other is told why; one QEMU.
+    starts = [subprocess.Popen([BERTH, "--connect", env.address, "start", "Mini"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for _ in range(2)]
+    results = sorted((p.wait(60), p.stderr.read()) for p in starts)
+    assert [rc for rc, _ in results] == [0, 1], results
+    assert results[1][1].count("\n") == 1 and "berth start: " in results[1][1], results
+    uuid_ = env.vm("Mini")["uuid"]
+    with open(os.path.join(env.runtime, uuid_, "qemu.pid")) as f:
+        pid = int(f.read())
+    qemus = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv[0].endswith(b"qemu-system-x86_64") and any(uuid_.encode() in a for a in argv):
+            qemus.append(int(entry))
+    assert qemus == [pid], (qemus, pid)
     vm = env.vm("Mini")
     assert vm["state"] == "Running" and vm["accelerator"] == "tcg", vm
     assert vm["assigned-memory"] == 64 * 1024 * 1024, vm
