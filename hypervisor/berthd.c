@@ -11,7 +11,7 @@
 
 #include "hvd-daemon.h"
 
-static GLogLevelFlags berthd_max_level = G_LOG_LEVEL_MESSAGE;
+static GLogLevelFlags berthd_max_level = G_LOG_LEVEL_INFO;
 
 /* Everything at or above the chosen level goes to stderr (the journal, under systemd). */
 static GLogWriterOutput
@@ -102,8 +102,7 @@ main(int argc, char **argv)
         {"accel", 0, 0, G_OPTION_ARG_STRING, &accel,
          N_("The accelerator: auto, kvm or tcg (default: $BERTH_ACCEL, else auto)"), N_("MODE")},
         {"log-level", 0, 0, G_OPTION_ARG_STRING, &log_level,
-         N_("Log error, warning, info or debug messages and above (default: warning)"),
-         N_("LEVEL")},
+         N_("Log error, warning, info or debug messages and above (default: info)"), N_("LEVEL")},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, N_("Print the version and exit"), NULL},
         G_OPTION_ENTRY_NULL,
     };
@@ -132,8 +131,6 @@ main(int argc, char **argv)
         fprintf(stderr, "berthd: %s\n", _("--log-level must be error, warning, info or debug"));
         return 1;
     }
-    if (log_level == NULL)
-        berthd_max_level = G_LOG_LEVEL_WARNING;
     g_log_set_writer_func(berthd_log_writer, NULL, NULL);
 
     if (accel == NULL)
