@@ -13,6 +13,7 @@ static const BerthCliCommand berth_cli_command_table[] = {
     {"host", berth_cli_host, N_("Show the accelerator and what the host offers")},
     {"list", berth_cli_list, N_("List the virtual machines")},
     {"define", berth_cli_define, N_("Create or update a VM from a definition file")},
+    {"new", berth_cli_new, N_("Create a VM from options, like Hyper-V's New-VM")},
     {"dumpxml", berth_cli_dumpxml, N_("Print a VM's definition")},
     {"rename", berth_cli_rename, N_("Rename a VM")},
     {"delete", berth_cli_delete, N_("Delete a VM (and optionally its disks)")},

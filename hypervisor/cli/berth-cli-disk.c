@@ -20,8 +20,8 @@ static const char berth_cli_disk_usage[] =
        "SIZE is in bytes or with a suffix: K, M, G or T (powers of 1024), e.g. 20G.");
 
 /* "20G" → 21474836480. */
-static gboolean
-parse_size(const char *text, guint64 *ret_bytes)
+gboolean
+berth_cli_parse_size(const char *text, guint64 *ret_bytes)
 {
     g_autofree char *number = g_strdup(text);
     gsize len = strlen(number);
@@ -81,9 +81,8 @@ on_job_interrupt(gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
-/* Waits for the job at @path to end; 0 when it succeeded, else 1 with its error printed. */
-static int
-wait_for_job(GDBusConnection *connection, const char *path)
+int
+berth_cli_wait_for_job(GDBusConnection *connection, const char *command, const char *path)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(BerthDBusJob) job = NULL;
@@ -95,7 +94,7 @@ wait_for_job(GDBusConnection *connection, const char *path)
     job = berth_dbus_job_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE, "org.berth.Berth1",
                                         path, NULL, &error);
     if (job == NULL)
-        return berth_cli_fail("disk", error);
+        return berth_cli_fail(command, error);
     wait.job = job;
     g_signal_connect(job, "g-properties-changed", G_CALLBACK(on_job_changed), &wait);
     sigint = g_unix_signal_add(SIGINT, on_job_interrupt, &wait);
@@ -107,9 +106,9 @@ wait_for_job(GDBusConnection *connection, const char *path)
     if (g_strcmp0(state, "succeeded") == 0)
         return 0;
     if (g_strcmp0(state, "cancelled") == 0)
-        berth_cli_error("disk", _("cancelled"));
+        berth_cli_error(command, _("cancelled"));
     else
-        berth_cli_error("disk", "%s", berth_dbus_job_get_error(job));
+        berth_cli_error(command, "%s", berth_dbus_job_get_error(job));
     return 1;
 }
 
@@ -169,7 +168,7 @@ berth_cli_disk(int argc, char **argv)
             printf("%s\n", _(berth_cli_disk_usage));
             return 0;
         } else if (g_str_equal(argv[i], "--size") && value != NULL) {
-            if (!parse_size(value, &size)) {
+            if (!berth_cli_parse_size(value, &size)) {
                 berth_cli_error("disk", _("invalid size “%s”, e.g. 20G"), value);
                 return 1;
             }
@@ -243,5 +242,5 @@ berth_cli_disk(int argc, char **argv)
             return berth_cli_fail("disk", error);
         }
     }
-    return wait_for_job(connection, job);
+    return berth_cli_wait_for_job(connection, "disk", job);
 }

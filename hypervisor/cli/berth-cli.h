@@ -43,6 +43,11 @@ int berth_cli_fail(const char *command, GError *error);
 gboolean berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage,
                                int *ret_exit);
 
+/* Sizes and disk jobs (berth-cli-disk.c). "20G" → bytes (suffix K, M, G or T, powers of 1024). */
+gboolean berth_cli_parse_size(const char *text, guint64 *ret_bytes);
+/* Waits for the Job at @path to end; 0 when it succeeded, else 1 with its error printed. */
+int berth_cli_wait_for_job(GDBusConnection *connection, const char *command, const char *path);
+
 int berth_cli_validate(int argc, char **argv);
 int berth_cli_host(int argc, char **argv);
 int berth_cli_list(int argc, char **argv);
@@ -54,5 +59,6 @@ int berth_cli_lifecycle(int argc, char **argv); /* start, shutdown, turn-off, sa
 int berth_cli_screenshot(int argc, char **argv);
 int berth_cli_serial(int argc, char **argv);
 int berth_cli_disk(int argc, char **argv);
+int berth_cli_new(int argc, char **argv);
 
 G_END_DECLS

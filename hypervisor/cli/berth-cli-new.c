@@ -1,0 +1,376 @@
+/* berth-cli-new.c: "berth new --name NAME --generation 1|2 …", Hyper-V's New-VM: a definition
+ * built from options (defaults from hvx_vm_def_new), defined through berthd, with an optional
+ * new disk made by berthd's CreateDisk job and an optional start.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stdio.h>
+
+#include <glib/gi18n.h>
+
+#include "berth-cli.h"
+#include "hvx.h"
+
+static const char berth_cli_new_usage[] =
+    N_("Usage: berth new --name NAME --generation 1|2 [--memory SIZE] [--processors N]\n"
+       "                 [--disk PATH | --new-disk PATH --size SIZE] [--dvd ISO]\n"
+       "                 [--switch NAME] [--secure-boot on|off] [--tpm] [--dynamic-memory]\n"
+       "                 [--start]\n\n"
+       "Defines a VM like Hyper-V's New-VM. Generation 1: the disk on IDE 0, the DVD on IDE 1.\n"
+       "Generation 2: both on SCSI 0 (disk at location 0, DVD at 1).\n"
+       "--memory: startup memory in MiB or with a suffix, e.g. 2048M or 2G (default 1024M).\n"
+       "--new-disk: creates a dynamic disk of --size (format from the extension, VHDX when\n"
+       "            none is known). Relative paths are taken from the current directory.\n"
+       "--dynamic-memory: from 512M (or less, if the startup memory is) up to 1T.\n"
+       "--secure-boot and --tpm: Generation 2 only (Secure Boot is on by default).");
+
+#define BERTH_CLI_NEW_DYNAMIC_MINIMUM_MIB 512
+#define BERTH_CLI_NEW_DYNAMIC_MAXIMUM_MIB (G_GUINT64_CONSTANT(1024) * 1024)
+
+typedef struct {
+    const char *name;
+    guint generation;
+    gboolean has_memory;
+    HvxSizeUnit memory_unit;
+    guint64 memory;
+    guint processors;
+    char *disk;
+    char *new_disk;
+    gboolean has_size;
+    guint64 size;
+    char *dvd;
+    const char *switch_name;
+    int secure_boot; /* -1 = default */
+    gboolean tpm;
+    gboolean dynamic_memory;
+    gboolean start;
+} BerthCliNewOptions;
+
+static void
+berth_cli_new_options_clear(BerthCliNewOptions *options)
+{
+    g_free(options->disk);
+    g_free(options->new_disk);
+    g_free(options->dvd);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(BerthCliNewOptions, berth_cli_new_options_clear)
+
+/* "2048", "2048M", "2048MiB", "2048MB" → MiB; "2G", "2GiB", "2GB" → GiB. */
+static gboolean
+parse_memory(const char *text, HvxSizeUnit *ret_unit, guint64 *ret_value)
+{
+    static const struct {
+        const char *suffix;
+        HvxSizeUnit unit;
+    } suffixes[] = {
+        {"MiB", HVX_SIZE_UNIT_MIB}, {"MB", HVX_SIZE_UNIT_MIB}, {"M", HVX_SIZE_UNIT_MIB},
+        {"GiB", HVX_SIZE_UNIT_GIB}, {"GB", HVX_SIZE_UNIT_GIB}, {"G", HVX_SIZE_UNIT_GIB},
+    };
+    g_autofree char *number = g_strdup(text);
+    HvxSizeUnit unit = HVX_SIZE_UNIT_MIB;
+
+    for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++) {
+        gsize len = strlen(number), suffix_len = strlen(suffixes[i].suffix);
+
+        if (len > suffix_len &&
+            g_ascii_strcasecmp(number + len - suffix_len, suffixes[i].suffix) == 0) {
+            number[len - suffix_len] = '\0';
+            unit = suffixes[i].unit;
+            break;
+        }
+    }
+    if (!g_ascii_string_to_unsigned(number, 10, 1, G_MAXUINT32, ret_value, NULL))
+        return FALSE;
+    *ret_unit = unit;
+    return TRUE;
+}
+
+/* Parses the options; FALSE with *ret_exit set when the command ends here. */
+static gboolean
+parse_options(int argc, char **argv, BerthCliNewOptions *options, int *ret_exit)
+{
+    options->secure_boot = -1;
+    *ret_exit = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *option = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        gboolean takes_value = TRUE;
+
+        if (g_str_equal(option, "--help") || g_str_equal(option, "-h")) {
+            printf("%s\n", _(berth_cli_new_usage));
+            *ret_exit = 0;
+            return FALSE;
+        } else if (g_str_equal(option, "--tpm")) {
+            options->tpm = TRUE;
+            takes_value = FALSE;
+        } else if (g_str_equal(option, "--dynamic-memory")) {
+            options->dynamic_memory = TRUE;
+            takes_value = FALSE;
+        } else if (g_str_equal(option, "--start")) {
+            options->start = TRUE;
+            takes_value = FALSE;
+        } else if (!g_str_equal(option, "--name") && !g_str_equal(option, "--generation") &&
+                   !g_str_equal(option, "--memory") && !g_str_equal(option, "--processors") &&
+                   !g_str_equal(option, "--disk") && !g_str_equal(option, "--new-disk") &&
+                   !g_str_equal(option, "--size") && !g_str_equal(option, "--dvd") &&
+                   !g_str_equal(option, "--switch") && !g_str_equal(option, "--secure-boot")) {
+            if (option[0] == '-')
+                berth_cli_error("new", _("unknown option “%s”; see “berth new --help”"), option);
+            else
+                berth_cli_error("new", _("unexpected argument “%s”; see “berth new --help”"),
+                                option);
+            return FALSE;
+        }
+        if (!takes_value)
+            continue;
+        if (value == NULL) {
+            berth_cli_error("new", _("%s needs a value; see “berth new --help”"), option);
+            return FALSE;
+        }
+        i++;
+
+        if (g_str_equal(option, "--name")) {
+            options->name = value;
+        } else if (g_str_equal(option, "--generation")) {
+            if (g_str_equal(value, "1"))
+                options->generation = 1;
+            else if (g_str_equal(value, "2"))
+                options->generation = 2;
+            else {
+                berth_cli_error("new", _("unknown generation “%s”: use 1 or 2"), value);
+                return FALSE;
+            }
+        } else if (g_str_equal(option, "--memory")) {
+            if (!parse_memory(value, &options->memory_unit, &options->memory)) {
+                berth_cli_error("new", _("--memory “%s” is not a size, e.g. 2048M or 2G"), value);
+                return FALSE;
+            }
+            options->has_memory = TRUE;
+        } else if (g_str_equal(option, "--processors")) {
+            guint64 count;
+
+            if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32, &count, NULL)) {
+                berth_cli_error("new", _("--processors “%s” is not a positive number"), value);
+                return FALSE;
+            }
+            options->processors = (guint)count;
+        } else if (g_str_equal(option, "--disk")) {
+            /* berthd has no working directory of ours. */
+            g_free(options->disk);
+            options->disk = g_canonicalize_filename(value, NULL);
+        } else if (g_str_equal(option, "--new-disk")) {
+            g_free(options->new_disk);
+            options->new_disk = g_canonicalize_filename(value, NULL);
+        } else if (g_str_equal(option, "--size")) {
+            if (!berth_cli_parse_size(value, &options->size)) {
+                berth_cli_error("new", _("--size “%s” is not a size, e.g. 40G"), value);
+                return FALSE;
+            }
+            options->has_size = TRUE;
+        } else if (g_str_equal(option, "--dvd")) {
+            g_free(options->dvd);
+            options->dvd = g_canonicalize_filename(value, NULL);
+        } else if (g_str_equal(option, "--switch")) {
+            options->switch_name = value;
+        } else if (g_str_equal(option, "--secure-boot")) {
+            if (g_str_equal(value, "on"))
+                options->secure_boot = TRUE;
+            else if (g_str_equal(value, "off"))
+                options->secure_boot = FALSE;
+            else {
+                berth_cli_error("new", _("--secure-boot wants “on” or “off”, not “%s”"), value);
+                return FALSE;
+            }
+        }
+    }
+
+    if (options->name == NULL || options->generation == 0) {
+        berth_cli_error("new", _("--name and --generation are required; see “berth new --help”"));
+        return FALSE;
+    }
+    if (options->disk != NULL && options->new_disk != NULL) {
+        berth_cli_error("new", _("use either --disk or --new-disk, not both"));
+        return FALSE;
+    }
+    if (options->new_disk != NULL && !options->has_size) {
+        berth_cli_error("new", _("--new-disk needs --size, e.g. --size 40G"));
+        return FALSE;
+    }
+    if (options->has_size && options->new_disk == NULL) {
+        berth_cli_error("new", _("--size goes with --new-disk"));
+        return FALSE;
+    }
+    if (options->generation == 1 && (options->secure_boot != -1 || options->tpm)) {
+        berth_cli_error("new", _("--secure-boot and --tpm need a Generation 2 VM"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static HvxVmDef *
+build_definition(const BerthCliNewOptions *options)
+{
+    g_autoptr(HvxVmDef) def = hvx_vm_def_new(options->generation);
+    const char *disk = options->disk != NULL ? options->disk : options->new_disk;
+    HvxControllerType type = options->generation == 1 ? HVX_CONTROLLER_IDE : HVX_CONTROLLER_SCSI;
+    HvxControllerDef *controller = NULL;
+
+    g_free(def->name);
+    def->name = g_strdup(options->name);
+    if (options->has_memory) {
+        def->memory_unit = options->memory_unit;
+        def->memory_startup = options->memory;
+    }
+    if (options->dynamic_memory) {
+        guint64 startup = hvx_vm_def_memory_startup_mib(def);
+
+        /* Hyper-V's defaults: 512 MiB (or the startup memory, if less) up to 1 TiB. */
+        def->memory_unit = HVX_SIZE_UNIT_MIB;
+        def->memory_startup = startup;
+        def->memory_dynamic = TRUE;
+        def->has_memory_minimum = TRUE;
+        def->memory_minimum = MIN(startup, BERTH_CLI_NEW_DYNAMIC_MINIMUM_MIB);
+        def->has_memory_maximum = TRUE;
+        def->memory_maximum = MAX(startup, BERTH_CLI_NEW_DYNAMIC_MAXIMUM_MIB);
+    }
+    if (options->processors != 0)
+        def->processor_count = options->processors;
+    if (options->secure_boot != -1)
+        def->secure_boot = options->secure_boot;
+    def->tpm = options->tpm;
+
+    /* Generation 1: disk at IDE 0:0, DVD at IDE 1:0. Generation 2: SCSI 0 locations 0 and 1. */
+    if (disk != NULL) {
+        controller = hvx_controller_def_new(type, 0);
+        g_ptr_array_add(controller->drives, hvx_drive_def_new(HVX_DRIVE_DISK, 0, disk));
+        g_ptr_array_add(def->controllers, controller);
+    }
+    if (options->dvd != NULL) {
+        if (options->generation == 1 || controller == NULL) {
+            controller = hvx_controller_def_new(type, options->generation == 1 ? 1 : 0);
+            g_ptr_array_add(def->controllers, controller);
+        }
+        g_ptr_array_add(
+            controller->drives,
+            hvx_drive_def_new(HVX_DRIVE_DVD, options->generation == 1 ? 0 : 1, options->dvd));
+    }
+    if (options->switch_name != NULL) {
+        HvxNetworkAdapterDef *adapter = hvx_network_adapter_def_new();
+
+        adapter->switch_name = g_strdup(options->switch_name);
+        g_ptr_array_add(def->network_adapters, adapter);
+    }
+    return g_steal_pointer(&def);
+}
+
+/* The new disk's format from its extension, as berthd's CreateDisk names them. */
+static const char *
+disk_format_for_path(const char *path)
+{
+    g_autofree char *lower = g_ascii_strdown(path, -1);
+
+    if (g_str_has_suffix(lower, ".vhd"))
+        return "vhd";
+    if (g_str_has_suffix(lower, ".qcow2"))
+        return "qcow2";
+    if (g_str_has_suffix(lower, ".img") || g_str_has_suffix(lower, ".raw"))
+        return "raw";
+    return "vhdx";
+}
+
+static int
+create_disk(GDBusConnection *connection, BerthDBusHost *host, const BerthCliNewOptions *options)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *job = NULL;
+    GVariantBuilder builder;
+
+    g_variant_builder_init(&builder, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add(&builder, "{sv}", "format",
+                          g_variant_new_string(disk_format_for_path(options->new_disk)));
+    g_variant_builder_add(&builder, "{sv}", "size-bytes", g_variant_new_uint64(options->size));
+    if (!berth_dbus_host_call_create_disk_sync(host, options->new_disk,
+                                               g_variant_builder_end(&builder), &job, NULL, &error))
+        return berth_cli_fail("new", error);
+    return berth_cli_wait_for_job(connection, "new", job);
+}
+
+/* berthd names the text it validated "vm.xml"; here it came from the options. */
+static void
+print_invalid_definition(const char *message)
+{
+    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
+
+    for (guint i = 0; lines[i] != NULL; i++) {
+        const char *line = lines[i];
+        const char *colon;
+
+        /* "vm.xml:12: <memory>: …" → "<memory>: …": the line number means nothing here. */
+        if (g_str_has_prefix(line, "vm.xml:") && (colon = strchr(line + 7, ':')) != NULL)
+            line = colon[1] == ' ' ? colon + 2 : colon + 1;
+        if (*line != '\0')
+            berth_cli_error("new", "%s", line);
+    }
+}
+
+int
+berth_cli_new(int argc, char **argv)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = NULL;
+    g_autoptr(BerthDBusHost) host = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    g_autoptr(HvxVmDef) def = NULL;
+    g_autoptr(GVariant) reply = NULL;
+    g_auto(BerthCliNewOptions) options = {0};
+    g_autofree char *xml = NULL;
+    g_autofree char *path = NULL;
+    int exit_status;
+
+    if (!parse_options(argc, argv, &options, &exit_status))
+        return exit_status;
+    def = build_definition(&options);
+    xml = hvx_vm_def_format(def);
+
+    connection = berth_cli_connect(&error);
+    if (connection == NULL)
+        return berth_cli_fail("new", error);
+    host = berth_cli_get_host(connection, &error);
+    if (host == NULL)
+        return berth_cli_fail("new", error);
+    if (!berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
+        g_autofree char *name = g_dbus_error_get_remote_error(error);
+
+        if (g_strcmp0(name, "org.berth.Berth1.Error.InvalidDefinition") == 0) {
+            g_dbus_error_strip_remote_error(error);
+            print_invalid_definition(error->message);
+            return 1;
+        }
+        return berth_cli_fail("new", error);
+    }
+    vm = berth_dbus_virtual_machine_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                   "org.berth.Berth1", path, NULL, &error);
+    if (vm == NULL)
+        return berth_cli_fail("new", error);
+
+    /* Defined first, so berthd's validation speaks before a disk is written; a disk that cannot
+     * be made takes the new definition with it. */
+    if (options.new_disk != NULL && create_disk(connection, host, &options) != 0) {
+        berth_dbus_virtual_machine_call_delete_sync(vm, FALSE, NULL, NULL);
+        return 1;
+    }
+    /* Translators: "Defined “Web server” (6f1c2a3e-…)". */
+    printf(_("Defined “%s” (%s)\n"), berth_dbus_virtual_machine_get_name(vm),
+           berth_dbus_virtual_machine_get_uuid(vm));
+    fflush(stdout);
+    if (!options.start)
+        return 0;
+    /* Start takes as long as the guest's start takes: no D-Bus timeout. */
+    reply = g_dbus_connection_call_sync(
+        connection, "org.berth.Berth1", path, "org.berth.Berth1.VirtualMachine", "Start", NULL,
+        G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, &error);
+    if (reply == NULL)
+        return berth_cli_fail("new", error);
+    return 0;
+}
