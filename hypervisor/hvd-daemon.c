@@ -149,6 +149,7 @@ typedef struct {
 static const HvdMethodAction hvd_method_actions[] = {
     {"FindVirtualMachine", NULL},
     {"GetDefinition", NULL},
+    {"ListCheckpoints", NULL},
     {"DefineVirtualMachine", POLKIT_ACTION_MANAGE},
     {"CreateDisk", POLKIT_ACTION_MANAGE},
     {"InspectDisk", POLKIT_ACTION_MANAGE}, /* reads any file as root */

@@ -104,6 +104,19 @@ gboolean hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError *
 /* VM_DIR/serial.log: COM1's log, kept across runs. */
 char *hvd_vm_runner_get_serial_log_path(HvdVmRunner *self);
 
+/* Checkpoint operations: hold marks the runner busy with @action (a D-Bus method name) after
+ * checking the state allows it (HVD_ERROR_BUSY, HVD_ERROR_WRONG_STATE as for the actions);
+ * release ends the hold. While held, snapshot_disks switches the running worker's disks
+ * (@nodes, the argv's node names such as "ide0-0") to the prepared qcow2 overlays
+ * (@overlays, absolute paths whose backing files are the disks' current images) in one QMP
+ * transaction: all or none. The guest keeps running. */
+gboolean hvd_vm_runner_hold(HvdVmRunner *self, const char *action, GError **error);
+void hvd_vm_runner_release(HvdVmRunner *self);
+void hvd_vm_runner_snapshot_disks_async(HvdVmRunner *self, GPtrArray *nodes, GPtrArray *overlays,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_vm_runner_snapshot_disks_finish(HvdVmRunner *self, GAsyncResult *result,
+                                             GError **error);
+
 HvdVmState hvd_vm_runner_get_state(HvdVmRunner *self);
 const char *hvd_vm_runner_get_status(HvdVmRunner *self);
 double hvd_vm_runner_get_cpu_usage(HvdVmRunner *self);

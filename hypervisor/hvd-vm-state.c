@@ -18,17 +18,31 @@ static const char *const state_names[] = {
     [HVD_VM_STATE_STOPPING] = "Stopping",
 };
 
-static const char *const actions_off[] = {"Start", "Delete", NULL};
+static const char *const actions_off[] = {
+    "Start", "Delete", "CreateCheckpoint", "ApplyCheckpoint", "DeleteCheckpoint", NULL,
+};
 static const char *const actions_starting[] = {"TurnOff", NULL};
 static const char *const actions_running[] = {
-    "ShutDown",   "TurnOff",     "Save",       "Pause", "Reset",
-    "Screenshot", "OpenConsole", "SendSerial", NULL,
+    "ShutDown",
+    "TurnOff",
+    "Save",
+    "Pause",
+    "Reset",
+    "Screenshot",
+    "OpenConsole",
+    "SendSerial",
+    "CreateCheckpoint",
+    "DeleteCheckpoint",
+    NULL,
 };
 static const char *const actions_paused[] = {
-    "TurnOff", "Save", "Resume", "Reset", "Screenshot", "OpenConsole", NULL,
+    "TurnOff",          "Save", "Resume", "Reset", "Screenshot", "OpenConsole", "CreateCheckpoint",
+    "DeleteCheckpoint", NULL,
 };
 static const char *const actions_saving[] = {NULL};
-static const char *const actions_saved[] = {"Start", "TurnOff", "Delete", NULL};
+static const char *const actions_saved[] = {
+    "Start", "TurnOff", "Delete", "CreateCheckpoint", "ApplyCheckpoint", "DeleteCheckpoint", NULL,
+};
 static const char *const actions_stopping[] = {"TurnOff", NULL};
 
 static const char *const *const state_actions[] = {
