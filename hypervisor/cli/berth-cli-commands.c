@@ -27,6 +27,10 @@ static const BerthCliCommand berth_cli_command_table[] = {
     {"screenshot", berth_cli_screenshot, N_("Save a VM's screen as PNG")},
     {"serial", berth_cli_serial, N_("Print, follow or write a VM's serial port (COM1)")},
     {"disk", berth_cli_disk, N_("Create, inspect, convert or resize virtual disks")},
+    {"checkpoint", berth_cli_checkpoint, N_("Take a checkpoint of a VM")},
+    {"checkpoints", berth_cli_checkpoints, N_("List a VM's checkpoints as a tree")},
+    {"apply", berth_cli_checkpoint_action, N_("Apply a checkpoint (the VM must be off)")},
+    {"delete-checkpoint", berth_cli_checkpoint_action, N_("Delete a checkpoint")},
     {NULL, NULL, NULL},
 };
 

@@ -59,6 +59,9 @@ int berth_cli_lifecycle(int argc, char **argv); /* start, shutdown, turn-off, sa
 int berth_cli_screenshot(int argc, char **argv);
 int berth_cli_serial(int argc, char **argv);
 int berth_cli_disk(int argc, char **argv);
+int berth_cli_checkpoint(int argc, char **argv);
+int berth_cli_checkpoints(int argc, char **argv);
+int berth_cli_checkpoint_action(int argc, char **argv); /* apply, delete-checkpoint */
 int berth_cli_new(int argc, char **argv);
 
 G_END_DECLS
