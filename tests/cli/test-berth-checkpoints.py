@@ -190,6 +190,10 @@ def test_checkpoints_guest(env):
         r = subprocess.run(["qemu-img", "info", os.path.join(folder, disk_now)],
                            capture_output=True, text=True, timeout=30)
         assert r.returncode != 0 and "lock" in r.stderr, (r.stdout, r.stderr)
+        # A berthd killed and started again takes over the worker and its switched disks.
+        env.stop(signal.SIGKILL)
+        env.start()
+        assert env.vm("Guest")["state"] == "Running"
         second = take(env, "Guest", "Second")
         tree = checkpoints(env, "Guest")
         assert [(cp["name"], cp["parent"]) for cp in tree] == [("Live", None),
@@ -205,10 +209,32 @@ def test_checkpoints_guest(env):
         assert [cp["name"] for cp in checkpoints(env, "Guest")] == ["Live"]
         assert not os.path.exists(os.path.join(folder, "checkpoints", second))
         assert len(overlays(folder)) == 2, overlays(folder)
+        with open(follow_out) as f:
+            readies = f.read().count("BERTH-GUEST-READY")
         env.berth("start", "Guest")
-        wait_for(follow_out, "BERTH-GUEST-READY gen=1 firmware=bios", 240)
-        env.berth("turn-off", "Guest")
+        deadline = time.monotonic() + 240
+        while True:
+            with open(follow_out) as f:
+                if f.read().count("BERTH-GUEST-READY") > readies:
+                    break
+            assert time.monotonic() < deadline, "the guest did not boot from its overlays"
+            time.sleep(0.2)
+
+        # Paused: the checkpoint is taken all the same; Saved: applying discards the state.
+        env.berth("pause", "Guest")
+        take(env, "Guest", "Paused")
+        assert env.vm("Guest")["state"] == "Paused"
+        env.berth("resume", "Guest")
+        env.berth("save", "Guest")
+        assert env.vm("Guest")["state"] == "Saved"
         env.berth("apply", "Guest", "Live")
+        assert env.vm("Guest")["state"] == "Off"
+        assert not os.path.exists(os.path.join(folder, "saved.state"))
+        # The new overlay on Live's image (the base disk) and Paused's chain of two.
+        assert len(overlays(folder)) == 3, overlays(folder)
+        assert [(cp["name"], cp["current"]) for cp in checkpoints(env, "Guest")] == [
+            ("Live", True), ("Paused", False)]
+        env.berth("delete-checkpoint", "Guest", "Paused")
         # Live froze the base disk itself: only the new overlay is left, the base stays.
         assert len(overlays(folder)) == 1, overlays(folder)
         assert os.path.exists(disk)

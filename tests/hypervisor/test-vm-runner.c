@@ -880,6 +880,48 @@ test_states(void)
     g_assert_true(hvd_vm_state_allows(HVD_VM_STATE_SAVED, "TurnOff"));
     g_assert_true(hvd_vm_state_allows(HVD_VM_STATE_PAUSED, "Resume"));
     g_assert_null(hvd_vm_state_allowed_actions(HVD_VM_STATE_SAVING)[0]);
+    /* Checkpoints: taken Off, Saved, Running or Paused; applied only Off or Saved. */
+    g_assert_true(hvd_vm_state_allows(HVD_VM_STATE_RUNNING, "CreateCheckpoint"));
+    g_assert_true(hvd_vm_state_allows(HVD_VM_STATE_PAUSED, "DeleteCheckpoint"));
+    g_assert_true(hvd_vm_state_allows(HVD_VM_STATE_SAVED, "ApplyCheckpoint"));
+    g_assert_false(hvd_vm_state_allows(HVD_VM_STATE_RUNNING, "ApplyCheckpoint"));
+    g_assert_false(hvd_vm_state_allows(HVD_VM_STATE_STARTING, "CreateCheckpoint"));
+}
+
+/* A checkpoint operation holds the runner: other actions are Busy until it is released. */
+static void
+test_hold(void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+    Vm vm = {0};
+    Waiter w = {0};
+
+    vm_init(&vm, "hold",
+            "<vm generation=\"1\"><name>Hold</name><memory startup=\"64\" unit=\"MiB\"/></vm>");
+    g_assert_true(hvd_vm_runner_hold(vm.runner, "CreateCheckpoint", &error));
+    g_assert_no_error(error);
+    g_assert_false(hvd_vm_runner_hold(vm.runner, "DeleteCheckpoint", &error));
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_clear_error(&error);
+    hvd_vm_runner_start_async(vm.runner, NULL, on_done, &w);
+    g_assert_false(hvd_vm_runner_start_finish(vm.runner, wait_result(&w, "start"), &error));
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_clear_error(&error);
+    g_clear_object(&w.result);
+    /* Off: no worker whose disks could switch. */
+    hvd_vm_runner_snapshot_disks_async(vm.runner, nodes, nodes, on_done, &w);
+    g_assert_false(
+        hvd_vm_runner_snapshot_disks_finish(vm.runner, wait_result(&w, "snapshot"), &error));
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_clear_error(&error);
+    g_clear_object(&w.result);
+    hvd_vm_runner_release(vm.runner);
+    g_assert_false(hvd_vm_runner_hold(vm.runner, "Pause", &error));
+    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_true(hvd_vm_runner_hold(vm.runner, "ApplyCheckpoint", NULL));
+    hvd_vm_runner_release(vm.runner);
+    vm_clear(&vm);
 }
 
 static void
@@ -978,6 +1020,7 @@ main(int argc, char **argv)
 
     g_test_add_func("/vm-runner/states", test_states);
     g_test_add_func("/vm-runner/host", test_host);
+    g_test_add_func("/vm-runner/hold", test_hold);
     g_test_add_func("/vm-runner/bad-input", test_bad_input);
     g_test_add_func("/vm-runner/recover-stale", test_recover_stale);
     g_test_add_func("/vm-runner/qemu-refuses", test_qemu_refuses);
