@@ -90,6 +90,8 @@ checkpoint_write(HvdCheckpointTree *tree, HvdCheckpoint *checkpoint, GError **er
     json_builder_add_string_value(builder, checkpoint->name);
     json_builder_set_member_name(builder, "created");
     json_builder_add_int_value(builder, checkpoint->created);
+    json_builder_set_member_name(builder, "created-us");
+    json_builder_add_int_value(builder, checkpoint->created_us);
     json_builder_set_member_name(builder, "parent");
     json_builder_add_string_value(builder, checkpoint->parent ? checkpoint->parent : "");
     json_builder_set_member_name(builder, "images");
@@ -132,6 +134,8 @@ checkpoint_read(const char *path, GError **error)
     checkpoint->id = g_strdup(json_object_get_string_member_with_default(object, "id", ""));
     checkpoint->name = g_strdup(json_object_get_string_member_with_default(object, "name", ""));
     checkpoint->created = json_object_get_int_member_with_default(object, "created", 0);
+    checkpoint->created_us = json_object_get_int_member_with_default(
+        object, "created-us", checkpoint->created * G_USEC_PER_SEC);
     parent = json_object_get_string_member_with_default(object, "parent", "");
     checkpoint->parent = parent[0] != '\0' ? g_strdup(parent) : NULL;
     checkpoint->definition =
@@ -156,8 +160,8 @@ compare_created(gconstpointer a, gconstpointer b)
     const HvdCheckpoint *x = *(HvdCheckpoint *const *)a;
     const HvdCheckpoint *y = *(HvdCheckpoint *const *)b;
 
-    if (x->created != y->created)
-        return x->created < y->created ? -1 : 1;
+    if (x->created_us != y->created_us)
+        return x->created_us < y->created_us ? -1 : 1;
     return g_strcmp0(x->id, y->id);
 }
 

@@ -26,8 +26,9 @@ G_BEGIN_DECLS
 typedef struct {
     char *id;
     char *name;
-    gint64 created; /* unix seconds */
-    char *parent;   /* NULL for a root */
+    gint64 created;    /* unix seconds */
+    gint64 created_us; /* unix microseconds: orders checkpoints taken within a second */
+    char *parent;      /* NULL for a root */
     char *definition;
     GPtrArray *images; /* the frozen disk images, as the definition names them */
 } HvdCheckpoint;

@@ -410,18 +410,34 @@ hvd_vm_object_create_checkpoint_finish(HvdCheckpointCall *call)
     g_autoptr(GError) error = NULL;
     g_autofree char *id = g_strdup(call->taken->id);
 
-    /* The checkpoint first: if berthd stops between the two, the tree still holds it. */
-    if (!hvd_checkpoint_tree_add(call->tree, g_steal_pointer(&call->taken), &error) ||
-        !hvd_checkpoint_call_switch_disks(call, &error)) {
+    if (!hvd_checkpoint_tree_add(call->tree, g_steal_pointer(&call->taken), &error)) {
         hvd_checkpoint_call_fail(call, error);
         return;
     }
     hvd_vm_object_sync_checkpoint(call->self, call->tree);
-    g_info("Took checkpoint %s of VM %s", id,
-           berth_dbus_virtual_machine_get_uuid(BERTH_DBUS_VIRTUAL_MACHINE(call->self)));
+    g_info("Took checkpoint %s of VM %s", id, call->def->uuid);
     berth_dbus_virtual_machine_complete_create_checkpoint(BERTH_DBUS_VIRTUAL_MACHINE(call->self),
                                                           g_steal_pointer(&call->invocation), id);
     hvd_checkpoint_call_free(call);
+}
+
+/* The running worker did not switch: the definition goes back to the images it uses. */
+static void
+hvd_vm_object_checkpoint_undo(HvdCheckpointCall *call)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HvxVmDef) old =
+        hvx_vm_def_parse_string(call->taken->definition, -1, "checkpoint.json", &error);
+
+    if (old == NULL || !hvd_vm_object_store_definition(call->self, old, &error)) {
+        g_warning("Cannot restore the definition of VM %s: %s", call->def->uuid, error->message);
+        return; /* the overlays stay: the definition names them */
+    }
+    for (guint i = 0; i < call->overlays->len; i++)
+        g_hash_table_remove(call->tree->overlays, g_ptr_array_index(call->overlays, i));
+    hvd_checkpoint_call_delete_overlays(call);
+    if (!hvd_checkpoint_tree_save(call->tree, &error))
+        g_warning("%s", error->message);
 }
 
 static void
@@ -431,24 +447,33 @@ hvd_vm_object_checkpoint_snapshotted(GObject *source, GAsyncResult *result, gpoi
     g_autoptr(GError) error = NULL;
 
     if (!hvd_vm_runner_snapshot_disks_finish(HVD_VM_RUNNER(source), result, &error)) {
-        hvd_checkpoint_call_delete_overlays(call);
+        hvd_vm_object_checkpoint_undo(call);
         hvd_checkpoint_call_fail(call, error);
         return;
     }
     hvd_vm_object_create_checkpoint_finish(call);
 }
 
+/* The definition names the overlays before a running worker switches to them: should berthd
+ * stop in between, the next start reads the overlay on the image QEMU went on writing, which
+ * is the same disk; the other way round it would write to a checkpoint's frozen image. */
 static void
 hvd_vm_object_checkpoint_overlays_made(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     HvdCheckpointCall *call = user_data;
     g_autoptr(GError) error = NULL;
-    HvdVmState state = hvd_vm_runner_get_state(call->self->runner);
+    HvdVmState state;
 
     if (!hvd_checkpoint_create_overlays_finish(result, &error)) {
         hvd_checkpoint_call_fail(call, error);
         return;
     }
+    if (!hvd_checkpoint_call_switch_disks(call, &error)) {
+        hvd_vm_object_checkpoint_undo(call);
+        hvd_checkpoint_call_fail(call, error);
+        return;
+    }
+    state = hvd_vm_runner_get_state(call->self->runner);
     if (state == HVD_VM_STATE_RUNNING || state == HVD_VM_STATE_PAUSED)
         hvd_vm_runner_snapshot_disks_async(call->self->runner, call->nodes, call->absolute,
                                            hvd_vm_object_checkpoint_snapshotted, call);
@@ -466,7 +491,7 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
     g_autofree char *reason = NULL;
 
     if (name[0] != '\0' && !hvx_name_is_valid(name, &reason)) {
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_FAILED,
+        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
                                               _("Invalid checkpoint name “%s”: %s"), name, reason);
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -475,7 +500,8 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     checkpoint = g_new0(HvdCheckpoint, 1);
     checkpoint->id = g_uuid_string_random();
-    checkpoint->created = g_get_real_time() / G_USEC_PER_SEC;
+    checkpoint->created_us = g_get_real_time();
+    checkpoint->created = checkpoint->created_us / G_USEC_PER_SEC;
     checkpoint->name = name[0] != '\0'
                            ? g_strdup(name)
                            : hvd_checkpoint_default_name(call->def->name, checkpoint->created);

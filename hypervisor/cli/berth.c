@@ -19,7 +19,7 @@ berth_usage(FILE *stream)
             _("--connect ADDRESS: berthd's D-Bus bus (else $BERTH_BUS_ADDRESS, else the system"),
             _("bus when berthd runs there, else the session bus)."), _("Commands:"));
     for (const BerthCliCommand *c = berth_cli_commands(); c->name != NULL; c++)
-        fprintf(stream, "  %-12s %s\n", c->name, _(c->summary));
+        fprintf(stream, "  %-17s %s\n", c->name, _(c->summary));
     fprintf(stream, "\n%s\n", _("Run “berth COMMAND --help” for a command's arguments."));
 }
 
