@@ -531,7 +531,8 @@ qemu_img_binary(void)
 }
 
 static gboolean
-run_qemu_img(const char *const *argv, char **ret_stdout, const char *path, GError **error)
+run_qemu_img(const char *const *argv, char **ret_stdout, const char *path, gboolean merge,
+             GError **error)
 {
     g_autofree char *err = NULL;
     g_autoptr(GError) local_error = NULL;
@@ -540,10 +541,16 @@ run_qemu_img(const char *const *argv, char **ret_stdout, const char *path, GErro
     if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, ret_stdout, &err,
                       &status, &local_error) ||
         !g_spawn_check_wait_status(status, &local_error)) {
+        const char *reason;
+
         g_strstrip(err != NULL ? err : (err = g_strdup("")));
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
-                    _("Cannot create the checkpoint’s disk %s: %s"), path,
-                    err[0] != '\0' ? err : local_error->message);
+        reason = err[0] != '\0' ? err : local_error->message;
+        if (merge)
+            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                        _("Cannot merge a deleted checkpoint’s disk into %s: %s"), path, reason);
+        else
+            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                        _("Cannot create the checkpoint’s disk %s: %s"), path, reason);
         return FALSE;
     }
     return TRUE;
@@ -562,7 +569,7 @@ create_overlay(const char *overlay, const char *backing, GError **error)
     JsonNode *root;
 
     /* -U and -u: the backing image may be in use by the running QEMU (it holds the lock). */
-    if (!run_qemu_img(info_argv, &json, overlay, error))
+    if (!run_qemu_img(info_argv, &json, overlay, FALSE, error))
         return FALSE;
     if (!json_parser_load_from_data(parser, json, -1, NULL) ||
         !JSON_NODE_HOLDS_OBJECT((root = json_parser_get_root(parser)))) {
@@ -583,8 +590,137 @@ create_overlay(const char *overlay, const char *backing, GError **error)
             qemu_img_binary(), "create", "-q",   "-f",    "qcow2", "-u", "-b",
             backing,           "-F",     format, overlay, size,    NULL};
 
-        return run_qemu_img(create_argv, NULL, overlay, error);
+        return run_qemu_img(create_argv, NULL, overlay, FALSE, error);
     }
+}
+
+typedef struct {
+    HvdCheckpointTree *tree;
+    const HvxVmDef *active;
+} MergeData;
+
+/* TRUE when a checkpoint or @active names @absolute as a disk image. */
+static gboolean
+image_is_named(HvdCheckpointTree *tree, const HvxVmDef *active, const char *absolute)
+{
+    for (guint i = 0; i < tree->checkpoints->len; i++) {
+        HvdCheckpoint *checkpoint = g_ptr_array_index(tree->checkpoints, i);
+
+        for (guint j = 0; j < checkpoint->images->len; j++) {
+            g_autofree char *path =
+                hvd_qemu_resolve_path(tree->vm_dir, g_ptr_array_index(checkpoint->images, j));
+
+            if (g_str_equal(path, absolute))
+                return TRUE;
+        }
+    }
+    for (guint i = 0; i < active->controllers->len; i++) {
+        const HvxControllerDef *controller = g_ptr_array_index(active->controllers, i);
+
+        for (guint j = 0; j < controller->drives->len; j++) {
+            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
+            g_autofree char *path =
+                drive->path ? hvd_qemu_resolve_path(tree->vm_dir, drive->path) : NULL;
+
+            if (path != NULL && g_str_equal(path, absolute))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* One overlay that can be merged into its only child: its key, and the child's. */
+static gboolean
+find_merge(HvdCheckpointTree *tree, const HvxVmDef *active, const char **ret_parent,
+           const char **ret_child)
+{
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init(&iter, tree->overlays);
+    while (g_hash_table_iter_next(&iter, &key, NULL)) {
+        g_autofree char *absolute = hvd_qemu_resolve_path(tree->vm_dir, key);
+        GHashTableIter children;
+        gpointer child_key;
+        gpointer backing;
+        const char *child = NULL;
+        guint count = 0;
+
+        if (image_is_named(tree, active, absolute))
+            continue;
+        g_hash_table_iter_init(&children, tree->overlays);
+        while (g_hash_table_iter_next(&children, &child_key, &backing)) {
+            if (g_str_equal(backing, absolute)) {
+                child = child_key;
+                count++;
+            }
+        }
+        if (count == 1) {
+            *ret_parent = key;
+            *ret_child = child;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+static void
+merge_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+    MergeData *data = task_data;
+    HvdCheckpointTree *tree = data->tree;
+    const char *parent;
+    const char *child;
+
+    while (find_merge(tree, data->active, &parent, &child)) {
+        g_autofree char *parent_path = hvd_qemu_resolve_path(tree->vm_dir, parent);
+        g_autofree char *child_path = hvd_qemu_resolve_path(tree->vm_dir, child);
+        g_autofree char *backing = g_strdup(g_hash_table_lookup(tree->overlays, parent));
+        const char *argv[] = {qemu_img_binary(),
+                              "rebase",
+                              "-q",
+                              "-f",
+                              "qcow2",
+                              "-b",
+                              backing,
+                              "-F",
+                              hvd_qemu_block_driver_for_path(backing),
+                              child_path,
+                              NULL};
+        GError *error = NULL;
+
+        if (!run_qemu_img(argv, NULL, child_path, TRUE, &error)) {
+            g_task_return_error(task, error);
+            return;
+        }
+        g_hash_table_replace(tree->overlays, g_strdup(child), g_steal_pointer(&backing));
+        g_hash_table_remove(tree->overlays, parent);
+        if (g_unlink(parent_path) != 0 && errno != ENOENT)
+            g_warning("Cannot delete %s: %s", parent_path, g_strerror(errno));
+    }
+    g_task_return_boolean(task, TRUE);
+}
+
+void
+hvd_checkpoint_tree_merge_async(HvdCheckpointTree *tree, const HvxVmDef *active,
+                                GCancellable *cancellable, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    MergeData *data = g_new0(MergeData, 1);
+
+    g_task_set_source_tag(task, hvd_checkpoint_tree_merge_async);
+    data->tree = tree;
+    data->active = active;
+    g_task_set_task_data(task, data, g_free);
+    g_task_run_in_thread(task, merge_thread);
+}
+
+gboolean
+hvd_checkpoint_tree_merge_finish(GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 static void

@@ -10,8 +10,9 @@
  * Taking a checkpoint freezes each disk's current image and puts a new qcow2 overlay on top of
  * it, which the definition then names. Applying one puts new overlays on the checkpoint's frozen
  * images. An overlay file is deleted only when neither a checkpoint nor the VM's disks reach it
- * through their backing chains; base disks (not made by berthd) are never deleted. Every file is
- * written atomically.
+ * through their backing chains; while no QEMU uses the images, an overlay nothing names that
+ * only one other overlay is made on is merged into it, so chains do not grow for ever. Base
+ * disks (not made by berthd) are never changed or deleted. Every file is written atomically.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -65,6 +66,17 @@ gboolean hvd_checkpoint_tree_save(HvdCheckpointTree *tree, GError **error);
 /* Deletes the overlays neither a checkpoint nor @active's disks use, then saves the tree. */
 gboolean hvd_checkpoint_tree_collect(HvdCheckpointTree *tree, const HvxVmDef *active,
                                      GError **error);
+
+/* Merges away, in a worker thread, each overlay of berthd's that neither a checkpoint nor
+ * @active names and that exactly one other overlay is made on: that child is rebased onto the
+ * overlay's own backing file (qemu-img rebase, which copies what the child lacks, so what
+ * every image shows stays the same) and the overlay is deleted. Only while no QEMU uses the
+ * images (the VM Off or Saved). @tree and @active belong to the operation until it ends; the
+ * caller saves the tree. */
+void hvd_checkpoint_tree_merge_async(HvdCheckpointTree *tree, const HvxVmDef *active,
+                                     GCancellable *cancellable, GAsyncReadyCallback callback,
+                                     gpointer user_data);
+gboolean hvd_checkpoint_tree_merge_finish(GAsyncResult *result, GError **error);
 
 /* The disks of @def that checkpoints cover (not DVDs, not empty), as HvxDriveDef pointers into
  * @def, and their QEMU node names ("ide0-0", "scsi1-3") in @ret_nodes. */

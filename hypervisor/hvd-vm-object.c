@@ -547,6 +547,60 @@ hvd_vm_object_handle_list_checkpoints(BerthDBusVirtualMachine *vm,
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+/* The end of Apply and Delete: while no QEMU uses the images, overlays that only chain
+ * others are merged into their one child (a failed merge changes no image: logged only). */
+static void
+hvd_checkpoint_call_complete(HvdCheckpointCall *call)
+{
+    BerthDBusVirtualMachine *vm = BERTH_DBUS_VIRTUAL_MACHINE(call->self);
+
+    hvd_vm_object_sync_checkpoint(call->self, call->tree);
+    if (call->apply_id != NULL) {
+        g_info("Applied checkpoint %s to VM %s", call->apply_id, call->def->uuid);
+        berth_dbus_virtual_machine_complete_apply_checkpoint(vm,
+                                                             g_steal_pointer(&call->invocation));
+    } else {
+        g_info("Deleted a checkpoint of VM %s", call->def->uuid);
+        berth_dbus_virtual_machine_complete_delete_checkpoint(vm,
+                                                              g_steal_pointer(&call->invocation));
+    }
+    hvd_checkpoint_call_free(call);
+}
+
+static void
+hvd_checkpoint_call_merged(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    HvdCheckpointCall *call = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_checkpoint_tree_merge_finish(result, &error))
+        g_warning("%s", error->message);
+    g_clear_error(&error);
+    if (!hvd_checkpoint_tree_save(call->tree, &error)) {
+        hvd_checkpoint_call_fail(call, error);
+        return;
+    }
+    hvd_checkpoint_call_complete(call);
+}
+
+static void
+hvd_checkpoint_call_tidy(HvdCheckpointCall *call)
+{
+    g_autoptr(GError) error = NULL;
+    HvdVmState state = hvd_vm_runner_get_state(call->self->runner);
+
+    /* Only files nothing uses go: the VM's own disks are always among the used. */
+    if (!hvd_checkpoint_tree_collect(call->tree, call->def, &error)) {
+        hvd_checkpoint_call_fail(call, error);
+        return;
+    }
+    if (state == HVD_VM_STATE_OFF || state == HVD_VM_STATE_SAVED)
+        hvd_checkpoint_tree_merge_async(call->tree, call->def, NULL, hvd_checkpoint_call_merged,
+                                        call);
+    else
+        hvd_checkpoint_call_complete(call);
+}
+
 static void
 hvd_vm_object_apply_overlays_made(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -559,16 +613,11 @@ hvd_vm_object_apply_overlays_made(GObject *source, GAsyncResult *result, gpointe
     }
     g_free(call->tree->current);
     call->tree->current = g_strdup(call->apply_id);
-    if (!hvd_checkpoint_call_switch_disks(call, &error) ||
-        !hvd_checkpoint_tree_collect(call->tree, call->def, &error)) {
+    if (!hvd_checkpoint_call_switch_disks(call, &error)) {
         hvd_checkpoint_call_fail(call, error);
         return;
     }
-    hvd_vm_object_sync_checkpoint(call->self, call->tree);
-    g_info("Applied checkpoint %s to VM %s", call->apply_id, call->def->uuid);
-    berth_dbus_virtual_machine_complete_apply_checkpoint(BERTH_DBUS_VIRTUAL_MACHINE(call->self),
-                                                         g_steal_pointer(&call->invocation));
-    hvd_checkpoint_call_free(call);
+    hvd_checkpoint_call_tidy(call);
 }
 
 static void
@@ -663,26 +712,15 @@ hvd_vm_object_handle_delete_checkpoint(BerthDBusVirtualMachine *vm,
     HvdCheckpointCall *call = hvd_checkpoint_call_begin(self, invocation, "DeleteCheckpoint");
     g_autoptr(GError) error = NULL;
     HvdCheckpoint *checkpoint;
-    g_autofree char *id = NULL;
 
     if (call == NULL)
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     checkpoint = hvd_checkpoint_tree_find(call->tree, id_or_name, &error);
-    if (checkpoint == NULL) {
+    if (checkpoint == NULL || !hvd_checkpoint_tree_remove(call->tree, checkpoint, &error)) {
         hvd_checkpoint_call_fail(call, error);
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
-    id = g_strdup(checkpoint->id);
-    /* Only files nothing uses go: the VM's own disks are always among the used. */
-    if (!hvd_checkpoint_tree_remove(call->tree, checkpoint, &error) ||
-        !hvd_checkpoint_tree_collect(call->tree, call->def, &error)) {
-        hvd_checkpoint_call_fail(call, error);
-        return G_DBUS_METHOD_INVOCATION_HANDLED;
-    }
-    hvd_vm_object_sync_checkpoint(self, call->tree);
-    g_info("Deleted checkpoint %s of VM %s", id, call->def->uuid);
-    berth_dbus_virtual_machine_complete_delete_checkpoint(vm, g_steal_pointer(&call->invocation));
-    hvd_checkpoint_call_free(call);
+    hvd_checkpoint_call_tidy(call);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

@@ -136,19 +136,29 @@ def test_checkpoints_off(env):
     one_line(env.berth("delete-checkpoint", "CP", "nope", check=False), "No checkpoint “nope”")
 
     # Deleting never changes what the VM sees; once all are gone only its own overlay is left.
-    seen = active_disk(env, "CP")
-    for cp in (a, "C", d_id, "B"):
+    qemu_io(os.path.join(folder, active_disk(env, "CP")), "write -P 0x77 64k 64k")
+    for cp in (a, "C", d_id):
+        seen = active_disk(env, "CP")
         env.berth("delete-checkpoint", "CP", cp)
         assert active_disk(env, "CP") == seen
         qemu_io(os.path.join(folder, seen), "read -P 0x42 0 64k")
+        qemu_io(os.path.join(folder, seen), "read -P 0x77 64k 64k")
+    # After the merges B still holds what it held.
+    env.berth("apply", "CP", "B")
+    seen = active_disk(env, "CP")
+    qemu_io(os.path.join(folder, seen), "read -P 0x42 0 64k")
+    qemu_io(os.path.join(folder, seen), "read -P 0 64k 64k")
+    env.berth("delete-checkpoint", "CP", "B")
+    assert active_disk(env, "CP") == seen
+    qemu_io(os.path.join(folder, seen), "read -P 0x42 0 64k")
     assert checkpoints(env, "CP") == []
     assert sorted(os.listdir(os.path.join(folder, "checkpoints"))) == ["images", "tree.json"]
-    # The chain under the VM's disk stays (nothing is merged), every other overlay is gone.
+    # The images between were merged into the VM's own overlay, which now sits on the base.
+    assert overlays(folder) == [os.path.basename(seen)], overlays(folder)
     chain = json.loads(subprocess.run(
         ["qemu-img", "info", "--backing-chain", "--output=json", os.path.join(folder, seen)],
         capture_output=True, text=True, check=True).stdout)
-    in_chain = {os.path.basename(i["filename"]) for i in chain}
-    assert set(overlays(folder)) <= in_chain, (overlays(folder), in_chain)
+    assert [i["filename"] for i in chain] == [os.path.join(folder, seen), base], chain
     assert os.path.exists(base)
 
     # The tree survives a berthd restart.
@@ -208,7 +218,8 @@ def test_checkpoints_guest(env):
         env.berth("delete-checkpoint", "Guest", second)
         assert [cp["name"] for cp in checkpoints(env, "Guest")] == ["Live"]
         assert not os.path.exists(os.path.join(folder, "checkpoints", second))
-        assert len(overlays(folder)) == 2, overlays(folder)
+        # Second's image was merged into the one overlay the VM now uses (it is Off).
+        assert len(overlays(folder)) == 1, overlays(folder)
         with open(follow_out) as f:
             readies = f.read().count("BERTH-GUEST-READY")
         env.berth("start", "Guest")
@@ -230,8 +241,8 @@ def test_checkpoints_guest(env):
         env.berth("apply", "Guest", "Live")
         assert env.vm("Guest")["state"] == "Off"
         assert not os.path.exists(os.path.join(folder, "saved.state"))
-        # The new overlay on Live's image (the base disk) and Paused's chain of two.
-        assert len(overlays(folder)) == 3, overlays(folder)
+        # The new overlay on Live's image (the base disk) and Paused's frozen image.
+        assert len(overlays(folder)) == 2, overlays(folder)
         assert [(cp["name"], cp["current"]) for cp in checkpoints(env, "Guest")] == [
             ("Live", True), ("Paused", False)]
         env.berth("delete-checkpoint", "Guest", "Paused")
