@@ -332,11 +332,19 @@ def test_lifecycle(env):
     env.berth("pause", "Mini 2")
     assert env.vm("Mini 2")["state"] == "Paused"
     env.berth("resume", "Mini 2")
-    # berthd stopping or dying never stops VMs; the next one finds them.
+    # berthd stopping or dying never stops VMs; the next one finds them all and controls them.
+    env.define("other.xml", minimal("Other", generation=1))
+    env.berth("start", "Other")
+    env.berth("pause", "Other")
     for sig in (signal.SIGTERM, signal.SIGKILL):
         env.stop(sig)
         env.start()
         assert env.vm("Mini 2")["state"] == "Running", env.vm("Mini 2")
+        assert env.vm("Other")["state"] == "Paused", env.vm("Other")
+    env.berth("resume", "Other")
+    assert env.vm("Other")["state"] == "Running"
+    env.berth("turn-off", "Other")
+    assert env.vm("Other")["state"] == "Off"
     env.berth("turn-off", "Mini 2")
     assert env.vm("Mini 2")["state"] == "Off"
     env.define("cpus.xml", more_cpus.replace("<name>Mini</name>", "<name>Mini 2</name>"))
@@ -445,6 +453,29 @@ def test_guest(env):
         assert follow.wait(10) == 0
 
 
+def test_guest_gen2_no_secure_boot(env):
+    """The test guest's Generation 2 disk with Secure Boot off: UEFI without the Microsoft keys'
+    enforcement, booted through berth from SCSI."""
+    disk = os.path.join(env.tmp, "gen2.img")
+    shutil.copyfile(os.path.join(GUEST_DIR, "gen2.img"), disk)
+    env.define("gen2.xml", MINIMAL.format(name="Gen2", generation=2, uuid="", extra=(
+        '  <firmware secure-boot="false"/>\n'
+        '  <scsi-controller number="0">\n'
+        '    <disk location="0" path="%s"/>\n'
+        '  </scsi-controller>\n'
+        '  <com port="1" log="true"/>\n') % disk).replace('startup="64"', 'startup="512"'))
+    env.berth("start", "Gen2")
+    try:
+        deadline = time.monotonic() + 240
+        while "BERTH-GUEST-READY" not in env.berth("serial", "Gen2").stdout:
+            assert time.monotonic() < deadline, env.berth("serial", "Gen2").stdout[-2000:]
+            time.sleep(1)
+        assert "BERTH-GUEST-READY gen=2 firmware=uefi sb=0" in env.berth("serial", "Gen2").stdout
+    finally:
+        env.berth("turn-off", "Gen2", check=False)
+    assert env.vm("Gen2")["state"] == "Off"
+
+
 TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
          test_invalid_definition, test_unknown_vm, test_rename, test_delete,
          test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
@@ -457,7 +488,7 @@ def main():
         if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
             print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
             return 0
-        TESTS = [test_guest]
+        TESTS = [test_guest, test_guest_gen2_no_secure_boot]
     os.environ["LC_ALL"] = "C.UTF-8"
     os.environ["LANGUAGE"] = ""
     os.environ.pop("BERTH_BUS_ADDRESS", None)
