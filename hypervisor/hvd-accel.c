@@ -129,7 +129,7 @@ hvd_accel_choose(HvdAccelMode mode, const HvdAccelHost *host, HvdAccel *ret_acce
     switch (mode) {
     case HVD_ACCEL_MODE_TCG:
         *ret_accel = HVD_ACCEL_TCG;
-        *ret_reason = g_strdup(_("TCG (software emulation) was chosen by configuration"));
+        *ret_reason = g_strdup(_("TCG (software emulation), as configured"));
         return TRUE;
     case HVD_ACCEL_MODE_KVM:
         if (unusable != NULL) {
@@ -139,7 +139,7 @@ hvd_accel_choose(HvdAccelMode mode, const HvdAccelHost *host, HvdAccel *ret_acce
             return FALSE;
         }
         *ret_accel = HVD_ACCEL_KVM;
-        *ret_reason = g_strdup(_("KVM (hardware virtualisation) was chosen by configuration"));
+        *ret_reason = g_strdup(_("KVM (hardware virtualisation), as configured"));
         return TRUE;
     case HVD_ACCEL_MODE_AUTO:
     default:

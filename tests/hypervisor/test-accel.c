@@ -40,18 +40,8 @@ static const AccelCase cases[] = {
      HVD_ACCEL_TCG,
      "kvm_intel"},
     {"no-dev", {FALSE, TRUE, TRUE, NULL}, HVD_ACCEL_MODE_AUTO, TRUE, HVD_ACCEL_TCG, "/dev/kvm"},
-    {"tcg-forced",
-     {TRUE, TRUE, TRUE, NULL},
-     HVD_ACCEL_MODE_TCG,
-     TRUE,
-     HVD_ACCEL_TCG,
-     "configuration"},
-    {"kvm-forced",
-     {TRUE, TRUE, TRUE, NULL},
-     HVD_ACCEL_MODE_KVM,
-     TRUE,
-     HVD_ACCEL_KVM,
-     "configuration"},
+    {"tcg-forced", {TRUE, TRUE, TRUE, NULL}, HVD_ACCEL_MODE_TCG, TRUE, HVD_ACCEL_TCG, "configured"},
+    {"kvm-forced", {TRUE, TRUE, TRUE, NULL}, HVD_ACCEL_MODE_KVM, TRUE, HVD_ACCEL_KVM, "configured"},
 };
 
 static void
