@@ -396,6 +396,33 @@ hvd_checkpoint_tree_remove(HvdCheckpointTree *tree, HvdCheckpoint *checkpoint, G
     return TRUE;
 }
 
+gboolean
+hvd_checkpoint_tree_is_frozen(HvdCheckpointTree *tree, const char *absolute)
+{
+    GHashTableIter iter;
+    gpointer backing;
+
+    g_return_val_if_fail(tree != NULL && absolute != NULL, FALSE);
+
+    g_hash_table_iter_init(&iter, tree->overlays);
+    while (g_hash_table_iter_next(&iter, NULL, &backing)) {
+        if (g_str_equal(backing, absolute))
+            return TRUE;
+    }
+    for (guint i = 0; i < tree->checkpoints->len; i++) {
+        HvdCheckpoint *checkpoint = g_ptr_array_index(tree->checkpoints, i);
+
+        for (guint j = 0; j < checkpoint->images->len; j++) {
+            g_autofree char *path =
+                hvd_qemu_resolve_path(tree->vm_dir, g_ptr_array_index(checkpoint->images, j));
+
+            if (g_str_equal(path, absolute))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 /* Marks @path (as a definition names it) and the overlays under it as used. */
 static void
 mark_chain(HvdCheckpointTree *tree, GHashTable *by_absolute, GHashTable *used, const char *path)

@@ -63,6 +63,10 @@ gboolean hvd_checkpoint_tree_remove(HvdCheckpointTree *tree, HvdCheckpoint *chec
 /* Writes tree.json (current checkpoint and overlays). */
 gboolean hvd_checkpoint_tree_save(HvdCheckpointTree *tree, GError **error);
 
+/* TRUE when @absolute is an image that must not be written any more: a checkpoint's frozen
+ * image, or one an overlay of berthd's is made on. */
+gboolean hvd_checkpoint_tree_is_frozen(HvdCheckpointTree *tree, const char *absolute);
+
 /* Deletes the overlays neither a checkpoint nor @active's disks use, then saves the tree. */
 gboolean hvd_checkpoint_tree_collect(HvdCheckpointTree *tree, const HvxVmDef *active,
                                      GError **error);

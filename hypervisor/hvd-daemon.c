@@ -7,11 +7,13 @@
 #include <glib/gi18n.h>
 #include <polkit/polkit.h>
 
+#include "hvd-checkpoint.h"
 #include "hvd-daemon.h"
 #include "hvd-error.h"
 #include "hvd-host-object.h"
 #include "hvd-host.h"
 #include "hvd-job-object.h"
+#include "hvd-qemu-argv.h"
 #include "hvd-vm-object.h"
 
 #define VM_PATH_PREFIX  HVD_DAEMON_OBJECT_PATH "/vm/"
@@ -433,6 +435,33 @@ fields_needing_off(const HvxVmDef *old, const HvxVmDef *new)
     return g_strjoinv(_(", "), (char **)fields->pdata);
 }
 
+/* A disk that checkpoints froze is history: writing it would change them (and every overlay
+ * made on it). The VM uses it again only through ApplyCheckpoint. */
+static gboolean
+hvd_daemon_check_frozen_disks(HvdDaemon *self, const char *uuid, HvxVmDef *def, GError **error)
+{
+    g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, uuid);
+    g_autoptr(HvdCheckpointTree) tree = hvd_checkpoint_tree_load(vm_dir, NULL);
+    g_autoptr(GPtrArray) drives = NULL;
+
+    if (tree == NULL)
+        return TRUE;
+    drives = hvd_checkpoint_disks(def, NULL);
+    for (guint i = 0; i < drives->len; i++) {
+        HvxDriveDef *drive = g_ptr_array_index(drives, i);
+        g_autofree char *path = hvd_qemu_resolve_path(vm_dir, drive->path);
+
+        if (hvd_checkpoint_tree_is_frozen(tree, path)) {
+            g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+                        _("%s:%u: the disk %s belongs to the virtual machine’s checkpoints; apply "
+                          "a checkpoint to return to it"),
+                        HVD_VM_STORE_DEFINITION_NAME, drive->line, drive->path);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* A VM that is not Off keeps its hardware: a running QEMU cannot change it, and a saved state
  * only restores onto the same. */
 static gboolean
@@ -452,6 +481,8 @@ hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
     vm = uuid != NULL ? g_hash_table_lookup(self->vms, uuid) : NULL;
     if (old == NULL || vm == NULL)
         return TRUE;
+    if (!hvd_daemon_check_frozen_disks(self, uuid, def, error))
+        return FALSE;
     state = hvd_vm_object_get_state(vm);
     if (state == HVD_VM_STATE_OFF)
         return TRUE;

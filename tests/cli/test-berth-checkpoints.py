@@ -98,6 +98,12 @@ def test_checkpoints_off(env):
                                      text=True, check=True).stdout)
     assert info["backing-filename"] == base and info["backing-filename-format"] == "vhdx", info
 
+    # The frozen base disk cannot be given back to the VM by a definition.
+    r = env.define("cp-base.xml", env.berth("dumpxml", "CP").stdout.replace(disk, base),
+                   check=False)
+    cli.one_line_error(r, "belongs to the virtual machine’s checkpoints")
+    assert active_disk(env, "CP") == disk
+
     # A marker written after the checkpoint is gone once it is applied.
     qemu_io(os.path.join(folder, disk), "write -P 0x5a 0 64k")
     qemu_io(os.path.join(folder, disk), "read -P 0x5a 0 64k")
