@@ -481,6 +481,12 @@ hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
     vm = uuid != NULL ? g_hash_table_lookup(self->vms, uuid) : NULL;
     if (old == NULL || vm == NULL)
         return TRUE;
+    if (hvd_vm_runner_is_held(hvd_vm_object_get_runner(vm))) {
+        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_BUSY,
+                            _("A checkpoint of this virtual machine is being taken, applied or "
+                              "deleted; try again when it has finished"));
+        return FALSE;
+    }
     if (!hvd_daemon_check_frozen_disks(self, uuid, def, error))
         return FALSE;
     state = hvd_vm_object_get_state(vm);
@@ -570,6 +576,12 @@ hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, G
         g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; only a VM that is Off or Saved can be deleted"),
                     hvd_vm_state_to_display(state));
+        return FALSE;
+    }
+    if (hvd_vm_runner_is_held(hvd_vm_object_get_runner(vm))) {
+        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_BUSY,
+                            _("A checkpoint of this virtual machine is being taken, applied or "
+                              "deleted; try again when it has finished"));
         return FALSE;
     }
     if (!hvd_vm_store_delete(self->store, key, delete_disks, error))

@@ -2448,6 +2448,13 @@ hvd_vm_runner_release(HvdVmRunner *self)
     g_cancellable_cancel(cancellable);
 }
 
+gboolean
+hvd_vm_runner_is_held(HvdVmRunner *self)
+{
+    g_return_val_if_fail(HVD_IS_VM_RUNNER(self), FALSE);
+    return self->op == OP_CHECKPOINT;
+}
+
 typedef struct {
     GPtrArray *nodes;    /* the argv's node names of the disks, e.g. "ide0-0" */
     GPtrArray *overlays; /* absolute paths of the prepared overlays, one per node */

@@ -112,6 +112,8 @@ char *hvd_vm_runner_get_serial_log_path(HvdVmRunner *self);
  * transaction: all or none. The guest keeps running. */
 gboolean hvd_vm_runner_hold(HvdVmRunner *self, const char *action, GError **error);
 void hvd_vm_runner_release(HvdVmRunner *self);
+/* TRUE while a checkpoint operation holds the runner (its definition is about to change). */
+gboolean hvd_vm_runner_is_held(HvdVmRunner *self);
 void hvd_vm_runner_snapshot_disks_async(HvdVmRunner *self, GPtrArray *nodes, GPtrArray *overlays,
                                         GAsyncReadyCallback callback, gpointer user_data);
 gboolean hvd_vm_runner_snapshot_disks_finish(HvdVmRunner *self, GAsyncResult *result,

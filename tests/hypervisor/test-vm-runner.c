@@ -899,8 +899,10 @@ test_hold(void)
 
     vm_init(&vm, "hold",
             "<vm generation=\"1\"><name>Hold</name><memory startup=\"64\" unit=\"MiB\"/></vm>");
+    g_assert_false(hvd_vm_runner_is_held(vm.runner));
     g_assert_true(hvd_vm_runner_hold(vm.runner, "CreateCheckpoint", &error));
     g_assert_no_error(error);
+    g_assert_true(hvd_vm_runner_is_held(vm.runner));
     g_assert_false(hvd_vm_runner_hold(vm.runner, "DeleteCheckpoint", &error));
     g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
     g_clear_error(&error);
