@@ -438,6 +438,57 @@ mark_chain(HvdCheckpointTree *tree, GHashTable *by_absolute, GHashTable *used, c
     }
 }
 
+/* TRUE when a checkpoint or @active names @absolute as a disk image. */
+static gboolean
+image_is_named(HvdCheckpointTree *tree, const HvxVmDef *active, const char *absolute)
+{
+    for (guint i = 0; i < tree->checkpoints->len; i++) {
+        HvdCheckpoint *checkpoint = g_ptr_array_index(tree->checkpoints, i);
+
+        for (guint j = 0; j < checkpoint->images->len; j++) {
+            g_autofree char *path =
+                hvd_qemu_resolve_path(tree->vm_dir, g_ptr_array_index(checkpoint->images, j));
+
+            if (g_str_equal(path, absolute))
+                return TRUE;
+        }
+    }
+    for (guint i = 0; i < active->controllers->len; i++) {
+        const HvxControllerDef *controller = g_ptr_array_index(active->controllers, i);
+
+        for (guint j = 0; j < controller->drives->len; j++) {
+            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
+            g_autofree char *path =
+                drive->path ? hvd_qemu_resolve_path(tree->vm_dir, drive->path) : NULL;
+
+            if (path != NULL && g_str_equal(path, absolute))
+                return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* Overlays berthd made but never recorded (it stopped in between): nothing names them. */
+static void
+collect_strays(HvdCheckpointTree *tree, const HvxVmDef *active)
+{
+    g_autofree char *dir_path = g_build_filename(tree->vm_dir, IMAGES_DIR, NULL);
+    g_autoptr(GDir) dir = g_dir_open(dir_path, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *relative = g_build_filename(IMAGES_DIR, name, NULL);
+        g_autofree char *absolute = g_build_filename(dir_path, name, NULL);
+
+        if (g_hash_table_contains(tree->overlays, relative) ||
+            image_is_named(tree, active, absolute))
+            continue;
+        g_info("Deleting %s, an overlay no checkpoint or disk uses", absolute);
+        if (g_unlink(absolute) != 0)
+            g_warning("Cannot delete %s: %s", absolute, g_strerror(errno));
+    }
+}
+
 gboolean
 hvd_checkpoint_tree_collect(HvdCheckpointTree *tree, const HvxVmDef *active, GError **error)
 {
@@ -474,6 +525,7 @@ hvd_checkpoint_tree_collect(HvdCheckpointTree *tree, const HvxVmDef *active, GEr
         if (!g_hash_table_contains(used, key))
             g_ptr_array_add(unused, g_strdup(key));
     }
+    collect_strays(tree, active);
     for (guint i = 0; i < unused->len; i++) {
         const char *path = g_ptr_array_index(unused, i);
         g_autofree char *absolute = hvd_qemu_resolve_path(tree->vm_dir, path);
@@ -625,36 +677,6 @@ typedef struct {
     HvdCheckpointTree *tree;
     const HvxVmDef *active;
 } MergeData;
-
-/* TRUE when a checkpoint or @active names @absolute as a disk image. */
-static gboolean
-image_is_named(HvdCheckpointTree *tree, const HvxVmDef *active, const char *absolute)
-{
-    for (guint i = 0; i < tree->checkpoints->len; i++) {
-        HvdCheckpoint *checkpoint = g_ptr_array_index(tree->checkpoints, i);
-
-        for (guint j = 0; j < checkpoint->images->len; j++) {
-            g_autofree char *path =
-                hvd_qemu_resolve_path(tree->vm_dir, g_ptr_array_index(checkpoint->images, j));
-
-            if (g_str_equal(path, absolute))
-                return TRUE;
-        }
-    }
-    for (guint i = 0; i < active->controllers->len; i++) {
-        const HvxControllerDef *controller = g_ptr_array_index(active->controllers, i);
-
-        for (guint j = 0; j < controller->drives->len; j++) {
-            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
-            g_autofree char *path =
-                drive->path ? hvd_qemu_resolve_path(tree->vm_dir, drive->path) : NULL;
-
-            if (path != NULL && g_str_equal(path, absolute))
-                return TRUE;
-        }
-    }
-    return FALSE;
-}
 
 /* One overlay that can be merged into its only child: its key, and the child's. */
 static gboolean

@@ -489,6 +489,7 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
     HvdCheckpointCall *call;
     HvdCheckpoint *checkpoint;
     g_autofree char *reason = NULL;
+    g_autoptr(GPtrArray) drives = NULL;
 
     if (name[0] != '\0' && !hvx_name_is_valid(name, &reason)) {
         g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
@@ -509,12 +510,10 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
     checkpoint->images = g_ptr_array_new_with_free_func(g_free);
     call->taken = checkpoint;
     hvd_checkpoint_call_plan_overlays(call);
-    for (guint i = 0; i < call->backings->len; i++) {
-        g_autoptr(GPtrArray) drives = hvd_checkpoint_disks(call->def, NULL);
-
+    drives = hvd_checkpoint_disks(call->def, NULL);
+    for (guint i = 0; i < drives->len; i++)
         g_ptr_array_add(checkpoint->images,
                         g_strdup(((HvxDriveDef *)g_ptr_array_index(drives, i))->path));
-    }
     hvd_checkpoint_create_overlays_async(call->absolute, call->backings, NULL,
                                          hvd_vm_object_checkpoint_overlays_made, call);
     return G_DBUS_METHOD_INVOCATION_HANDLED;

@@ -149,6 +149,7 @@ test_collect(void)
     g_autofree char *o2 = g_build_filename(images, "o2.qcow2", NULL);
     g_autofree char *o3 = g_build_filename(images, "o3.qcow2", NULL);
     g_autofree char *garbage = g_build_filename(images, "garbage.qcow2", NULL);
+    g_autofree char *stray = g_build_filename(images, "stray.qcow2", NULL);
 
     g_assert_cmpint(g_mkdir_with_parents(images, 0700), ==, 0);
     for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
@@ -163,12 +164,15 @@ test_collect(void)
         g_hash_table_insert(tree->overlays, g_steal_pointer(&rel), g_steal_pointer(&backing));
     }
     g_assert_true(hvd_checkpoint_tree_add(tree, checkpoint_new("a", "A", 1, "/base.vhdx"), &error));
+    /* An overlay made but never recorded (berthd stopped in between) goes too. */
+    g_assert_true(g_file_set_contents(stray, "", 0, NULL));
     g_assert_true(hvd_checkpoint_tree_collect(tree, active, &error));
     g_assert_no_error(error);
     /* o3 is the disk, o2 and o1 its chain; the garbage overlay goes. */
     g_assert_cmpuint(g_hash_table_size(tree->overlays), ==, 3);
     g_assert_false(g_hash_table_contains(tree->overlays, "checkpoints/images/garbage.qcow2"));
     g_assert_false(g_file_test(garbage, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(stray, G_FILE_TEST_EXISTS));
     g_assert_true(g_file_test(o1, G_FILE_TEST_EXISTS));
     /* The base (a checkpoint's image) and o2 (o3 is made on it) are frozen; o3 is not. */
     g_assert_true(hvd_checkpoint_tree_is_frozen(tree, "/base.vhdx"));
