@@ -186,9 +186,13 @@ def test_checkpoints_guest(env):
     folder = vm_folder(env, "Guest")
     env.berth("start", "Guest")
     follow_out = os.path.join(env.tmp, "follow.out")
-    with open(follow_out, "w") as out:
-        follow = subprocess.Popen([cli.BERTH, "--connect", env.address, "serial", "--follow",
-                                   "Guest"], stdout=out, stderr=subprocess.STDOUT)
+
+    def follow_serial():
+        with open(follow_out, "a") as out:
+            return subprocess.Popen([cli.BERTH, "--connect", env.address, "serial", "--follow",
+                                     "Guest"], stdout=out, stderr=subprocess.STDOUT)
+
+    follow = follow_serial()
     try:
         wait_for(follow_out, "BERTH-GUEST-READY gen=1 firmware=bios", 240)
         env.berth("serial", "--send", "counter", "Guest")
@@ -209,6 +213,11 @@ def test_checkpoints_guest(env):
         # A berthd killed and started again takes over the worker and its switched disks.
         env.stop(signal.SIGKILL)
         env.start()
+        # The follower ends if it polled while berthd was away: a fresh one either way.
+        if follow.poll() is None:
+            follow.send_signal(signal.SIGINT)
+            follow.wait(10)
+        follow = follow_serial()
         assert env.vm("Guest")["state"] == "Running"
         second = take(env, "Guest", "Second")
         tree = checkpoints(env, "Guest")
@@ -256,8 +265,9 @@ def test_checkpoints_guest(env):
         assert len(overlays(folder)) == 1, overlays(folder)
         assert os.path.exists(disk)
     finally:
-        follow.send_signal(signal.SIGINT)
-        follow.wait(10)
+        if follow.poll() is None:
+            follow.send_signal(signal.SIGINT)
+            follow.wait(10)
 
 
 def main():
