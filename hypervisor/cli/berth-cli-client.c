@@ -20,6 +20,12 @@ berth_cli_set_address(const char *address)
     berth_cli_address = g_strdup(address);
 }
 
+const char *
+berth_cli_get_address(void)
+{
+    return berth_cli_address;
+}
+
 static GDBusConnection *
 berth_cli_connect_address(const char *address, GError **error)
 {

@@ -25,6 +25,7 @@ static const BerthCliCommand berth_cli_command_table[] = {
     {"resume", berth_cli_lifecycle, N_("Resume a paused VM")},
     {"reset", berth_cli_lifecycle, N_("Reset a VM")},
     {"screenshot", berth_cli_screenshot, N_("Save a VM's screen as PNG")},
+    {"connect", berth_cli_connect_vm, N_("Open a VM's console window (vmconnect)")},
     {"serial", berth_cli_serial, N_("Print, follow or write a VM's serial port (COM1)")},
     {"disk", berth_cli_disk, N_("Create, inspect, convert or resize virtual disks")},
     {"checkpoint", berth_cli_checkpoint, N_("Take a checkpoint of a VM")},

@@ -30,6 +30,8 @@ void berth_cli_error(const char *command, const char *format, ...) G_GNUC_PRINTF
 /* Talking to berthd (berth-cli-client.c). The address of --connect, else $BERTH_BUS_ADDRESS,
  * else the system bus when berthd is there, else the session bus. */
 void berth_cli_set_address(const char *address);
+/* The address --connect gave, or NULL. */
+const char *berth_cli_get_address(void);
 GDBusConnection *berth_cli_connect(GError **error);
 BerthDBusHost *berth_cli_get_host(GDBusConnection *connection, GError **error);
 /* The VM called @name_or_uuid (FindVirtualMachine); NotFound says so by name. */
@@ -63,5 +65,6 @@ int berth_cli_checkpoint(int argc, char **argv);
 int berth_cli_checkpoints(int argc, char **argv);
 int berth_cli_checkpoint_action(int argc, char **argv); /* apply, delete-checkpoint */
 int berth_cli_new(int argc, char **argv);
+int berth_cli_connect_vm(int argc, char **argv);
 
 G_END_DECLS

@@ -453,6 +453,27 @@ def test_guest(env):
         assert follow.wait(10) == 0
 
 
+def test_connect(env):
+    """berth connect VM hands the VM to vmconnect ($BERTH_VMCONNECT here: a script that records
+    its arguments), with the bus berth was given; an unknown VM fails before any window."""
+    env.define("c.xml", minimal("Console", generation=1))
+    record = os.path.join(env.tmp, "vmconnect.args")
+    fake = env.write("vmconnect", "#!/bin/sh\nprintf '%%s\\n' \"$@\" > %s\n" % record)
+    os.chmod(fake, 0o755)
+    os.environ["BERTH_VMCONNECT"] = fake
+    try:
+        env.berth("connect", "Console")
+        with open(record) as f:
+            assert f.read().split("\n")[:3] == ["--connect", env.address, env.vm("Console")["uuid"]]
+        os.unlink(record)
+        one_line_error(env.berth("connect", "Nope", check=False), "Nope")
+        assert not os.path.exists(record)
+        os.environ["BERTH_VMCONNECT"] = os.path.join(env.tmp, "missing")
+        one_line_error(env.berth("connect", "Console", check=False), "Cannot run")
+    finally:
+        del os.environ["BERTH_VMCONNECT"]
+
+
 def test_guest_gen2_no_secure_boot(env):
     """The test guest's Generation 2 disk with Secure Boot off: UEFI without the Microsoft keys'
     enforcement, booted through berth from SCSI."""
@@ -479,7 +500,7 @@ def test_guest_gen2_no_secure_boot(env):
 TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
          test_invalid_definition, test_unknown_vm, test_rename, test_delete,
          test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
-         test_disks, test_thousand]
+         test_disks, test_thousand, test_connect]
 
 
 def main():
