@@ -136,7 +136,51 @@ hvd_vm_object_action_done(GObject *source, GAsyncResult *result, gpointer user_d
         return G_DBUS_METHOD_INVOCATION_HANDLED;                                        \
     }
 
-HVD_VM_OBJECT_ACTION(start, start)
+/* Another running VM writing to the same disk would corrupt it; QEMU's image lock would refuse
+ * too, but only with "Failed to get write lock": name the VM that has it instead. */
+static gboolean
+hvd_vm_object_check_disks_free(HvdVmObject *self, GError **error)
+{
+    const HvxVmDef *def = hvd_vm_runner_get_definition(self->runner);
+    const char *vm_dir = hvd_vm_runner_get_vm_dir(self->runner);
+
+    for (guint i = 0; def != NULL && i < def->controllers->len; i++) {
+        const HvxControllerDef *controller = g_ptr_array_index(def->controllers, i);
+
+        for (guint j = 0; j < controller->drives->len; j++) {
+            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
+            g_autofree char *path = NULL;
+            const char *user;
+
+            if (drive->type != HVX_DRIVE_DISK || drive->path == NULL)
+                continue;
+            path = g_canonicalize_filename(drive->path, vm_dir);
+            user = hvd_daemon_find_disk_user(self->daemon, path);
+            if (user != NULL && g_strcmp0(user, def->name) != 0) {
+                g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+                            _("The disk “%s” is in use by the virtual machine “%s”"), path, user);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+hvd_vm_object_handle_start(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *invocation)
+{
+    HvdVmObject *self = HVD_VM_OBJECT(vm);
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_vm_object_check_disks_free(self, &error)) {
+        g_dbus_method_invocation_return_gerror(invocation, error);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    hvd_vm_runner_start_async(self->runner, NULL, hvd_vm_object_action_done,
+                              hvd_vm_call_new(self, invocation, hvd_vm_runner_start_finish));
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 HVD_VM_OBJECT_ACTION(turn_off, turn_off)
 HVD_VM_OBJECT_ACTION(save, save)
 HVD_VM_OBJECT_ACTION(pause, pause)

@@ -453,6 +453,25 @@ def test_guest(env):
         assert follow.wait(10) == 0
 
 
+def test_disk_in_use(env):
+    """A disk a running VM writes to cannot be started by another VM: the error names the VM."""
+    disk = os.path.join(env.tmp, "shared.img")
+    subprocess.run(["qemu-img", "create", "-q", "-f", "raw", disk, "16M"], check=True)
+    ide = ('  <ide-controller number="0">\n'
+           '    <disk location="0" path="%s"/>\n'
+           '  </ide-controller>\n') % disk
+    env.define("a.xml", minimal("Writer A", generation=1, extra=ide))
+    env.define("b.xml", minimal("Writer B", generation=1, extra=ide))
+    env.berth("start", "Writer A")
+    try:
+        one_line_error(env.berth("start", "Writer B", check=False), "in use", "Writer A", disk)
+        assert env.vm("Writer B")["state"] == "Off"
+    finally:
+        env.berth("turn-off", "Writer A")
+    env.berth("start", "Writer B")
+    env.berth("turn-off", "Writer B")
+
+
 def test_connect(env):
     """berth connect VM hands the VM to vmconnect ($BERTH_VMCONNECT here: a script that records
     its arguments), with the bus berth was given; an unknown VM fails before any window."""
@@ -500,7 +519,7 @@ def test_guest_gen2_no_secure_boot(env):
 TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplicate_name,
          test_invalid_definition, test_unknown_vm, test_rename, test_delete,
          test_dot_dot_refused, test_restart, test_broken_file_skipped, test_lifecycle,
-         test_disks, test_thousand, test_connect]
+         test_disks, test_thousand, test_connect, test_disk_in_use]
 
 
 def main():
