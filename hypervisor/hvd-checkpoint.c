@@ -9,6 +9,8 @@
 #include <json-glib/json-glib.h>
 
 #include "hvd-checkpoint.h"
+#include "hvd-disk-qemu-img.h"
+#include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-qemu-argv.h"
 
@@ -812,4 +814,59 @@ hvd_checkpoint_create_overlays_finish(GAsyncResult *result, GError **error)
 {
     g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
     return g_task_propagate_boolean(G_TASK(result), error);
+}
+
+gboolean
+hvd_checkpoint_commit_to_bases(const HvxVmDef *def, const char *vm_dir, GError **error)
+{
+    g_autofree char *images = g_build_filename(vm_dir, CHECKPOINTS_DIR, NULL);
+    g_autofree char *prefix = g_strconcat(images, G_DIR_SEPARATOR_S, NULL);
+
+    g_return_val_if_fail(def != NULL && vm_dir != NULL, FALSE);
+
+    for (guint i = 0; i < def->controllers->len; i++) {
+        const HvxControllerDef *controller = g_ptr_array_index(def->controllers, i);
+
+        for (guint j = 0; j < controller->drives->len; j++) {
+            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
+            g_autofree char *top = NULL;
+            g_autofree char *json = NULL;
+            g_autoptr(HvdDiskInfo) chain = NULL;
+            g_autofree char *base = NULL;
+
+            if (drive->type != HVX_DRIVE_DISK || drive->path == NULL)
+                continue;
+            top = g_canonicalize_filename(drive->path, vm_dir);
+            if (!g_str_has_prefix(top, prefix))
+                continue; /* the VM writes to the user's disk itself */
+            {
+                const char *info[] = {qemu_img_binary(), "info", "-U", "--backing-chain",
+                                      "--output=json",   top,    NULL};
+
+                if (!run_qemu_img(info, &json, top, TRUE, error))
+                    return FALSE;
+            }
+            chain = hvd_disk_info_from_json(json, top, error);
+            if (chain == NULL)
+                return FALSE;
+            /* The first image of the chain outside checkpoints/ is the user's disk. */
+            for (const HvdDiskInfo *link = chain; link != NULL && base == NULL;
+                 link = link->parent_info) {
+                g_autofree char *dir = g_path_get_dirname(top);
+                g_autofree char *absolute = g_canonicalize_filename(link->path, dir);
+
+                if (!g_str_has_prefix(absolute, prefix))
+                    base = g_steal_pointer(&absolute);
+            }
+            if (base == NULL)
+                continue; /* a disk berthd made inside checkpoints/: nothing outside to keep */
+            {
+                const char *commit[] = {qemu_img_binary(), "commit", "-q", "-b", base, top, NULL};
+
+                if (!run_qemu_img(commit, NULL, base, TRUE, error))
+                    return FALSE;
+            }
+        }
+    }
+    return TRUE;
 }

@@ -100,4 +100,10 @@ void hvd_checkpoint_create_overlays_async(GPtrArray *overlays, GPtrArray *backin
                                           gpointer user_data);
 gboolean hvd_checkpoint_create_overlays_finish(GAsyncResult *result, GError **error);
 
+/* Before a VM is deleted without its disks: its active images are checkpoint overlays, and the
+ * user's disks alone would lose everything written since the first checkpoint. Commits each
+ * disk's active chain into the first image outside checkpoints/ (the user's disk). Blocks on
+ * qemu-img. */
+gboolean hvd_checkpoint_commit_to_bases(const HvxVmDef *def, const char *vm_dir, GError **error);
+
 G_END_DECLS

@@ -584,6 +584,14 @@ hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, G
                               "deleted; try again when it has finished"));
         return FALSE;
     }
+    if (!delete_disks) {
+        const HvxVmDef *def = hvd_vm_store_lookup(self->store, key);
+        g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, key);
+
+        /* The disks stay: first give them what the VM wrote since its checkpoints began. */
+        if (def != NULL && !hvd_checkpoint_commit_to_bases(def, vm_dir, error))
+            return FALSE;
+    }
     if (!hvd_vm_store_delete(self->store, key, delete_disks, error))
         return FALSE;
     path = hvd_daemon_vm_object_path(key);

@@ -172,7 +172,16 @@ def test_checkpoints_off(env):
     env.stop()
     env.start()
     assert [cp["name"] for cp in checkpoints(env, "CP")] == ["E"]
+    # Deleted without its disks, the VM leaves what it wrote since its checkpoints in its own
+    # disk: the overlays are committed into the base before the checkpoints go.
+    r = subprocess.run(["qemu-io", "-f", "vhdx", "-c", "read -P 0x42 0 64k", base],
+                       capture_output=True, text=True, timeout=60)
+    assert "Pattern verification failed" in r.stdout, r.stdout  # not in the base yet
     env.berth("delete", "CP")
+    r = subprocess.run(["qemu-io", "-f", "vhdx", "-c", "read -P 0x42 0 64k", base],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "Pattern verification failed" not in r.stdout, r.stdout
+    assert not os.path.exists(os.path.join(folder, "checkpoints"))
 
 
 def wait_for(path, text, timeout):
