@@ -14,7 +14,6 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("berth_cli_test",
@@ -280,33 +279,7 @@ def test_checkpoints_guest(env):
 
 
 def main():
-    tests = [test_checkpoints_off]
-    if GUEST_DIR is not None:
-        if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
-            print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
-            return 0
-        tests = [test_checkpoints_guest]
-    os.environ["LC_ALL"] = "C.UTF-8"
-    os.environ["LANGUAGE"] = ""
-    os.environ.pop("BERTH_BUS_ADDRESS", None)
-    print("1..%d" % len(tests))
-    failed = 0
-    for i, test in enumerate(tests, 1):
-        env = cli.Env()
-        try:
-            env.start()
-            t = time.monotonic()
-            test(env)
-            print("ok %d %s # %.2f s" % (i, test.__name__, time.monotonic() - t))
-        except Exception:
-            failed += 1
-            print("not ok %d %s" % (i, test.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        finally:
-            env.close()
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return cli.run_tests([test_checkpoints_off], [test_checkpoints_guest])
 
 
 if __name__ == "__main__":

@@ -9,8 +9,6 @@ import importlib.util
 import os
 import shutil
 import sys
-import time
-import traceback
 import xml.etree.ElementTree as ET
 
 _spec = importlib.util.spec_from_file_location(
@@ -154,27 +152,7 @@ TESTS = [test_new_gen1, test_new_gen2, test_new_disk, test_new_start, test_new_b
 
 
 def main():
-    os.environ["LC_ALL"] = "C.UTF-8"
-    os.environ["LANGUAGE"] = ""
-    os.environ.pop("BERTH_BUS_ADDRESS", None)
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, test in enumerate(TESTS, 1):
-        env = Env()
-        try:
-            env.start()
-            t = time.monotonic()
-            test(env)
-            print("ok %d %s # %.2f s" % (i, test.__name__, time.monotonic() - t))
-        except Exception:
-            failed += 1
-            print("not ok %d %s" % (i, test.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        finally:
-            env.close()
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return cli.run_tests(TESTS)
 
 
 if __name__ == "__main__":
