@@ -1,0 +1,434 @@
+/* vsw-platform.c: the abstract backend; argument checks, name lookups and error messages.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "vsw-error.h"
+#include "vsw-platform.h"
+
+G_DEFINE_ABSTRACT_TYPE(VswPlatform, vsw_platform, G_TYPE_OBJECT)
+
+static void
+vsw_platform_class_init(VswPlatformClass *klass)
+{
+}
+
+static void
+vsw_platform_init(VswPlatform *self)
+{
+}
+
+const char *
+vsw_link_kind_to_string(VswLinkKind kind)
+{
+    static const char *const names[] = {"other", "ether", "bridge", "tap", "veth"};
+
+    g_return_val_if_fail((guint)kind < G_N_ELEMENTS(names), NULL);
+    return names[kind];
+}
+
+/* The detail after "Cannot …: " when @name cannot be an interface name, or NULL. */
+static char *
+name_problem(const char *name)
+{
+    if (name[0] == '\0')
+        return g_strdup(_("The name is empty"));
+    if (strlen(name) >= IFNAMSIZ)
+        return g_strdup_printf(_("The name is longer than %d characters"), IFNAMSIZ - 1);
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return g_strdup(_("The name is reserved"));
+    for (const char *p = name; *p; p++) {
+        if (*p == '/' || *p == ':' || g_ascii_isspace(*p) || g_ascii_iscntrl(*p))
+            return g_strdup(_("The name contains a character that is not allowed"));
+    }
+    return NULL;
+}
+
+static void
+set_errno_error(GError **error, int errsv, const char *what)
+{
+    g_set_error(error, VSW_ERROR, vsw_error_from_errno(errsv), "%s: %s", what, g_strerror(errsv));
+}
+
+GArray *
+vsw_platform_list_links(VswPlatform *self, GError **error)
+{
+    GArray *links = NULL;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), NULL);
+    g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+    r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
+    if (r < 0) {
+        set_errno_error(error, -r, _("Cannot list the network interfaces"));
+        return NULL;
+    }
+    return links;
+}
+
+/* Finds @name; on failure the error reads "@what: No such device". */
+static gboolean
+lookup(VswPlatform *self, const char *name, VswLink *ret_link, const char *what, GError **error)
+{
+    g_autoptr(GArray) links = NULL;
+    int r;
+
+    r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    for (guint i = 0; i < links->len; i++) {
+        const VswLink *link = &g_array_index(links, VswLink, i);
+
+        if (strcmp(link->name, name) == 0) {
+            if (ret_link)
+                *ret_link = *link;
+            return TRUE;
+        }
+    }
+    set_errno_error(error, ENODEV, what);
+    return FALSE;
+}
+
+static gboolean
+lookup_index(VswPlatform *self, int ifindex, VswLink *ret_link, const char *what, GError **error)
+{
+    g_autoptr(GArray) links = NULL;
+    int r;
+
+    r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    for (guint i = 0; i < links->len; i++) {
+        if (g_array_index(links, VswLink, i).ifindex == ifindex) {
+            *ret_link = g_array_index(links, VswLink, i);
+            return TRUE;
+        }
+    }
+    set_errno_error(error, ENODEV, what);
+    return FALSE;
+}
+
+gboolean
+vsw_platform_link_get(VswPlatform *self, const char *name, VswLink *ret_link, GError **error)
+{
+    g_autofree char *what = NULL;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot find the network interface “%s”"), name);
+    return lookup(self, name, ret_link, what, error);
+}
+
+gboolean
+vsw_platform_bridge_add(VswPlatform *self, const char *name, GError **error)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *problem = NULL;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot create the bridge “%s”"), name);
+    problem = name_problem(name);
+    if (problem) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what, problem);
+        return FALSE;
+    }
+    r = VSW_PLATFORM_GET_CLASS(self)->bridge_add(self, name);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_link_delete(VswPlatform *self, const char *name, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot delete the network interface “%s”"), name);
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->link_delete(self, link.ifindex);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int
+vsw_platform_tap_add(VswPlatform *self, const char *name, const char *bridge, GError **error)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *problem = NULL;
+    g_autofree char *bridge_what = NULL;
+    VswLink master;
+    VswLink tap;
+    int fd;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), -1);
+    g_return_val_if_fail(name != NULL, -1);
+    g_return_val_if_fail(bridge != NULL, -1);
+
+    what = g_strdup_printf(_("Cannot create the tap “%s”"), name);
+    problem = name_problem(name);
+    if (problem) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what, problem);
+        return -1;
+    }
+    bridge_what =
+        g_strdup_printf(_("Cannot connect the tap “%s” to the bridge “%s”"), name, bridge);
+    if (!lookup(self, bridge, &master, bridge_what, error))
+        return -1;
+    if (lookup(self, name, NULL, what, NULL)) {
+        set_errno_error(error, EEXIST, what);
+        return -1;
+    }
+    fd = VSW_PLATFORM_GET_CLASS(self)->tap_add(self, name);
+    if (fd < 0) {
+        set_errno_error(error, -fd, what);
+        return -1;
+    }
+    /* Closing the only fd of a non-persistent tap removes it: nothing half-made is left. */
+    if (!lookup(self, name, &tap, what, error)) {
+        close(fd);
+        return -1;
+    }
+    r = VSW_PLATFORM_GET_CLASS(self)->link_set_master(self, tap.ifindex, master.ifindex);
+    if (r < 0) {
+        close(fd);
+        set_errno_error(error, -r, bridge_what);
+        return -1;
+    }
+    return fd;
+}
+
+gboolean
+vsw_platform_link_set_master(VswPlatform *self, const char *name, const char *master,
+                             GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    VswLink bridge = {.ifindex = 0};
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    if (master)
+        what = g_strdup_printf(_("Cannot connect “%s” to the bridge “%s”"), name, master);
+    else
+        what = g_strdup_printf(_("Cannot disconnect “%s” from its bridge"), name);
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    if (master && !lookup(self, master, &bridge, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->link_set_master(self, link.ifindex, bridge.ifindex);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_link_set_up(VswPlatform *self, const char *name, gboolean up, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    if (up)
+        what = g_strdup_printf(_("Cannot bring the network interface “%s” up"), name);
+    else
+        what = g_strdup_printf(_("Cannot take the network interface “%s” down"), name);
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->link_set_up(self, link.ifindex, up);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* "a.b.c.d/n" into network-order address and prefix. */
+static gboolean
+parse_cidr(const char *cidr, guint32 *ret_address_be, guint *ret_prefix)
+{
+    g_auto(GStrv) parts = g_strsplit(cidr, "/", 2);
+    struct in_addr in;
+    guint64 prefix;
+
+    if (g_strv_length(parts) != 2 || inet_pton(AF_INET, parts[0], &in) != 1)
+        return FALSE;
+    if (!g_ascii_string_to_unsigned(parts[1], 10, 0, 32, &prefix, NULL))
+        return FALSE;
+    *ret_address_be = in.s_addr;
+    *ret_prefix = (guint)prefix;
+    return TRUE;
+}
+
+static gboolean
+address_change(VswPlatform *self, const char *name, const char *cidr, gboolean add, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    guint32 address_be;
+    guint prefix;
+    int r;
+
+    if (add)
+        what = g_strdup_printf(_("Cannot add the address %s to “%s”"), cidr, name);
+    else
+        what = g_strdup_printf(_("Cannot remove the address %s from “%s”"), cidr, name);
+    if (!parse_cidr(cidr, &address_be, &prefix)) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("It is not an IPv4 address with a prefix length, like 192.168.1.1/24"));
+        return FALSE;
+    }
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    if (add)
+        r = VSW_PLATFORM_GET_CLASS(self)->address_add(self, link.ifindex, address_be, prefix);
+    else
+        r = VSW_PLATFORM_GET_CLASS(self)->address_delete(self, link.ifindex, address_be, prefix);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_address_add(VswPlatform *self, const char *name, const char *cidr, GError **error)
+{
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && cidr != NULL, FALSE);
+
+    return address_change(self, name, cidr, TRUE, error);
+}
+
+gboolean
+vsw_platform_address_delete(VswPlatform *self, const char *name, const char *cidr, GError **error)
+{
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && cidr != NULL, FALSE);
+
+    return address_change(self, name, cidr, FALSE, error);
+}
+
+GStrv
+vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error)
+{
+    g_autofree char *what = NULL;
+    g_autoptr(GPtrArray) addresses = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+
+    what = g_strdup_printf(_("Cannot list the addresses of “%s”"), name);
+    if (!lookup(self, name, &link, what, error))
+        return NULL;
+    r = VSW_PLATFORM_GET_CLASS(self)->list_addresses(self, link.ifindex, &addresses);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return NULL;
+    }
+    g_ptr_array_add(addresses, NULL);
+    return (GStrv)g_ptr_array_free(g_steal_pointer(&addresses), FALSE);
+}
+
+gboolean
+vsw_platform_port_set_pvid(VswPlatform *self, const char *name, guint vid, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    VswLink bridge;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot put the port “%s” on VLAN %u"), name, vid);
+    if (vid < 1 || vid > 4094) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("VLAN ids go from 1 to 4094"));
+        return FALSE;
+    }
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    if (link.master == 0) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_NOT_SUPPORTED, "%s: %s", what,
+                    _("It is not connected to a bridge"));
+        return FALSE;
+    }
+    if (!lookup_index(self, link.master, &bridge, what, error))
+        return FALSE;
+    if (!bridge.vlan_filtering) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_NOT_SUPPORTED, "%s: %s", what,
+                    _("Its bridge does not filter VLANs; this kernel lacks bridge VLAN "
+                      "filtering"));
+        return FALSE;
+    }
+    r = VSW_PLATFORM_GET_CLASS(self)->port_set_pvid(self, link.ifindex, (guint16)vid);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static int
+compare_vlans(gconstpointer a, gconstpointer b)
+{
+    return (int)((const VswVlan *)a)->vid - (int)((const VswVlan *)b)->vid;
+}
+
+GArray *
+vsw_platform_port_list_vlans(VswPlatform *self, const char *name, GError **error)
+{
+    g_autofree char *what = NULL;
+    GArray *vlans = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+
+    what = g_strdup_printf(_("Cannot read the VLANs of the port “%s”"), name);
+    if (!lookup(self, name, &link, what, error))
+        return NULL;
+    r = VSW_PLATFORM_GET_CLASS(self)->port_list_vlans(self, link.ifindex, &vlans);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return NULL;
+    }
+    g_array_sort(vlans, compare_vlans);
+    return vlans;
+}

@@ -1,0 +1,100 @@
+/* vsw-platform.h: the kernel's network interfaces as Berth's switches need them, behind an
+ * abstract backend: VswPlatformLinux talks rtnetlink, VswPlatformFake keeps it all in memory.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <net/if.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+    VSW_LINK_KIND_OTHER,  /* loopback, tunnels, anything Berth does not handle */
+    VSW_LINK_KIND_ETHER,  /* a physical (or otherwise plain) Ethernet adapter */
+    VSW_LINK_KIND_BRIDGE, /* a Linux bridge */
+    VSW_LINK_KIND_TAP,    /* a tun/tap device in tap mode */
+    VSW_LINK_KIND_VETH,   /* one end of a veth pair */
+} VswLinkKind;
+
+typedef struct {
+    char name[IFNAMSIZ];
+    int ifindex;
+    VswLinkKind kind;
+    gboolean up;
+    int master;              /* the bridge's ifindex, 0 when none */
+    guint8 mac[6];           /* all zeroes when the link has none */
+    gboolean vlan_filtering; /* bridges only */
+} VswLink;
+
+/* One VLAN of a bridge port. */
+typedef struct {
+    guint16 vid;
+    gboolean pvid;     /* untagged ingress goes to this VLAN */
+    gboolean untagged; /* egress leaves without a tag */
+} VswVlan;
+
+const char *vsw_link_kind_to_string(VswLinkKind kind);
+
+#define VSW_TYPE_PLATFORM (vsw_platform_get_type())
+G_DECLARE_DERIVABLE_TYPE(VswPlatform, vsw_platform, VSW, PLATFORM, GObject)
+
+/* The backend's operations. Each returns 0 (or, for tap_add, the fd) on success and a negative
+ * errno on failure; the base class checks arguments, resolves names and writes the message, so
+ * both backends fail with the same words. Lists are returned through @ret_* (owned by the
+ * caller). */
+struct _VswPlatformClass {
+    GObjectClass parent_class;
+
+    int (*list_links)(VswPlatform *self, GArray **ret_links);
+    int (*bridge_add)(VswPlatform *self, const char *name);
+    int (*link_delete)(VswPlatform *self, int ifindex);
+    int (*tap_add)(VswPlatform *self, const char *name);
+    int (*link_set_master)(VswPlatform *self, int ifindex, int master);
+    int (*link_set_up)(VswPlatform *self, int ifindex, gboolean up);
+    int (*address_add)(VswPlatform *self, int ifindex, guint32 address_be, guint prefix);
+    int (*address_delete)(VswPlatform *self, int ifindex, guint32 address_be, guint prefix);
+    int (*list_addresses)(VswPlatform *self, int ifindex, GPtrArray **ret_addresses);
+    int (*port_set_pvid)(VswPlatform *self, int ifindex, guint16 vid);
+    int (*port_list_vlans)(VswPlatform *self, int ifindex, GArray **ret_vlans);
+};
+
+/* Every link, as an array of VswLink. */
+GArray *vsw_platform_list_links(VswPlatform *self, GError **error);
+
+/* Looks @name up; FALSE with VSW_ERROR_NOT_FOUND when there is no such link. */
+gboolean vsw_platform_link_get(VswPlatform *self, const char *name, VswLink *ret_link,
+                               GError **error);
+
+/* A bridge, down, with VLAN filtering on when the kernel has it (VswLink.vlan_filtering says). */
+gboolean vsw_platform_bridge_add(VswPlatform *self, const char *name, GError **error);
+
+gboolean vsw_platform_link_delete(VswPlatform *self, const char *name, GError **error);
+
+/* A non-persistent tap (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR) named @name and enslaved to
+ * @bridge. Returns its /dev/net/tun fd, or -1 with @error set. The tap disappears when the last
+ * copy of the fd is closed. */
+int vsw_platform_tap_add(VswPlatform *self, const char *name, const char *bridge, GError **error);
+
+/* Enslaves @name to the bridge @master, or releases it when @master is NULL. */
+gboolean vsw_platform_link_set_master(VswPlatform *self, const char *name, const char *master,
+                                      GError **error);
+
+gboolean vsw_platform_link_set_up(VswPlatform *self, const char *name, gboolean up, GError **error);
+
+/* IPv4 addresses as "192.168.1.1/24". */
+gboolean vsw_platform_address_add(VswPlatform *self, const char *name, const char *cidr,
+                                  GError **error);
+gboolean vsw_platform_address_delete(VswPlatform *self, const char *name, const char *cidr,
+                                     GError **error);
+/* The link's IPv4 addresses in that form, NULL-terminated. */
+GStrv vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error);
+
+/* Makes @vid (1-4094) the port's only VLAN, PVID and untagged: an access port. @name must be
+ * enslaved to a bridge with VLAN filtering, else VSW_ERROR_NOT_SUPPORTED. */
+gboolean vsw_platform_port_set_pvid(VswPlatform *self, const char *name, guint vid, GError **error);
+/* The port's VLANs as an array of VswVlan, in ascending order. */
+GArray *vsw_platform_port_list_vlans(VswPlatform *self, const char *name, GError **error);
+
+G_END_DECLS
