@@ -21,6 +21,8 @@
 #include <netlink/netlink.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "vsw-error.h"
@@ -91,6 +93,8 @@ transact(VswPlatformLinux *self, struct nl_msg *msg, int (*parse)(struct nlmsghd
     nl_cb_put(cb);
     if (t.error < 0)
         return t.error;
+    if (r == -NLE_AGAIN)
+        return -ETIMEDOUT;
     return r < 0 ? -EIO : 0;
 }
 
@@ -462,6 +466,7 @@ VswPlatform *
 vsw_platform_linux_new(GError **error)
 {
     g_autoptr(VswPlatformLinux) self = g_object_new(VSW_TYPE_PLATFORM_LINUX, NULL);
+    struct timeval timeout = {.tv_sec = 10};
     int r;
 
     self->sk = nl_socket_alloc();
@@ -478,5 +483,9 @@ vsw_platform_linux_new(GError **error)
                     nl_geterror(r));
         return NULL;
     }
+    /* A request the kernel never answers must fail, not hang berthd. */
+    if (setsockopt(nl_socket_get_fd(self->sk), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout) <
+        0)
+        g_warning("Cannot set a timeout on the netlink socket: %s", g_strerror(errno));
     return VSW_PLATFORM(g_steal_pointer(&self));
 }
