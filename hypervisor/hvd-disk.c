@@ -99,8 +99,8 @@ hvd_disk_format_from_qemu(const char *name, HvdDiskFormat *ret_format)
     return FALSE;
 }
 
-static gboolean
-format_for_extension(const char *path, HvdDiskFormat *ret_format)
+gboolean
+hvd_disk_format_from_extension(const char *path, HvdDiskFormat *ret_format)
 {
     g_autofree char *lower = g_ascii_strdown(path, -1);
 
@@ -119,7 +119,7 @@ hvd_disk_format_for_path(const char *path)
     HvdDiskFormat format = HVD_DISK_FORMAT_VHDX;
 
     g_return_val_if_fail(path != NULL, HVD_DISK_FORMAT_VHDX);
-    format_for_extension(path, &format);
+    hvd_disk_format_from_extension(path, &format);
     return format;
 }
 
@@ -990,7 +990,7 @@ hvd_disk_create_check(const char *path, const HvdDiskCreateOptions *options, GEr
         HvdDiskFormat named;
 
         if (format != HVD_DISK_FORMAT_QCOW2 ||
-            (format_for_extension(path, &named) && named != HVD_DISK_FORMAT_QCOW2)) {
+            (hvd_disk_format_from_extension(path, &named) && named != HVD_DISK_FORMAT_QCOW2)) {
             g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
                         _("A differencing disk is a qcow2 file (QEMU cannot write VHDX or VHD "
                           "differencing disks): choose the qcow2 format and a .qcow2 name for "

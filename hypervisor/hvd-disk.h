@@ -41,6 +41,8 @@ const char *hvd_disk_format_to_qemu(HvdDiskFormat format);
 gboolean hvd_disk_format_from_qemu(const char *name, HvdDiskFormat *ret_format);
 /* .vhdx/.avhdx → vhdx, .vhd/.avhd → vhd, .qcow2/.qcow → qcow2, .img/.raw → raw, else vhdx. */
 HvdDiskFormat hvd_disk_format_for_path(const char *path);
+/* The format a file's extension names (.vhdx/.avhdx, .vhd/.avhd, .qcow2, .img/.raw), or FALSE. */
+gboolean hvd_disk_format_from_extension(const char *path, HvdDiskFormat *ret_format);
 /* "dynamic", "fixed", "differencing". */
 const char *hvd_disk_type_to_string(HvdDiskType type);
 

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-qemu-argv.h"
 
@@ -40,15 +41,11 @@ hvd_qemu_net_free(HvdQemuNet *net)
 const char *
 hvd_qemu_block_driver_for_path(const char *path)
 {
-    g_autofree char *lower = g_ascii_strdown(path, -1);
+    /* hvd-disk's table of extensions; anything else (an ISO, a floppy image) is raw. */
+    HvdDiskFormat format = HVD_DISK_FORMAT_RAW;
 
-    if (g_str_has_suffix(lower, ".vhdx"))
-        return "vhdx";
-    if (g_str_has_suffix(lower, ".vhd"))
-        return "vpc";
-    if (g_str_has_suffix(lower, ".qcow2"))
-        return "qcow2";
-    return "raw";
+    hvd_disk_format_from_extension(path, &format);
+    return hvd_disk_format_to_qemu(format);
 }
 
 char *

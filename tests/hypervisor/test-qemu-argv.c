@@ -172,6 +172,9 @@ test_block_driver(void)
 {
     g_assert_cmpstr(hvd_qemu_block_driver_for_path("a/b.VHDX"), ==, "vhdx");
     g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.vhd"), ==, "vpc");
+    /* Checkpoint-style names are the same formats (they were opened as raw once). */
+    g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.avhdx"), ==, "vhdx");
+    g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.AVHD"), ==, "vpc");
     g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.qcow2"), ==, "qcow2");
     g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.iso"), ==, "raw");
     g_assert_cmpstr(hvd_qemu_block_driver_for_path("b.img"), ==, "raw");
