@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -60,6 +62,32 @@ wait_for_name(Fixture *f)
         g_usleep(10000);
     }
     g_error("berthd did not take its name");
+}
+
+/* Switches outlive berthd on purpose: the dnsmasq of each berthd's Default Switch (its files
+ * under @tmp) goes with the test, before the next berthd starts in this namespace. */
+static void
+end_processes_using(const char *tmp)
+{
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *name;
+
+    while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+        g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", name);
+        g_autofree char *cmdline = NULL;
+        gsize len = 0;
+        guint64 pid;
+
+        if (!g_ascii_string_to_unsigned(name, 10, 2, G_MAXINT, &pid, NULL) ||
+            (pid_t)pid == getpid() || !g_file_get_contents(path, &cmdline, &len, NULL))
+            continue;
+        for (gsize i = 0; i + 1 < len; i++) {
+            if (cmdline[i] == '\0')
+                cmdline[i] = ' ';
+        }
+        if (strstr(cmdline, tmp) != NULL)
+            kill((pid_t)pid, SIGKILL);
+    }
 }
 
 static void
@@ -130,6 +158,7 @@ fixture_tear_down(Fixture *f, gconstpointer data)
     g_clear_object(&f->host);
     stop_process(f->berthd);
     g_clear_object(&f->berthd);
+    end_processes_using(f->tmp);
     g_dbus_connection_close_sync(f->connection, NULL, NULL);
     g_clear_object(&f->connection);
     stop_process(f->bus);
