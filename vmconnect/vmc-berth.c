@@ -105,8 +105,7 @@ on_find_vm(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     g_variant_get(reply, "(&o)", &path);
     berth_dbus_virtual_machine_proxy_new(self->connection, G_DBUS_PROXY_FLAGS_NONE, BERTH_BUS_NAME,
-                                         path, self->cancellable, on_vm_proxy,
-                                         g_object_ref(self));
+                                         path, self->cancellable, on_vm_proxy, g_object_ref(self));
 }
 
 static void
@@ -158,10 +157,10 @@ bus_has_berthd(GDBusConnection *connection)
         g_variant_get(owner, "(b)", &has_owner);
     if (has_owner)
         return TRUE;
-    activatable =
-        g_dbus_connection_call_sync(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                    "org.freedesktop.DBus", "ListActivatableNames", NULL,
-                                    G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
+    activatable = g_dbus_connection_call_sync(connection, "org.freedesktop.DBus",
+                                              "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                              "ListActivatableNames", NULL, G_VARIANT_TYPE("(as)"),
+                                              G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
     if (activatable == NULL)
         return FALSE;
     g_variant_get(activatable, "(^a&s)", &names);

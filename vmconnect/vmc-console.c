@@ -136,8 +136,8 @@ on_main_channel_event(SpiceChannel *channel, SpiceChannelEvent event, VmcConsole
 
         error = spice_channel_get_error(channel);
         if (error != NULL)
-            message = g_strdup_printf(_("The connection to the console failed: %s"),
-                                      error->message);
+            message =
+                g_strdup_printf(_("The connection to the console failed: %s"), error->message);
         else
             message = g_strdup(_("The connection to the console failed."));
         emit_closed(self, message);
@@ -242,10 +242,10 @@ vmc_console_class_init(VmcConsoleClass *klass)
     object_class->dispose = vmc_console_dispose;
     object_class->finalize = vmc_console_finalize;
 
-    signals[SIGNAL_OPENED] = g_signal_new("opened", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-    signals[SIGNAL_CLOSED] = g_signal_new("closed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST,
-                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+    signals[SIGNAL_OPENED] = g_signal_new("opened", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 0);
+    signals[SIGNAL_CLOSED] = g_signal_new("closed", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void

@@ -231,8 +231,7 @@ vmc_display_size_allocate(GtkWidget *widget, int width, int height, int baseline
     if (width * scale != self->alloc_width || height * scale != self->alloc_height) {
         self->alloc_width = width * scale;
         self->alloc_height = height * scale;
-        g_signal_emit(self, signals[SIGNAL_SIZE_CHANGED], 0, self->alloc_width,
-                      self->alloc_height);
+        g_signal_emit(self, signals[SIGNAL_SIZE_CHANGED], 0, self->alloc_width, self->alloc_height);
     }
 }
 
@@ -307,14 +306,13 @@ vmc_display_set_channel(VmcDisplay *self, SpiceDisplayChannel *channel)
 
         self->channel = g_object_ref(channel);
         g_signal_connect(channel, "display-primary-create", G_CALLBACK(on_primary_create), self);
-        g_signal_connect(channel, "display-primary-destroy", G_CALLBACK(on_primary_destroy),
-                         self);
+        g_signal_connect(channel, "display-primary-destroy", G_CALLBACK(on_primary_destroy), self);
         g_signal_connect(channel, "display-invalidate", G_CALLBACK(on_invalidate), self);
         g_signal_connect(channel, "display-mark", G_CALLBACK(on_mark), self);
         /* A channel that already has a screen (the widget came late) draws it at once. */
         if (spice_display_channel_get_primary(SPICE_CHANNEL(channel), 0, &primary)) {
-            on_primary_create(SPICE_CHANNEL(channel), primary.format, primary.width,
-                              primary.height, primary.stride, primary.shmid, primary.data, self);
+            on_primary_create(SPICE_CHANNEL(channel), primary.format, primary.width, primary.height,
+                              primary.stride, primary.shmid, primary.data, self);
             on_mark(SPICE_CHANNEL(channel), primary.marked, self);
         }
     }

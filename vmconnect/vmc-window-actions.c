@@ -73,8 +73,9 @@ confirm(VmcWindow *self, const char *question, const char *detail, const char *b
 
     data->window = g_object_ref(self);
     data->func = func;
-    dialog = gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
+    dialog =
+        gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                               GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
     gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(dialog), "%s", detail);
     gtk_dialog_add_button(GTK_DIALOG(dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
     gtk_dialog_add_button(GTK_DIALOG(dialog), button, GTK_RESPONSE_ACCEPT);
@@ -85,8 +86,7 @@ confirm(VmcWindow *self, const char *question, const char *detail, const char *b
 
 /* --- VM lifecycle ----------------------------------------------------------------------------- */
 
-typedef gboolean (*FinishFunc)(BerthDBusVirtualMachine *vm, GAsyncResult *result,
-                               GError **error);
+typedef gboolean (*FinishFunc)(BerthDBusVirtualMachine *vm, GAsyncResult *result, GError **error);
 
 typedef struct {
     VmcWindow *window;
@@ -123,10 +123,9 @@ start_vm(VmcWindow *self)
     if (self->vm == NULL)
         return;
     vmc_window_hide_error(self);
-    berth_dbus_virtual_machine_call_start(
-        self->vm, NULL, on_call_done,
-        call_new(self, _("Cannot start the virtual machine"),
-                 berth_dbus_virtual_machine_call_start_finish));
+    berth_dbus_virtual_machine_call_start(self->vm, NULL, on_call_done,
+                                          call_new(self, _("Cannot start the virtual machine"),
+                                                   berth_dbus_virtual_machine_call_start_finish));
 }
 
 static void
@@ -185,10 +184,9 @@ on_save(GSimpleAction *action, GVariant *param, gpointer user_data)
 
     if (self->vm == NULL)
         return;
-    berth_dbus_virtual_machine_call_save(
-        self->vm, NULL, on_call_done,
-        call_new(self, _("Cannot save the virtual machine"),
-                 berth_dbus_virtual_machine_call_save_finish));
+    berth_dbus_virtual_machine_call_save(self->vm, NULL, on_call_done,
+                                         call_new(self, _("Cannot save the virtual machine"),
+                                                  berth_dbus_virtual_machine_call_save_finish));
 }
 
 static void
@@ -198,10 +196,9 @@ on_pause(GSimpleAction *action, GVariant *param, gpointer user_data)
 
     if (self->vm == NULL)
         return;
-    berth_dbus_virtual_machine_call_pause(
-        self->vm, NULL, on_call_done,
-        call_new(self, _("Cannot pause the virtual machine"),
-                 berth_dbus_virtual_machine_call_pause_finish));
+    berth_dbus_virtual_machine_call_pause(self->vm, NULL, on_call_done,
+                                          call_new(self, _("Cannot pause the virtual machine"),
+                                                   berth_dbus_virtual_machine_call_pause_finish));
 }
 
 static void
@@ -211,10 +208,9 @@ on_resume(GSimpleAction *action, GVariant *param, gpointer user_data)
 
     if (self->vm == NULL)
         return;
-    berth_dbus_virtual_machine_call_resume(
-        self->vm, NULL, on_call_done,
-        call_new(self, _("Cannot resume the virtual machine"),
-                 berth_dbus_virtual_machine_call_resume_finish));
+    berth_dbus_virtual_machine_call_resume(self->vm, NULL, on_call_done,
+                                           call_new(self, _("Cannot resume the virtual machine"),
+                                                    berth_dbus_virtual_machine_call_resume_finish));
 }
 
 static void
@@ -222,10 +218,9 @@ reset_vm(VmcWindow *self)
 {
     if (self->vm == NULL)
         return;
-    berth_dbus_virtual_machine_call_reset(
-        self->vm, NULL, on_call_done,
-        call_new(self, _("Cannot reset the virtual machine"),
-                 berth_dbus_virtual_machine_call_reset_finish));
+    berth_dbus_virtual_machine_call_reset(self->vm, NULL, on_call_done,
+                                          call_new(self, _("Cannot reset the virtual machine"),
+                                                   berth_dbus_virtual_machine_call_reset_finish));
 }
 
 static void
@@ -270,8 +265,8 @@ on_revert_applied(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(VmcWindow) self = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!berth_dbus_virtual_machine_call_apply_checkpoint_finish(
-            BERTH_DBUS_VIRTUAL_MACHINE(source), result, &error)) {
+    if (!berth_dbus_virtual_machine_call_apply_checkpoint_finish(BERTH_DBUS_VIRTUAL_MACHINE(source),
+                                                                 result, &error)) {
         report(self, _("Cannot revert the virtual machine"), error);
         return;
     }
@@ -294,8 +289,8 @@ on_revert_turned_off(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(VmcWindow) self = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!berth_dbus_virtual_machine_call_turn_off_finish(BERTH_DBUS_VIRTUAL_MACHINE(source),
-                                                         result, &error)) {
+    if (!berth_dbus_virtual_machine_call_turn_off_finish(BERTH_DBUS_VIRTUAL_MACHINE(source), result,
+                                                         &error)) {
         report(self, _("Cannot revert the virtual machine"), error);
         return;
     }
@@ -392,7 +387,8 @@ on_definition(GObject *source, GAsyncResult *result, gpointer user_data)
     VmcWindow *self = change->window;
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
-    const char *what = change->path != NULL ? _("Cannot insert the disk") : _("Cannot eject the disk");
+    const char *what =
+        change->path != NULL ? _("Cannot insert the disk") : _("Cannot eject the disk");
     DvdDrive drive;
 
     if (!berth_dbus_virtual_machine_call_get_definition_finish(BERTH_DBUS_VIRTUAL_MACHINE(source),
@@ -451,8 +447,7 @@ on_insert_disk(GSimpleAction *action, GVariant *param, gpointer user_data)
     g_autoptr(GtkFileFilter) all = gtk_file_filter_new();
 
     chooser = gtk_file_chooser_native_new(_("Insert a DVD Image"), GTK_WINDOW(self),
-                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Insert"),
-                                          _("_Cancel"));
+                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Insert"), _("_Cancel"));
     gtk_file_filter_set_name(isos, _("DVD images (*.iso)"));
     gtk_file_filter_add_suffix(isos, "iso");
     gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(chooser), isos);
@@ -521,8 +516,8 @@ on_screenshot_chosen(GtkNativeDialog *dialog, int response, gpointer user_data)
         if (texture == NULL) {
             vmc_window_show_error(self, _("There is no screen to save."));
         } else if (path == NULL || !gdk_texture_save_to_png(texture, path)) {
-            g_autofree char *message = g_strdup_printf(
-                _("Cannot save the screenshot to %s."), path != NULL ? path : "?");
+            g_autofree char *message =
+                g_strdup_printf(_("Cannot save the screenshot to %s."), path != NULL ? path : "?");
             vmc_window_show_error(self, message);
         }
     }
@@ -543,8 +538,7 @@ on_screenshot(GSimpleAction *action, GVariant *param, gpointer user_data)
     /* Translators: the suggested screenshot file name: VM name, date and time */
     name = g_strdup_printf(_("%s %s.png"), vm_name != NULL ? vm_name : _("Screenshot"), stamp);
     chooser = gtk_file_chooser_native_new(_("Save Screenshot"), GTK_WINDOW(self),
-                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"),
-                                          _("_Cancel"));
+                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
     gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(chooser), name);
     g_signal_connect(chooser, "response", G_CALLBACK(on_screenshot_chosen), g_object_ref(self));
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(chooser));
@@ -668,8 +662,7 @@ vmc_window_actions_update(VmcWindow *self)
     const gboolean connected = self->console != NULL;
     const char *current =
         self->vm != NULL ? berth_dbus_virtual_machine_get_current_checkpoint(self->vm) : NULL;
-    const gboolean media_state = g_strcmp0(state, "Off") == 0 ||
-                                 g_strcmp0(state, "Running") == 0 ||
+    const gboolean media_state = g_strcmp0(state, "Off") == 0 || g_strcmp0(state, "Running") == 0 ||
                                  g_strcmp0(state, "Paused") == 0;
 
     set_enabled(self, "ctrl-alt-del", connected);
@@ -683,9 +676,9 @@ vmc_window_actions_update(VmcWindow *self)
     set_enabled(self, "resume", vm_allows(self, "Resume"));
     set_enabled(self, "reset", vm_allows(self, "Reset"));
     set_enabled(self, "checkpoint", vm_allows(self, "CreateCheckpoint"));
-    set_enabled(self, "revert", current != NULL && *current != '\0' &&
-                                    (vm_allows(self, "ApplyCheckpoint") ||
-                                     vm_allows(self, "TurnOff")));
+    set_enabled(self, "revert",
+                current != NULL && *current != '\0' &&
+                    (vm_allows(self, "ApplyCheckpoint") || vm_allows(self, "TurnOff")));
     set_enabled(self, "insert-disk", self->vm != NULL && media_state);
     set_enabled(self, "eject-disk", self->vm != NULL && media_state);
 }

@@ -19,16 +19,16 @@ struct _VmcWindow {
     char *bus_address;
     SpiceSession *session; /* the console's, or an unconnected one while there is none */
 
-    VmcBerth *berth;                 /* NULL for a SPICE URI */
-    BerthDBusVirtualMachine *vm;     /* while berthd has it */
-    VmcConsole *console;             /* while connected or connecting */
+    VmcBerth *berth;             /* NULL for a SPICE URI */
+    BerthDBusVirtualMachine *vm; /* while berthd has it */
+    VmcConsole *console;         /* while connected or connecting */
     guint reconnect_source;
     guint reconnect_attempts;
-    gboolean ever_shown;             /* the guest's screen appeared at least once */
+    gboolean ever_shown; /* the guest's screen appeared at least once */
     gboolean agent_connected;
     SpiceMainChannel *main_channel;
     guint resize_source;
-    gboolean fits_guest;             /* the window was sized to the guest's screen */
+    gboolean fits_guest; /* the window was sized to the guest's screen */
 
     VmcDisplay *display;
     VmcInput *input;
@@ -43,6 +43,7 @@ struct _VmcWindow {
     GtkWidget *off_page;
     GtkWidget *off_label;
     GtkWidget *off_hint;
+    GtkWidget *off_start_button;
     GtkWidget *busy_page;
     GtkWidget *busy_spinner;
     GtkWidget *busy_label;

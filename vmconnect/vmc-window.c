@@ -125,9 +125,8 @@ fit_window_to_guest(VmcWindow *self)
         gtk_window_is_fullscreen(GTK_WINDOW(self)) ||
         !vmc_display_get_guest_size(self->display, &guest_w, &guest_h))
         return;
-    scale = vmc_display_get_zoom(self->display) != 0
-                ? vmc_display_get_zoom(self->display) / 100.0
-                : 1.0 / gtk_widget_get_scale_factor(display);
+    scale = vmc_display_get_zoom(self->display) != 0 ? vmc_display_get_zoom(self->display) / 100.0
+                                                     : 1.0 / gtk_widget_get_scale_factor(display);
     chrome_w = gtk_widget_get_width(GTK_WIDGET(self)) - gtk_widget_get_width(self->scroller);
     chrome_h = gtk_widget_get_height(GTK_WIDGET(self)) - gtk_widget_get_height(self->scroller);
     w = (int)(guest_w * scale) + MAX(chrome_w, 0);
@@ -192,8 +191,7 @@ on_channel_new(SpiceSession *session, SpiceChannel *channel, VmcWindow *self)
     if (SPICE_IS_MAIN_CHANNEL(channel)) {
         self->main_channel = SPICE_MAIN_CHANNEL(channel);
         g_signal_connect(channel, "notify::mouse-mode", G_CALLBACK(on_mouse_mode), self);
-        g_signal_connect(channel, "notify::agent-connected", G_CALLBACK(on_agent_connected),
-                         self);
+        g_signal_connect(channel, "notify::agent-connected", G_CALLBACK(on_agent_connected), self);
     } else if (SPICE_IS_DISPLAY_CHANNEL(channel) && id == 0) {
         vmc_display_set_channel(self->display, SPICE_DISPLAY_CHANNEL(channel));
         spice_channel_connect(channel);
@@ -276,8 +274,8 @@ on_console_closed(VmcConsole *console, const char *message, VmcWindow *self)
 {
     drop_console(self);
     if (self->berth == NULL) {
-        show_failure(self, message != NULL ? message
-                                           : _("The SPICE server closed the connection."));
+        show_failure(self,
+                     message != NULL ? message : _("The SPICE server closed the connection."));
         gtk_label_set_text(GTK_LABEL(self->busy_label), _("Disconnected"));
         gtk_spinner_stop(GTK_SPINNER(self->busy_spinner));
         gtk_widget_set_visible(self->busy_page, TRUE);
@@ -325,12 +323,9 @@ state_for_people(const char *state)
         const char *state;
         const char *text;
     } states[] = {
-        {"Off", NC_("VM state", "Off")},
-        {"Starting", NC_("VM state", "Starting")},
-        {"Running", NC_("VM state", "Running")},
-        {"Paused", NC_("VM state", "Paused")},
-        {"Saving", NC_("VM state", "Saving")},
-        {"Saved", NC_("VM state", "Saved")},
+        {"Off", NC_("VM state", "Off")},           {"Starting", NC_("VM state", "Starting")},
+        {"Running", NC_("VM state", "Running")},   {"Paused", NC_("VM state", "Paused")},
+        {"Saving", NC_("VM state", "Saving")},     {"Saved", NC_("VM state", "Saved")},
         {"Stopping", NC_("VM state", "Stopping")},
     };
 
@@ -358,8 +353,8 @@ update_title(VmcWindow *self)
                                 g_get_host_name(), state_for_people(state));
     else
         /* Translators: window title: VM name, host name */
-        title = g_strdup_printf(_("%s on %s - Virtual Machine Connection"), name,
-                                g_get_host_name());
+        title =
+            g_strdup_printf(_("%s on %s - Virtual Machine Connection"), name, g_get_host_name());
     gtk_window_set_title(GTK_WINDOW(self), title);
 }
 
@@ -370,13 +365,18 @@ update_state(VmcWindow *self)
     g_autofree char *status = NULL;
 
     update_title(self);
+    /* First, so the Start button below is sensitive when it takes the focus. */
+    vmc_window_actions_update(self);
     if (self->vm != NULL) {
         const char *sentence = berth_dbus_virtual_machine_get_status(self->vm);
 
-        /* Translators: the status bar: the VM's state, then berthd's sentence about it */
-        status = g_strdup_printf(_("Status: %s. %s"), state_for_people(state),
-                                 sentence != NULL ? sentence : "");
-        gtk_label_set_text(GTK_LABEL(self->status_label), g_strstrip(status));
+        if (sentence != NULL && *sentence != '\0')
+            /* Translators: the status bar: the VM's state, then berthd's sentence about it */
+            status = g_strdup_printf(_("Status: %s. %s"), state_for_people(state), sentence);
+        else
+            /* Translators: the status bar: the VM's state */
+            status = g_strdup_printf(_("Status: %s"), state_for_people(state));
+        gtk_label_set_text(GTK_LABEL(self->status_label), status);
     }
 
     if (console_wanted(self)) {
@@ -399,7 +399,11 @@ update_state(VmcWindow *self)
                                g_strcmp0(state, "Off") == 0
                                    ? _("To start the virtual machine, select Start.")
                                    : _("To restore the virtual machine, select Start."));
-            gtk_widget_set_visible(self->off_page, TRUE);
+            if (!gtk_widget_get_visible(self->off_page)) {
+                gtk_widget_set_visible(self->off_page, TRUE);
+                /* Enter starts it. */
+                gtk_widget_grab_focus(self->off_start_button);
+            }
             gtk_widget_set_visible(self->busy_page, FALSE);
         } else {
             /* Translators: shown while the VM is Starting, Saving or Stopping */
@@ -414,8 +418,7 @@ update_state(VmcWindow *self)
 }
 
 static void
-on_vm_properties_changed(GDBusProxy *proxy, GVariant *changed, GStrv invalidated,
-                         VmcWindow *self)
+on_vm_properties_changed(GDBusProxy *proxy, GVariant *changed, GStrv invalidated, VmcWindow *self)
 {
     update_state(self);
 }
@@ -455,10 +458,9 @@ vmc_window_set_status_message(VmcWindow *self, const char *message)
 static void
 on_captured(VmcInput *input, GParamSpec *pspec, VmcWindow *self)
 {
-    gtk_label_set_text(GTK_LABEL(self->input_label),
-                       vmc_input_get_captured(input)
-                           ? _("Press Ctrl+Alt+Left to release the keyboard")
-                           : "");
+    gtk_label_set_text(
+        GTK_LABEL(self->input_label),
+        vmc_input_get_captured(input) ? _("Press Ctrl+Alt+Left to release the keyboard") : "");
 }
 
 static void
@@ -473,6 +475,11 @@ vmc_window_dispose(GObject *object)
     VmcWindow *self = VMC_WINDOW(object);
 
     g_clear_handle_id(&self->resize_source, g_source_remove);
+    /* For bench/: what the display did (frames painted, tiles copied and uploaded). */
+    if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
+        g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT "\n",
+                   vmc_display_get_frames(self->display),
+                   vmc_display_get_tile_uploads(self->display));
     drop_console(self);
     if (self->berth != NULL)
         g_signal_handlers_disconnect_by_data(self->berth, self);
@@ -480,6 +487,7 @@ vmc_window_dispose(GObject *object)
     if (self->vm != NULL)
         g_signal_handlers_disconnect_by_data(self->vm, self);
     g_clear_object(&self->vm);
+    self->display = NULL; /* the template's child, gone with it */
     if (self->session != NULL)
         g_signal_handlers_disconnect_by_data(self->session, self);
     g_clear_object(&self->session);
@@ -528,8 +536,7 @@ vmc_window_class_init(VmcWindowClass *klass)
 
     /* Referencing the resource keeps its registering constructor in the static library's link. */
     g_assert(vmc_get_resource() != NULL);
-    gtk_widget_class_set_template_from_resource(widget_class,
-                                                "/org/berth/vmconnect/vmc-window.ui");
+    gtk_widget_class_set_template_from_resource(widget_class, "/org/berth/vmconnect/vmc-window.ui");
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, menu_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, toolbar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, media_box);
@@ -539,6 +546,7 @@ vmc_window_class_init(VmcWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, off_page);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, off_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, off_hint);
+    gtk_widget_class_bind_template_child(widget_class, VmcWindow, off_start_button);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_page);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_spinner);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_label);
@@ -564,8 +572,7 @@ vmc_window_init(VmcWindow *self)
     self->input = vmc_input_new(self->display);
     g_signal_connect(self->input, "notify::captured", G_CALLBACK(on_captured), self);
     g_signal_connect(self->display, "size-changed", G_CALLBACK(on_display_size_changed), self);
-    g_signal_connect(self->display, "notify::guest-width", G_CALLBACK(on_display_guest_size),
-                     self);
+    g_signal_connect(self->display, "notify::guest-width", G_CALLBACK(on_display_guest_size), self);
     g_signal_connect(self->display, "notify::guest-height", G_CALLBACK(on_display_guest_size),
                      self);
     g_signal_connect(self->display, "notify::showing", G_CALLBACK(on_display_showing), self);
@@ -613,6 +620,8 @@ vmc_window_show_error(VmcWindow *self, const char *message)
     g_return_if_fail(VMC_IS_WINDOW(self));
     g_return_if_fail(message != NULL);
 
+    /* Also on stderr: for logs, and for scripts that run vmconnect. */
+    g_printerr("vmconnect: %s\n", message);
     gtk_label_set_text(GTK_LABEL(self->error_label), message);
     gtk_revealer_set_reveal_child(GTK_REVEALER(self->error_revealer), TRUE);
 }
