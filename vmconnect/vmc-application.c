@@ -50,6 +50,15 @@ on_quit_signal(gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
+static gboolean
+on_stats_signal(gpointer user_data)
+{
+    for (GList *l = gtk_application_get_windows(GTK_APPLICATION(user_data)); l != NULL; l = l->next)
+        if (VMC_IS_WINDOW(l->data))
+            vmc_window_print_stats(VMC_WINDOW(l->data));
+    return G_SOURCE_CONTINUE;
+}
+
 static void
 vmc_application_startup(GApplication *app)
 {
@@ -61,6 +70,7 @@ vmc_application_startup(GApplication *app)
                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
     g_unix_signal_add(SIGTERM, on_quit_signal, app);
     g_unix_signal_add(SIGINT, on_quit_signal, app);
+    g_unix_signal_add(SIGUSR1, on_stats_signal, app);
 }
 
 static void

@@ -475,11 +475,8 @@ vmc_window_dispose(GObject *object)
     VmcWindow *self = VMC_WINDOW(object);
 
     g_clear_handle_id(&self->resize_source, g_source_remove);
-    /* For bench/: what the display did (frames painted, tiles copied and uploaded). */
     if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
-        g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT "\n",
-                   vmc_display_get_frames(self->display),
-                   vmc_display_get_tile_uploads(self->display));
+        vmc_window_print_stats(self);
     drop_console(self);
     if (self->berth != NULL)
         g_signal_handlers_disconnect_by_data(self->berth, self);
@@ -631,6 +628,17 @@ vmc_window_hide_error(VmcWindow *self)
 {
     g_return_if_fail(VMC_IS_WINDOW(self));
     gtk_revealer_set_reveal_child(GTK_REVEALER(self->error_revealer), FALSE);
+}
+
+void
+vmc_window_print_stats(VmcWindow *self)
+{
+    g_return_if_fail(VMC_IS_WINDOW(self));
+
+    if (self->display == NULL)
+        return;
+    g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT "\n",
+               vmc_display_get_frames(self->display), vmc_display_get_tile_uploads(self->display));
 }
 
 GtkBox *
