@@ -113,25 +113,22 @@ on_display_size_changed(VmcDisplay *display, int width, int height, VmcWindow *s
         schedule_guest_size(self);
 }
 
-/* Without a vdagent the guest decides its resolution: the window follows it. */
+/* Without a vdagent the guest decides its resolution: the window follows it. The display's
+ * natural size is the guest's screen (at the zoom level), so the window's natural size is what
+ * it needs to show all of it. */
 static void
 fit_window_to_guest(VmcWindow *self)
 {
-    GtkWidget *display = GTK_WIDGET(self->display);
-    int guest_w, guest_h, chrome_w, chrome_h, w, h;
-    double scale;
+    int width, height;
 
     if (self->agent_connected || gtk_window_is_maximized(GTK_WINDOW(self)) ||
         gtk_window_is_fullscreen(GTK_WINDOW(self)) ||
-        !vmc_display_get_guest_size(self->display, &guest_w, &guest_h))
+        !vmc_display_get_guest_size(self->display, NULL, NULL))
         return;
-    scale = vmc_display_get_zoom(self->display) != 0 ? vmc_display_get_zoom(self->display) / 100.0
-                                                     : 1.0 / gtk_widget_get_scale_factor(display);
-    chrome_w = gtk_widget_get_width(GTK_WIDGET(self)) - gtk_widget_get_width(self->scroller);
-    chrome_h = gtk_widget_get_height(GTK_WIDGET(self)) - gtk_widget_get_height(self->scroller);
-    w = (int)(guest_w * scale) + MAX(chrome_w, 0);
-    h = (int)(guest_h * scale) + MAX(chrome_h, 0);
-    gtk_window_set_default_size(GTK_WINDOW(self), w, h);
+    gtk_widget_measure(GTK_WIDGET(self), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
+    gtk_widget_measure(GTK_WIDGET(self), GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL,
+                       NULL);
+    gtk_window_set_default_size(GTK_WINDOW(self), width, height);
     self->fits_guest = TRUE;
 }
 

@@ -165,8 +165,8 @@ class Vmconnect:
         if self.proc.poll() is not None:
             raise AssertionError("vmconnect exited with %d: %s" % (self.proc.returncode,
                                                                    self.messages()))
-        r = self.env.x("search", "--onlyvisible", "--pid", str(self.proc.pid), "--name", TITLE,
-                       check=False)
+        r = self.env.x("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid), "--name",
+                       TITLE, check=False)
         # GTK's other X windows (the client leader) may match the search too.
         for wid in r.split():
             if TITLE in self.env.x("getwindowname", wid, check=False):
