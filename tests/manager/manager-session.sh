@@ -15,11 +15,12 @@ berth=$2
 shift 2
 
 if [ -z "${BERTH_MANAGER_TEST_NETNS:-}" ]; then
-    if ! command -v unshare >/dev/null || ! unshare -n true 2>/dev/null; then
+    if ! command -v unshare >/dev/null || ! unshare -n -m true 2>/dev/null; then
         echo "1..0 # SKIP cannot create a network namespace (needs root and unshare)"
         exit 77
     fi
-    BERTH_MANAGER_TEST_NETNS=1 exec unshare -n "$0" "$berthd" "$berth" "$@"
+    # A mount namespace too: tests mount a tiny tmpfs to fill a disk.
+    BERTH_MANAGER_TEST_NETNS=1 exec unshare -n -m "$0" "$berthd" "$berth" "$@"
 fi
 if ! command -v Xvfb >/dev/null || ! command -v dbus-daemon >/dev/null; then
     echo "1..0 # SKIP Xvfb and dbus-daemon are needed"
