@@ -6,13 +6,14 @@
 
 #include "berth-dbus.h"
 #include "mgr-dialog-util.h"
-#include "mgr-dialogs-resources.h"
+#include "mgr-client.h"
+#include "mgr-resources.h"
 
 void
 mgr_dialog_ensure_resources(void)
 {
     /* Referencing the resource keeps its object file (and its constructor) in the link. */
-    (void)mgr_dialogs_get_resource();
+    (void)mgr_get_resource();
 }
 
 static int
@@ -71,17 +72,9 @@ mgr_dialog_switch_names(GDBusObjectManager *manager)
 char *
 mgr_dialog_error_text(const GError *error)
 {
-    g_autoptr(GError) copy = NULL;
-
     if (error == NULL)
         return g_strdup(_("Unknown error"));
-    copy = g_error_copy(error);
-    if (g_error_matches(copy, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-        g_error_matches(copy, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-        return g_strdup(_("berthd is not running. Start it (“berthd --bus session”) and try "
-                          "again."));
-    g_dbus_error_strip_remote_error(copy);
-    return g_strdup(copy->message);
+    return mgr_client_describe_error(error);
 }
 
 void

@@ -36,6 +36,7 @@ mgr_new_vm_plan_free(MgrNewVmPlan *plan)
     g_free(plan->disk_name);
     g_free(plan->disk_folder);
     g_free(plan->existing_disk);
+    g_free(plan->copy_source);
     g_free(plan->iso_path);
     g_free(plan->floppy_path);
     g_free(plan);
@@ -85,12 +86,12 @@ mgr_new_vm_plan_warn_memory(const MgrNewVmPlan *plan, guint64 host_available_mib
     return NULL;
 }
 
+/* @missing: the sentence to show when no path is given. */
 static char *
-check_file(const char *path, const char *what)
+check_file(const char *path, const char *missing)
 {
     if (path == NULL || *path == '\0')
-        /* Translators: %s is what is missing, e.g. "the ISO image". */
-        return g_strdup_printf(_("Choose %s."), what);
+        return g_strdup(missing);
     if (!g_path_is_absolute(path))
         return g_strdup_printf(_("“%s” is not an absolute path."), path);
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR))
@@ -107,7 +108,14 @@ mgr_new_vm_plan_check_disk(const MgrNewVmPlan *plan)
     case MGR_DISK_CHOICE_LATER:
         return NULL;
     case MGR_DISK_CHOICE_EXISTING:
-        return check_file(plan->existing_disk, _("an existing virtual hard disk"));
+        return check_file(plan->existing_disk, _("Choose an existing virtual hard disk."));
+    case MGR_DISK_CHOICE_COPY: {
+        char *reason = check_file(plan->copy_source, _("Choose the disk image to copy."));
+
+        if (reason != NULL)
+            return reason;
+        break;
+    }
     case MGR_DISK_CHOICE_CREATE:
         break;
     }
@@ -128,7 +136,8 @@ mgr_new_vm_plan_check_disk(const MgrNewVmPlan *plan)
         return g_strdup_printf(_("The file “%s” already exists: choose another name, or use "
                                  "it as an existing virtual hard disk."),
                                path);
-    if (plan->disk_size_gib < 1 || plan->disk_size_gib > MGR_NEW_VM_MAX_DISK_GIB)
+    if (plan->disk_choice == MGR_DISK_CHOICE_CREATE &&
+        (plan->disk_size_gib < 1 || plan->disk_size_gib > MGR_NEW_VM_MAX_DISK_GIB))
         return g_strdup_printf(_("The size must be between 1 and %u GB."),
                                (guint)MGR_NEW_VM_MAX_DISK_GIB);
     return NULL;
@@ -142,11 +151,11 @@ mgr_new_vm_plan_check_install(const MgrNewVmPlan *plan)
     case MGR_INSTALL_NETWORK:
         return NULL;
     case MGR_INSTALL_ISO:
-        return check_file(plan->iso_path, _("the ISO image"));
+        return check_file(plan->iso_path, _("Choose the ISO image."));
     case MGR_INSTALL_FLOPPY:
         if (plan->generation != 1)
             return g_strdup(_("Only Generation 1 virtual machines have a floppy drive."));
-        return check_file(plan->floppy_path, _("the virtual floppy disk"));
+        return check_file(plan->floppy_path, _("Choose the virtual floppy disk."));
     }
     g_assert_not_reached();
 }
@@ -156,6 +165,7 @@ mgr_new_vm_plan_disk_path(const MgrNewVmPlan *plan)
 {
     switch (plan->disk_choice) {
     case MGR_DISK_CHOICE_CREATE:
+    case MGR_DISK_CHOICE_COPY:
         return g_build_filename(plan->disk_folder, plan->disk_name, NULL);
     case MGR_DISK_CHOICE_EXISTING:
         return g_strdup(plan->existing_disk);
@@ -272,6 +282,10 @@ mgr_new_vm_plan_summary(const MgrNewVmPlan *plan)
         break;
     case MGR_DISK_CHOICE_LATER:
         g_string_append(text, _("Hard disk: attach later\n"));
+        break;
+    case MGR_DISK_CHOICE_COPY:
+        g_string_append_printf(text, _("Hard disk: %s (a VHDX copy of %s)\n"), disk,
+                               plan->copy_source);
         break;
     }
     switch (plan->install) {

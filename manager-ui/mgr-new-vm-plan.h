@@ -15,6 +15,7 @@ typedef enum {
     MGR_DISK_CHOICE_CREATE,
     MGR_DISK_CHOICE_EXISTING,
     MGR_DISK_CHOICE_LATER,
+    MGR_DISK_CHOICE_COPY, /* Quick Create: a copy of a disk image as the new VHDX */
 } MgrDiskChoice;
 
 typedef enum {
@@ -43,6 +44,7 @@ typedef struct {
     char *disk_folder; /* and its folder */
     guint64 disk_size_gib;
     char *existing_disk;
+    char *copy_source;
 
     MgrInstallChoice install;
     char *iso_path;

@@ -35,6 +35,7 @@ struct _MgrNewVmWizard {
     GSettings *settings;
     GCancellable *cancellable;
     gboolean busy;
+    gboolean quick;
     gboolean updating;
     gboolean disk_name_edited;
     gboolean disk_folder_edited;
@@ -86,6 +87,16 @@ struct _MgrNewVmWizard {
     GtkWidget *next_button;
     GtkWidget *finish_button;
     GtkWidget *cancel_button;
+    GtkWidget *steps_scroller;
+    GtkWidget *steps_separator;
+    GtkCheckButton *quick_demo_check;
+    GtkLabel *quick_demo_label;
+    GtkCheckButton *quick_local_check;
+    GtkWidget *quick_source_box;
+    GtkEntry *quick_source_entry;
+    GtkEntry *quick_name_entry;
+    GtkLabel *quick_summary;
+    GtkLabel *quick_reason;
 };
 
 G_DEFINE_FINAL_TYPE(MgrNewVmWizard, mgr_new_vm_wizard, ADW_TYPE_WINDOW)
@@ -162,12 +173,74 @@ entry_text(GtkEntry *entry)
     return g_strdup(g_strstrip(text));
 }
 
+/* The demo guest Quick Create offers: $BERTH_DEMO_IMAGE, else the one Berth installs. */
+static char *
+demo_image(void)
+{
+    const char *env = g_getenv("BERTH_DEMO_IMAGE");
+    g_autofree char *installed = g_build_filename(BERTH_PKGDATADIR, "demo", "gen2.img", NULL);
+
+    if (env != NULL && g_file_test(env, G_FILE_TEST_IS_REGULAR))
+        return g_strdup(env);
+    if (g_file_test(installed, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer(&installed);
+    return NULL;
+}
+
+/* Quick Create's sensible defaults: Generation 2, 2048 MB of dynamic memory, the Default Switch
+ * (else the first switch), and a new VHDX: empty with the ISO in the DVD drive, or a copy of the
+ * chosen disk image. */
+static void
+read_quick_plan(MgrNewVmWizard *self)
+{
+    MgrNewVmPlan *plan = self->plan;
+    g_auto(GStrv) switches = mgr_dialog_switch_names(mgr_client_get_manager(self->client));
+    g_autofree char *source = NULL;
+    g_autofree char *lower = NULL;
+    g_autofree char *file = NULL;
+
+    g_free(plan->name);
+    plan->name = g_strdup(gtk_editable_get_text(GTK_EDITABLE(self->quick_name_entry)));
+    plan->generation = 2;
+    plan->memory_mib = 2048;
+    plan->dynamic_memory = TRUE;
+    g_clear_pointer(&plan->switch_name, g_free);
+    if (g_strv_contains((const char *const *)switches, "Default Switch"))
+        plan->switch_name = g_strdup("Default Switch");
+    else if (switches[0] != NULL)
+        plan->switch_name = g_strdup(switches[0]);
+    source = gtk_check_button_get_active(self->quick_demo_check)
+                 ? demo_image()
+                 : entry_text(self->quick_source_entry);
+    lower = g_ascii_strdown(source != NULL ? source : "", -1);
+    file = g_strdup(plan->name);
+    g_strdelimit(g_strstrip(file), "/", '-');
+    g_free(plan->disk_name);
+    plan->disk_name = g_strdup_printf("%s.vhdx", file);
+    plan->disk_size_gib = MGR_NEW_VM_DEFAULT_DISK_GIB;
+    g_clear_pointer(&plan->iso_path, g_free);
+    g_clear_pointer(&plan->copy_source, g_free);
+    if (g_str_has_suffix(lower, ".iso")) {
+        plan->disk_choice = MGR_DISK_CHOICE_CREATE;
+        plan->install = MGR_INSTALL_ISO;
+        plan->iso_path = g_strdup(source);
+    } else {
+        plan->disk_choice = MGR_DISK_CHOICE_COPY;
+        plan->install = MGR_INSTALL_LATER;
+        plan->copy_source = g_strdup(source);
+    }
+}
+
 static void
 read_plan(MgrNewVmWizard *self)
 {
     MgrNewVmPlan *plan = self->plan;
     guint selected = gtk_drop_down_get_selected(self->switch_dropdown);
 
+    if (self->quick) {
+        read_quick_plan(self);
+        return;
+    }
     g_free(plan->name);
     plan->name = g_strdup(gtk_editable_get_text(GTK_EDITABLE(self->name_entry)));
     plan->generation = gtk_check_button_get_active(self->gen1_check) ? 1 : 2;
@@ -263,6 +336,17 @@ check_pages(MgrNewVmWizard *self)
             break;
         }
     mgr_dialog_set_reason(self->summary_reason, NULL, summary);
+    if (self->quick) {
+        const char *reason = name != NULL ? name : disk != NULL ? disk : install;
+        g_autofree char *text = mgr_new_vm_plan_summary(self->plan);
+
+        mgr_dialog_set_reason(self->quick_reason, GTK_WIDGET(self->quick_name_entry), reason);
+        if (name == NULL)
+            gtk_widget_remove_css_class(GTK_WIDGET(self->quick_name_entry), "error");
+        gtk_label_set_text(self->quick_summary, text);
+        gtk_widget_set_sensitive(self->quick_source_box,
+                                 gtk_check_button_get_active(self->quick_local_check));
+    }
 }
 
 static gboolean
@@ -332,8 +416,12 @@ update(MgrNewVmWizard *self)
     update_sensitivity(self);
     summary = mgr_new_vm_plan_summary(self->plan);
     gtk_label_set_text(self->summary_label, summary);
-    gtk_label_set_text(self->page_title, page_title(page));
-    update_steps(self, page);
+    if (self->quick) {
+        gtk_label_set_text(self->page_title, _("Quick Create"));
+    } else {
+        gtk_label_set_text(self->page_title, page_title(page));
+        update_steps(self, page);
+    }
 
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "wizard.previous",
                                   !self->busy && page > first_page(self));
@@ -392,6 +480,37 @@ mgr_new_vm_wizard_set_page(MgrNewVmWizard *self, const char *page)
 
     gtk_stack_set_visible_child_name(self->pages, page);
     update(self);
+}
+
+MgrNewVmWizard *
+mgr_new_vm_wizard_new_quick(GtkWindow *parent, MgrClient *client)
+{
+    MgrNewVmWizard *self = mgr_new_vm_wizard_new(parent, client);
+    g_autofree char *demo = demo_image();
+    g_autofree char *demo_text = NULL;
+
+    self->quick = TRUE;
+    gtk_window_set_title(GTK_WINDOW(self), _("Quick Create"));
+    gtk_window_set_default_size(GTK_WINDOW(self), 720, 520);
+    gtk_widget_set_visible(self->steps_scroller, FALSE);
+    gtk_widget_set_visible(self->steps_separator, FALSE);
+    gtk_widget_set_visible(self->previous_button, FALSE);
+    gtk_widget_set_visible(self->next_button, FALSE);
+    gtk_button_set_label(GTK_BUTTON(self->finish_button), _("_Create Virtual Machine"));
+    gtk_editable_set_text(GTK_EDITABLE(self->quick_name_entry), _("New Virtual Machine"));
+    if (demo != NULL) {
+        demo_text = g_strdup_printf(_("A small Linux guest to try Berth with (%s)."), demo);
+        gtk_check_button_set_active(self->quick_demo_check, TRUE);
+    } else {
+        demo_text = g_strdup(_("Not installed on this computer: choose a local installation "
+                               "source."));
+        gtk_widget_set_sensitive(GTK_WIDGET(self->quick_demo_check), FALSE);
+    }
+    gtk_label_set_text(self->quick_demo_label, demo_text);
+    gtk_stack_set_visible_child_name(self->pages, "quick");
+    update(self);
+    gtk_widget_grab_focus(GTK_WIDGET(self->quick_name_entry));
+    return self;
 }
 
 const char *
@@ -482,7 +601,8 @@ creation_done(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     }
     set_busy(self, FALSE);
-    show_page(self, PAGE_SUMMARY);
+    if (!self->quick)
+        show_page(self, PAGE_SUMMARY);
     {
         g_autofree char *text = mgr_dialog_error_text(error);
 
@@ -499,7 +619,8 @@ finish_activated(GtkWidget *widget, const char *action, GVariant *param)
     update(self);
     if (self->busy || !all_valid(self))
         return;
-    show_page(self, PAGE_SUMMARY);
+    if (!self->quick)
+        show_page(self, PAGE_SUMMARY);
     self->cancellable = g_cancellable_new();
     set_busy(self, TRUE);
     mgr_vm_creator_run_async(self->client, self->plan, self->cancellable, creation_progress, self,
@@ -554,6 +675,10 @@ browse_activated(GtkWidget *widget, const char *action, GVariant *param)
     else if (g_str_equal(action, "wizard.browse-iso"))
         mgr_dialog_choose_path(GTK_WINDOW(self), _("Image File"), GTK_FILE_CHOOSER_ACTION_OPEN,
                                GTK_EDITABLE(self->iso_entry));
+    else if (g_str_equal(action, "wizard.browse-quick-source"))
+        mgr_dialog_choose_path(GTK_WINDOW(self), _("Installation Source"),
+                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                               GTK_EDITABLE(self->quick_source_entry));
     else if (g_str_equal(action, "wizard.browse-floppy"))
         mgr_dialog_choose_path(GTK_WINDOW(self), _("Virtual Floppy Disk"),
                                GTK_FILE_CHOOSER_ACTION_OPEN, GTK_EDITABLE(self->floppy_entry));
@@ -715,6 +840,16 @@ mgr_new_vm_wizard_class_init(MgrNewVmWizardClass *klass)
     CHILD(next_button);
     CHILD(finish_button);
     CHILD(cancel_button);
+    CHILD(steps_scroller);
+    CHILD(steps_separator);
+    CHILD(quick_demo_check);
+    CHILD(quick_demo_label);
+    CHILD(quick_local_check);
+    CHILD(quick_source_box);
+    CHILD(quick_source_entry);
+    CHILD(quick_name_entry);
+    CHILD(quick_summary);
+    CHILD(quick_reason);
 #undef CHILD
 
     gtk_widget_class_install_action(widget_class, "wizard.previous", NULL, previous_activated);
@@ -778,9 +913,9 @@ mgr_new_vm_wizard_init(MgrNewVmWizard *self)
                              self);
     {
         GtkWidget *watched[] = {
-            GTK_WIDGET(self->existing_disk_entry),
-            GTK_WIDGET(self->iso_entry),
-            GTK_WIDGET(self->floppy_entry),
+            GTK_WIDGET(self->existing_disk_entry), GTK_WIDGET(self->iso_entry),
+            GTK_WIDGET(self->floppy_entry),        GTK_WIDGET(self->quick_source_entry),
+            GTK_WIDGET(self->quick_name_entry),
         };
         GtkWidget *toggles[] = {
             GTK_WIDGET(self->gen1_check),           GTK_WIDGET(self->gen2_check),
@@ -788,6 +923,7 @@ mgr_new_vm_wizard_init(MgrNewVmWizard *self)
             GTK_WIDGET(self->disk_existing_check),  GTK_WIDGET(self->disk_later_check),
             GTK_WIDGET(self->install_later_check),  GTK_WIDGET(self->install_iso_check),
             GTK_WIDGET(self->install_floppy_check), GTK_WIDGET(self->install_network_check),
+            GTK_WIDGET(self->quick_demo_check),     GTK_WIDGET(self->quick_local_check),
         };
 
         for (guint i = 0; i < G_N_ELEMENTS(watched); i++)

@@ -17,6 +17,11 @@ G_DECLARE_FINAL_TYPE(MgrNewVmWizard, mgr_new_vm_wizard, MGR, NEW_VM_WIZARD, AdwW
  * disk exist, then closes. */
 MgrNewVmWizard *mgr_new_vm_wizard_new(GtkWindow *parent, MgrClient *client);
 
+/* Quick Create: one page (operating system source and name) and sensible defaults: Generation
+ * 2, 2048 MB dynamic memory, the Default Switch, a new VHDX (empty with an ISO, or a copy of a
+ * disk image such as the demo guest, $BERTH_DEMO_IMAGE). Same "vm-created" signal. */
+MgrNewVmWizard *mgr_new_vm_wizard_new_quick(GtkWindow *parent, MgrClient *client);
+
 /* The page shown, by its name: before, name, generation, memory, network, disk, install,
  * summary. */
 const char *mgr_new_vm_wizard_get_page(MgrNewVmWizard *self);

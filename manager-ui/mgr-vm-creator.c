@@ -12,7 +12,8 @@
 typedef struct {
     MgrClient *client;
     char *xml;
-    char *disk_path; /* a disk to create, NULL for none */
+    char *disk_path;   /* a disk to create, NULL for none */
+    char *copy_source; /* …as a VHDX copy of this image, NULL for a new empty disk */
     guint64 disk_bytes;
     char *vm_path;
     GError *disk_error; /* why the disk failed, while the VM is being deleted */
@@ -26,6 +27,7 @@ creator_data_free(CreatorData *data)
     g_clear_object(&data->client);
     g_free(data->xml);
     g_free(data->disk_path);
+    g_free(data->copy_source);
     g_free(data->vm_path);
     g_clear_error(&data->disk_error);
     g_free(data);
@@ -142,6 +144,12 @@ vm_defined(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
     g_variant_builder_add(&options, "{sv}", "format", g_variant_new_string("vhdx"));
+    if (data->copy_source != NULL) {
+        berth_dbus_host_call_convert_disk(BERTH_DBUS_HOST(source), data->copy_source,
+                                          data->disk_path, g_variant_builder_end(&options), NULL,
+                                          disk_started, task);
+        return;
+    }
     g_variant_builder_add(&options, "{sv}", "size-bytes", g_variant_new_uint64(data->disk_bytes));
     berth_dbus_host_call_create_disk(BERTH_DBUS_HOST(source), data->disk_path,
                                      g_variant_builder_end(&options), NULL, disk_started, task);
@@ -165,10 +173,12 @@ mgr_vm_creator_run_async(MgrClient *client, const MgrNewVmPlan *plan, GCancellab
     data->client = g_object_ref(client);
     def = mgr_new_vm_plan_build(plan);
     data->xml = hvx_vm_def_format(def);
-    if (plan->disk_choice == MGR_DISK_CHOICE_CREATE) {
+    if (plan->disk_choice == MGR_DISK_CHOICE_CREATE || plan->disk_choice == MGR_DISK_CHOICE_COPY) {
         data->disk_path = mgr_new_vm_plan_disk_path(plan);
         data->disk_bytes = plan->disk_size_gib * G_GUINT64_CONSTANT(1024) * 1024 * 1024;
     }
+    if (plan->disk_choice == MGR_DISK_CHOICE_COPY)
+        data->copy_source = g_strdup(plan->copy_source);
     data->progress = progress;
     data->progress_data = progress_data;
     g_task_set_task_data(task, data, (GDestroyNotify)creator_data_free);

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* GTK + libadwaita for a test; FALSE (after printing a skip) when there is no display. */
+/* GTK + libadwaita for a test; FALSE (after printing a TAP skip plan) without a display. */
 gboolean mgr_test_init(int *argc, char ***argv);
 MgrClient *mgr_test_client(void);
 

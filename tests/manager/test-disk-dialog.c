@@ -233,7 +233,7 @@ main(int argc, char **argv)
     int status;
 
     if (!mgr_test_init(&argc, &argv))
-        return 77;
+        return 0; /* skipped: mgr_test_init() printed the TAP plan saying why */
     client = mgr_test_client();
     g_test_add_func("/disk-dialog/new-and-inspect", test_new_and_inspect);
     g_test_add_func("/disk-dialog/edit", test_edit);
