@@ -808,10 +808,30 @@ hvd_vm_object_sync(HvdVmObject *self)
     berth_dbus_virtual_machine_set_accelerator(vm, hvd_vm_runner_get_accelerator(self->runner));
 }
 
+/* VM.NetworkAdapters: on state changes, and once a second (uptime) while running, since DHCP
+ * leases come and go. Only a real change is signalled. */
+void
+hvd_vm_object_sync_network(HvdVmObject *self)
+{
+    BerthDBusVirtualMachine *vm = BERTH_DBUS_VIRTUAL_MACHINE(self);
+    const HvxVmDef *def = hvd_vm_store_lookup(hvd_daemon_get_store(self->daemon),
+                                              berth_dbus_virtual_machine_get_uuid(vm));
+    HvdVmState state = hvd_vm_runner_get_state(self->runner);
+    gboolean running = state != HVD_VM_STATE_OFF && state != HVD_VM_STATE_SAVED;
+    g_autoptr(GVariant) adapters = g_variant_ref_sink(
+        hvd_network_vm_adapters(hvd_daemon_get_network(self->daemon), def, running));
+    GVariant *current = berth_dbus_virtual_machine_get_network_adapters(vm);
+
+    if (current == NULL || !g_variant_equal(current, adapters))
+        berth_dbus_virtual_machine_set_network_adapters(vm, adapters);
+}
+
 static void
 hvd_vm_object_runner_notify(HvdVmRunner *runner, GParamSpec *pspec, gpointer user_data)
 {
     hvd_vm_object_sync(HVD_VM_OBJECT(user_data));
+    if (g_str_equal(pspec->name, "state") || g_str_equal(pspec->name, "uptime"))
+        hvd_vm_object_sync_network(HVD_VM_OBJECT(user_data));
 }
 
 static void
@@ -887,6 +907,7 @@ hvd_vm_object_new(HvdDaemon *daemon, const HvxVmDef *def, HvdVmRunner *runner)
     self->runner = g_object_ref(runner);
     hvd_vm_object_update(self, def);
     hvd_vm_object_sync(self);
+    hvd_vm_object_sync_network(self);
     {
         g_autoptr(HvdCheckpointTree) tree =
             hvd_checkpoint_tree_load(hvd_vm_runner_get_vm_dir(runner), NULL);

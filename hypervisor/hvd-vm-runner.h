@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "hvd-host.h"
+#include "hvd-network.h"
 #include "hvd-vm-state.h"
 #include "hvx.h"
 
@@ -29,6 +30,9 @@ HvdVmRunner *hvd_vm_runner_new(HvdHost *host, const char *vm_dir, const char *ru
  * it was started with. */
 void hvd_vm_runner_set_definition(HvdVmRunner *self, HvxVmDef *def);
 const HvxVmDef *hvd_vm_runner_get_definition(HvdVmRunner *self);
+
+/* Where network adapters get their ports (referenced); without one they start unplugged. */
+void hvd_vm_runner_set_network(HvdVmRunner *self, HvdNetwork *network);
 
 const char *hvd_vm_runner_get_vm_dir(HvdVmRunner *self);
 const char *hvd_vm_runner_get_runtime_dir(HvdVmRunner *self);
