@@ -39,6 +39,18 @@ cleanup() {
     for pid in "${pids[@]}"; do
         wait "$pid" 2>/dev/null
     done
+    # Whatever berthd started and left (dnsmasq, QEMU) lives in this namespace only: end it by
+    # PID, namespace-checked, never by name.
+    local own dir left
+    own=$(readlink /proc/self/ns/net)
+    for dir in /proc/[0-9]*; do
+        pid=${dir#/proc/}
+        [ "$pid" = $$ ] || [ "$pid" = "$BASHPID" ] && continue
+        [ "$(readlink "$dir/ns/net" 2>/dev/null)" = "$own" ] || continue
+        left="$left $pid($(cat "$dir/comm" 2>/dev/null))"
+        kill "$pid" 2>/dev/null
+    done
+    [ -n "${left:-}" ] && echo "# ended what the test left running:$left" >&2
     if [ -n "${BERTH_MANAGER_TEST_KEEP:-}" ]; then
         echo "# kept $tmp" >&2
     else

@@ -108,7 +108,7 @@ test_gen2_every_page(void)
     const HvxControllerDef *controller;
     const HvxDriveDef *drive;
     GtkDropDown *dropdown;
-    const char *chosen_switch = NULL;
+    g_autofree char *chosen_switch = NULL;
 
     g_assert_true(g_file_set_contents(iso, "not really an ISO", -1, NULL));
     open_wizard(&run);
@@ -142,8 +142,8 @@ test_gen2_every_page(void)
     dropdown = mgr_test_child(run.wizard, W, "switch_dropdown");
     if (g_list_model_get_n_items(gtk_drop_down_get_model(dropdown)) > 1) {
         gtk_drop_down_set_selected(dropdown, 1);
-        chosen_switch = gtk_string_object_get_string(
-            GTK_STRING_OBJECT(gtk_drop_down_get_selected_item(dropdown)));
+        chosen_switch = g_strdup(gtk_string_object_get_string(
+            GTK_STRING_OBJECT(gtk_drop_down_get_selected_item(dropdown))));
         g_test_message("network: connecting to %s", chosen_switch);
     } else {
         g_test_message("network: berthd serves no switches; the adapter stays not connected");
