@@ -7,6 +7,10 @@
 #include <glib/gi18n.h>
 
 #include "mgr-application.h"
+#include "mgr-disk-dialog.h"
+#include "mgr-new-vm-wizard.h"
+#include "mgr-switch-manager.h"
+#include "mgr-window.h"
 
 /* The dialogs that need berthd; enabled while the client is connected and a handler exists. */
 static const char *const mgr_host_actions[] = {
@@ -38,17 +42,49 @@ quit_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
     g_application_quit(G_APPLICATION(user_data));
 }
 
-/* Host dialogs are written in their own files; until then these do nothing and stay disabled. */
+/* The wizard made a VM: select it in the main window. */
+static void
+vm_created(MgrNewVmWizard *wizard, const char *object_path, gpointer user_data)
+{
+    GtkWindow *parent = user_data;
+
+    if (MGR_IS_WINDOW(parent))
+        mgr_window_select_vm(MGR_WINDOW(parent), object_path);
+}
+
 static void
 host_dialog_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
-    g_debug("%s has no dialog yet", g_action_get_name(G_ACTION(action)));
+    MgrApplication *self = user_data;
+    MgrClient *client = mgr_application_get_client(self);
+    GtkWindow *parent = mgr_application_get_parent(self);
+    const char *name = g_action_get_name(G_ACTION(action));
+    GtkWindow *dialog = NULL;
+
+    if (g_str_equal(name, "new-vm") || g_str_equal(name, "quick-create")) {
+        MgrNewVmWizard *wizard = g_str_equal(name, "new-vm")
+                                     ? mgr_new_vm_wizard_new(parent, client)
+                                     : mgr_new_vm_wizard_new_quick(parent, client);
+
+        g_signal_connect_object(wizard, "vm-created", G_CALLBACK(vm_created), parent, 0);
+        dialog = GTK_WINDOW(wizard);
+    } else if (g_str_equal(name, "switch-manager")) {
+        dialog = GTK_WINDOW(mgr_switch_manager_new(parent, client));
+    } else if (g_str_equal(name, "new-disk")) {
+        dialog = GTK_WINDOW(mgr_disk_dialog_new(parent, client, MGR_DISK_DIALOG_NEW));
+    } else if (g_str_equal(name, "edit-disk")) {
+        dialog = GTK_WINDOW(mgr_disk_dialog_new(parent, client, MGR_DISK_DIALOG_EDIT));
+    } else if (g_str_equal(name, "inspect-disk")) {
+        dialog = GTK_WINDOW(mgr_disk_dialog_new(parent, client, MGR_DISK_DIALOG_INSPECT));
+    }
+    if (dialog != NULL)
+        gtk_window_present(dialog);
 }
 
 static gboolean
 mgr_host_action_has_dialog(const char *name)
 {
-    return FALSE;
+    return TRUE; /* every host action has its dialog now */
 }
 
 static void
