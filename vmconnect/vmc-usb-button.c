@@ -20,6 +20,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "vmc-resources.h"
 #include "vmc-usb-button.h"
 
 struct _VmcUsbButton {
@@ -546,8 +547,10 @@ vmc_usb_button_class_init(VmcUsbButtonClass *klass)
     signals[SIGNAL_ERROR] = g_signal_new("error", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0,
                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
+    /* Referencing the resource keeps its registering constructor in the static library's link. */
+    g_assert(vmc_get_resource() != NULL);
     gtk_widget_class_set_template_from_resource(widget_class,
-                                                "/org/berth/VmConnect/vmc-usb-button.ui");
+                                                "/org/berth/vmconnect/vmc-usb-button.ui");
     gtk_widget_class_bind_template_child(widget_class, VmcUsbButton, menu_button);
     gtk_widget_class_bind_template_child(widget_class, VmcUsbButton, popover);
     gtk_widget_class_bind_template_child(widget_class, VmcUsbButton, device_list);

@@ -1,0 +1,25 @@
+/* vmconnect.c: the console window's main: everything else is in libvmc.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <locale.h>
+
+#include <glib/gi18n.h>
+
+#include "vmc-application.h"
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(VmcApplication) app = NULL;
+    int status;
+
+    setlocale(LC_ALL, "");
+    bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+    bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+    textdomain(GETTEXT_PACKAGE);
+
+    app = vmc_application_new();
+    status = g_application_run(G_APPLICATION(app), argc, argv);
+    return status != 0 ? status : vmc_application_get_exit_status(app);
+}
