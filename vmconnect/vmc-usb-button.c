@@ -35,6 +35,8 @@ struct _VmcUsbButton {
     SpiceUsbDeviceManager *manager;
     GCancellable *cancellable;
     gboolean updating;
+    /* The person's "Redirect new devices automatically", kept across sessions. */
+    gboolean auto_connect;
 };
 
 G_DEFINE_FINAL_TYPE(VmcUsbButton, vmc_usb_button, GTK_TYPE_WIDGET)
@@ -307,9 +309,15 @@ on_manager_notify(GObject *object, GParamSpec *pspec, gpointer user_data)
 {
     VmcUsbButton *self = VMC_USB_BUTTON(user_data);
 
-    if (pspec->name[0] == 'a') /* auto-connect */
-        g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_AUTO_CONNECT]);
-    else
+    gboolean auto_connect = FALSE;
+
+    if (g_str_equal(pspec->name, "auto-connect")) {
+        g_object_get(object, "auto-connect", &auto_connect, NULL);
+        if (self->auto_connect != auto_connect) {
+            self->auto_connect = auto_connect;
+            g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_AUTO_CONNECT]);
+        }
+    } else
         sync_rows(self);
 }
 
@@ -345,6 +353,7 @@ attach_manager(VmcUsbButton *self)
     }
     self->manager = g_object_ref(manager);
     self->cancellable = g_cancellable_new();
+    g_object_set(manager, "auto-connect", self->auto_connect, NULL);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "usb.share-iso", TRUE);
     gtk_widget_action_set_enabled(GTK_WIDGET(self), "usb.share-iso-file", TRUE);
     g_signal_connect_object(manager, "device-added", G_CALLBACK(on_device_added), self, 0);
@@ -358,7 +367,6 @@ attach_manager(VmcUsbButton *self)
     devices = spice_usb_device_manager_get_devices(manager);
     for (guint i = 0; i < devices->len; i++)
         add_row(self, devices->pdata[i]);
-    g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_AUTO_CONNECT]);
 }
 
 /* ---- Shared ISO images -------------------------------------------------------------------- */
@@ -486,16 +494,13 @@ static void
 vmc_usb_button_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
     VmcUsbButton *self = VMC_USB_BUTTON(object);
-    gboolean auto_connect = FALSE;
 
     switch (prop_id) {
     case PROP_SESSION:
         g_value_set_object(value, self->session);
         break;
     case PROP_AUTO_CONNECT:
-        if (self->manager != NULL)
-            g_object_get(self->manager, "auto-connect", &auto_connect, NULL);
-        g_value_set_boolean(value, auto_connect);
+        g_value_set_boolean(value, self->auto_connect);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -513,8 +518,12 @@ vmc_usb_button_set_property(GObject *object, guint prop_id, const GValue *value,
         vmc_usb_button_set_session(self, g_value_get_object(value));
         break;
     case PROP_AUTO_CONNECT:
+        if (self->auto_connect == g_value_get_boolean(value))
+            break;
+        self->auto_connect = g_value_get_boolean(value);
         if (self->manager != NULL)
-            g_object_set(self->manager, "auto-connect", g_value_get_boolean(value), NULL);
+            g_object_set(self->manager, "auto-connect", self->auto_connect, NULL);
+        g_object_notify_by_pspec(object, pspec);
         break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
@@ -534,7 +543,7 @@ vmc_usb_button_class_init(VmcUsbButtonClass *klass)
     properties[PROP_SESSION] =
         g_param_spec_object("session", NULL, NULL, SPICE_TYPE_SESSION,
                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-    /* The manager's own "auto-connect", as a property a stateful action can follow. */
+    /* The manager's "auto-connect", kept across sessions, for a stateful action to follow. */
     properties[PROP_AUTO_CONNECT] =
         g_param_spec_boolean("auto-connect", NULL, NULL, FALSE,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);

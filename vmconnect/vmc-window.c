@@ -5,6 +5,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "vmc-media.h"
 #include "vmc-resources.h"
 #include "vmc-window.h"
 
@@ -14,6 +15,7 @@ struct _VmcWindow {
     char *target;
     char *bus_address;
     SpiceSession *session;
+    VmcMedia *media; /* audio, USB, microphone, clipboard */
 
     /* template children */
     GtkWidget *media_box;
@@ -59,6 +61,7 @@ vmc_window_dispose(GObject *object)
 
     if (self->session != NULL)
         spice_session_disconnect(self->session);
+    g_clear_object(&self->media);
     g_clear_object(&self->session);
     gtk_widget_dispose_template(GTK_WIDGET(self), VMC_TYPE_WINDOW);
     G_OBJECT_CLASS(vmc_window_parent_class)->dispose(object);
@@ -125,6 +128,7 @@ vmc_window_init(VmcWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
     self->session = new_session();
+    self->media = vmc_media_new(self);
 }
 
 VmcWindow *
