@@ -61,21 +61,11 @@ struct _VmcAudio {
 
 G_DEFINE_FINAL_TYPE(VmcAudio, vmc_audio, G_TYPE_OBJECT)
 
-enum {
-    PROP_0,
-    PROP_SESSION,
-    PROP_MICROPHONE,
-    PROP_AVAILABLE,
-    PROP_ERROR_MESSAGE,
-    N_PROPS
-};
+enum { PROP_0, PROP_SESSION, PROP_MICROPHONE, PROP_AVAILABLE, PROP_ERROR_MESSAGE, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-    SIGNAL_ERROR,
-    N_SIGNALS
-};
+enum { SIGNAL_ERROR, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -196,8 +186,7 @@ apply_volume(VmcAudio *self, SpiceChannel *channel)
         if (channel_cvolume(channel, spec, &volume))
             forget_operation(
                 pa_context_set_source_output_volume(self->context, index, &volume, NULL, NULL));
-        forget_operation(
-            pa_context_set_source_output_mute(self->context, index, mute, NULL, NULL));
+        forget_operation(pa_context_set_source_output_mute(self->context, index, mute, NULL, NULL));
     }
 }
 
@@ -219,8 +208,7 @@ reflect_volume(VmcAudio *self, SpiceChannel *channel, const pa_cvolume *volume, 
 
     if (channel == NULL)
         return;
-    g_object_get(channel, "volume", &current, "nchannels", &nchannels, "mute", &current_mute,
-                 NULL);
+    g_object_get(channel, "volume", &current, "nchannels", &nchannels, "mute", &current_mute, NULL);
     self->syncing = TRUE;
     if (nchannels > 0 && volume->channels > 0) {
         values = g_new0(guint16, nchannels);
@@ -345,8 +333,8 @@ open_playback_stream(VmcAudio *self)
     if (mute)
         flags |= PA_STREAM_START_MUTED;
     pa_stream_set_state_callback(self->pstream, on_playback_stream_state, self);
-    if (pa_stream_connect_playback(self->pstream, NULL, &attr, flags,
-                                   have_volume ? &volume : NULL, NULL) < 0) {
+    if (pa_stream_connect_playback(self->pstream, NULL, &attr, flags, have_volume ? &volume : NULL,
+                                   NULL) < 0) {
         g_warning("Cannot connect the playback stream: %s",
                   pa_strerror(pa_context_errno(self->context)));
         drop_stream(&self->pstream);
@@ -508,8 +496,7 @@ open_record_stream(VmcAudio *self)
         return;
     self->rstream = pa_stream_new(self->context, "Virtual machine microphone", &self->rspec, NULL);
     if (self->rstream == NULL) {
-        g_warning("Cannot make a record stream: %s",
-                  pa_strerror(pa_context_errno(self->context)));
+        g_warning("Cannot make a record stream: %s", pa_strerror(pa_context_errno(self->context)));
         return;
     }
     pa_stream_set_state_callback(self->rstream, on_record_stream_state, self);
@@ -523,8 +510,7 @@ open_record_stream(VmcAudio *self)
 }
 
 static void
-on_record_start(SpiceRecordChannel *channel, int format, int channels, int rate,
-                gpointer user_data)
+on_record_start(SpiceRecordChannel *channel, int format, int channels, int rate, gpointer user_data)
 {
     VmcAudio *self = VMC_AUDIO(user_data);
     pa_sample_spec spec;
@@ -558,6 +544,22 @@ on_record_stop(SpiceRecordChannel *channel, gpointer user_data)
 
 /* ---- Channels ----------------------------------------------------------------------------- */
 
+static gboolean
+connect_channel(gpointer channel)
+{
+    spice_channel_connect(SPICE_CHANNEL(channel));
+    return G_SOURCE_REMOVE;
+}
+
+/* Connected from an idle: spice_channel_connect() on a session opened by file descriptors
+ * emits "open-fd" at once, and whoever hands out the descriptors (the window) may connect to
+ * "channel-new" after this object did. */
+static void
+connect_channel_later(SpiceChannel *channel)
+{
+    g_idle_add_full(G_PRIORITY_DEFAULT, connect_channel, g_object_ref(channel), g_object_unref);
+}
+
 static void
 on_channel_new(SpiceSession *session, SpiceChannel *channel, gpointer user_data)
 {
@@ -565,24 +567,21 @@ on_channel_new(SpiceSession *session, SpiceChannel *channel, gpointer user_data)
 
     if (SPICE_IS_PLAYBACK_CHANNEL(channel) && self->playback == NULL) {
         self->playback = g_object_ref(SPICE_PLAYBACK_CHANNEL(channel));
-        g_signal_connect_object(channel, "playback-start", G_CALLBACK(on_playback_start), self,
-                                0);
+        g_signal_connect_object(channel, "playback-start", G_CALLBACK(on_playback_start), self, 0);
         g_signal_connect_object(channel, "playback-data", G_CALLBACK(on_playback_data), self, 0);
         g_signal_connect_object(channel, "playback-stop", G_CALLBACK(on_playback_stop), self, 0);
-        g_signal_connect_object(channel, "playback-get-delay",
-                                G_CALLBACK(on_playback_get_delay), self, 0);
-        g_signal_connect_object(channel, "notify::volume", G_CALLBACK(on_channel_volume), self,
-                                0);
+        g_signal_connect_object(channel, "playback-get-delay", G_CALLBACK(on_playback_get_delay),
+                                self, 0);
+        g_signal_connect_object(channel, "notify::volume", G_CALLBACK(on_channel_volume), self, 0);
         g_signal_connect_object(channel, "notify::mute", G_CALLBACK(on_channel_volume), self, 0);
-        spice_channel_connect(channel);
+        connect_channel_later(channel);
     } else if (SPICE_IS_RECORD_CHANNEL(channel) && self->record == NULL) {
         self->record = g_object_ref(SPICE_RECORD_CHANNEL(channel));
         g_signal_connect_object(channel, "record-start", G_CALLBACK(on_record_start), self, 0);
         g_signal_connect_object(channel, "record-stop", G_CALLBACK(on_record_stop), self, 0);
-        g_signal_connect_object(channel, "notify::volume", G_CALLBACK(on_channel_volume), self,
-                                0);
+        g_signal_connect_object(channel, "notify::volume", G_CALLBACK(on_channel_volume), self, 0);
         g_signal_connect_object(channel, "notify::mute", G_CALLBACK(on_channel_volume), self, 0);
-        spice_channel_connect(channel);
+        connect_channel_later(channel);
         open_record_stream(self);
     }
 }
@@ -681,8 +680,8 @@ vmc_audio_constructed(GObject *object)
 
     connect_pulseaudio(self);
     g_signal_connect_object(self->session, "channel-new", G_CALLBACK(on_channel_new), self, 0);
-    g_signal_connect_object(self->session, "channel-destroy", G_CALLBACK(on_channel_destroy),
-                            self, 0);
+    g_signal_connect_object(self->session, "channel-destroy", G_CALLBACK(on_channel_destroy), self,
+                            0);
     channels = spice_session_get_channels(self->session);
     for (GList *l = channels; l != NULL; l = l->next)
         on_channel_new(self->session, l->data, self);
@@ -781,8 +780,8 @@ vmc_audio_class_init(VmcAudioClass *klass)
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
     properties[PROP_AVAILABLE] = g_param_spec_boolean("available", NULL, NULL, FALSE,
                                                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-    properties[PROP_ERROR_MESSAGE] = g_param_spec_string(
-        "error-message", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+    properties[PROP_ERROR_MESSAGE] = g_param_spec_string("error-message", NULL, NULL, NULL,
+                                                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
     g_object_class_install_properties(object_class, N_PROPS, properties);
 
     /**

@@ -51,14 +51,7 @@ struct _VmcClipboard {
 
 G_DEFINE_FINAL_TYPE(VmcClipboard, vmc_clipboard, G_TYPE_OBJECT)
 
-enum {
-    PROP_0,
-    PROP_SESSION,
-    PROP_CLIPBOARD,
-    PROP_FOCUSED,
-    PROP_ONLY_WHEN_FOCUSED,
-    N_PROPS
-};
+enum { PROP_0, PROP_SESSION, PROP_CLIPBOARD, PROP_FOCUSED, PROP_ONLY_WHEN_FOCUSED, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -416,11 +409,10 @@ vmc_clipboard_constructed(GObject *object)
     g_return_if_fail(SPICE_IS_SESSION(self->session));
     g_return_if_fail(GDK_IS_CLIPBOARD(self->clipboard));
 
-    g_signal_connect_object(self->clipboard, "changed", G_CALLBACK(on_clipboard_changed), self,
-                            0);
+    g_signal_connect_object(self->clipboard, "changed", G_CALLBACK(on_clipboard_changed), self, 0);
     g_signal_connect_object(self->session, "channel-new", G_CALLBACK(on_channel_new), self, 0);
-    g_signal_connect_object(self->session, "channel-destroy", G_CALLBACK(on_channel_destroy),
-                            self, 0);
+    g_signal_connect_object(self->session, "channel-destroy", G_CALLBACK(on_channel_destroy), self,
+                            0);
     channels = spice_session_get_channels(self->session);
     for (GList *l = channels; l != NULL; l = l->next)
         on_channel_new(self->session, l->data, self);
@@ -463,8 +455,7 @@ vmc_clipboard_get_property(GObject *object, guint prop_id, GValue *value, GParam
 }
 
 static void
-vmc_clipboard_set_property(GObject *object, guint prop_id, const GValue *value,
-                           GParamSpec *pspec)
+vmc_clipboard_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
     VmcClipboard *self = VMC_CLIPBOARD(object);
 

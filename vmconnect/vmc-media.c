@@ -31,12 +31,7 @@ struct _VmcMedia {
 
 G_DEFINE_FINAL_TYPE(VmcMedia, vmc_media, G_TYPE_OBJECT)
 
-enum {
-    PROP_0,
-    PROP_MICROPHONE,
-    PROP_CLIPBOARD_ONLY_FOCUSED,
-    N_PROPS
-};
+enum { PROP_0, PROP_MICROPHONE, PROP_CLIPBOARD_ONLY_FOCUSED, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -76,8 +71,7 @@ on_session_changed(GObject *window, GParamSpec *pspec, gpointer user_data)
     vmc_mic_button_set_audio(VMC_MIC_BUTTON(self->mic_button), self->audio);
 
     self->clipboard = vmc_clipboard_new(session, gtk_widget_get_clipboard(GTK_WIDGET(window)));
-    g_object_bind_property(window, "is-active", self->clipboard, "focused",
-                           G_BINDING_SYNC_CREATE);
+    g_object_bind_property(window, "is-active", self->clipboard, "focused", G_BINDING_SYNC_CREATE);
     g_object_bind_property(self, "clipboard-only-focused", self->clipboard, "only-when-focused",
                            G_BINDING_SYNC_CREATE);
 

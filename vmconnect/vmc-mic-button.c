@@ -19,11 +19,7 @@ struct _VmcMicButton {
 
 G_DEFINE_FINAL_TYPE(VmcMicButton, vmc_mic_button, GTK_TYPE_TOGGLE_BUTTON)
 
-enum {
-    PROP_0,
-    PROP_AUDIO,
-    N_PROPS
-};
+enum { PROP_0, PROP_AUDIO, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
@@ -82,8 +78,7 @@ vmc_mic_button_get_property(GObject *object, guint prop_id, GValue *value, GPara
 }
 
 static void
-vmc_mic_button_set_property(GObject *object, guint prop_id, const GValue *value,
-                            GParamSpec *pspec)
+vmc_mic_button_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
     switch (prop_id) {
     case PROP_AUDIO:
@@ -114,9 +109,10 @@ vmc_mic_button_class_init(VmcMicButtonClass *klass)
 static void
 vmc_mic_button_init(VmcMicButton *self)
 {
-    gtk_accessible_update_property(GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                        /* Translators: the accessible name of the toolbar's microphone toggle. */
-                        _("Microphone"), -1);
+    gtk_accessible_update_property(
+        GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+        /* Translators: the accessible name of the toolbar's microphone toggle. */
+        _("Microphone"), -1);
     gtk_widget_set_focus_on_click(GTK_WIDGET(self), FALSE);
     update_state(self);
 }

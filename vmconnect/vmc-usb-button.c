@@ -37,23 +37,17 @@ struct _VmcUsbButton {
     gboolean updating;
     /* The person's "Redirect new devices automatically", kept across sessions. */
     gboolean auto_connect;
+    /* Shared CD drives made and not listed yet: redirected as soon as they are. */
+    guint pending_cds;
 };
 
 G_DEFINE_FINAL_TYPE(VmcUsbButton, vmc_usb_button, GTK_TYPE_WIDGET)
 
-enum {
-    PROP_0,
-    PROP_SESSION,
-    PROP_AUTO_CONNECT,
-    N_PROPS
-};
+enum { PROP_0, PROP_SESSION, PROP_AUTO_CONNECT, N_PROPS };
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-    SIGNAL_ERROR,
-    N_SIGNALS
-};
+enum { SIGNAL_ERROR, N_SIGNALS };
 
 static guint signals[N_SIGNALS];
 
@@ -69,7 +63,10 @@ describe(SpiceUsbDevice *device)
 {
     /* Translators: a USB device in the USB menu: manufacturer, product, then vendor:product
      * ids, bus and address, e.g. "Kingston DataTraveler 3.0 (0951:1666, bus 1 address 4)". */
-    return spice_usb_device_get_description(device, _("%s %s (%s, bus %d address %d)"));
+    char *text = spice_usb_device_get_description(device, _("%s %s (%s, bus %d address %d)"));
+
+    /* A device without a manufacturer string starts with the separator. */
+    return text != NULL ? g_strstrip(text) : g_strdup(_("USB device"));
 }
 
 /* ---- The device list ---------------------------------------------------------------------- */
@@ -121,8 +118,8 @@ find_row(VmcUsbButton *self, SpiceUsbDevice *device)
 static void
 sync_row(VmcUsbButton *self, GtkWidget *row)
 {
-    gboolean connected = spice_usb_device_manager_is_device_connected(self->manager,
-                                                                      row_device(row));
+    gboolean connected =
+        spice_usb_device_manager_is_device_connected(self->manager, row_device(row));
 
     self->updating = TRUE;
     gtk_check_button_set_active(row_check(row), connected);
@@ -151,9 +148,8 @@ on_connected(GObject *source, GAsyncResult *result, gpointer user_data)
         g_autofree char *name = describe(op->device);
         /* Translators: the first %s is a USB device, the second the reason (libusb's or
          * spice's, e.g. "Access denied (insufficient permissions)"). */
-        g_autofree char *message =
-            g_strdup_printf(_("Cannot redirect “%s” to the virtual machine: %s"), name,
-                            error->message);
+        g_autofree char *message = g_strdup_printf(
+            _("Cannot redirect “%s” to the virtual machine: %s"), name, error->message);
         emit_error(op->self, message);
     }
     gtk_widget_set_sensitive(GTK_WIDGET(op->check), TRUE);
@@ -171,12 +167,12 @@ on_disconnected(GObject *source, GAsyncResult *result, gpointer user_data)
     DeviceOp *op = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!spice_usb_device_manager_disconnect_device_finish(SPICE_USB_DEVICE_MANAGER(source),
-                                                           result, &error) &&
+    if (!spice_usb_device_manager_disconnect_device_finish(SPICE_USB_DEVICE_MANAGER(source), result,
+                                                           &error) &&
         !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
         g_autofree char *name = describe(op->device);
-        g_autofree char *message = g_strdup_printf(
-            _("Cannot give “%s” back to this computer: %s"), name, error->message);
+        g_autofree char *message =
+            g_strdup_printf(_("Cannot give “%s” back to this computer: %s"), name, error->message);
         emit_error(op->self, message);
     }
     gtk_widget_set_sensitive(GTK_WIDGET(op->check), TRUE);
@@ -243,8 +239,7 @@ add_row(VmcUsbButton *self, SpiceUsbDevice *device)
     gtk_list_box_row_set_child(GTK_LIST_BOX_ROW(row), check);
     gtk_list_box_row_set_activatable(GTK_LIST_BOX_ROW(row), FALSE);
     g_object_set_data_full(G_OBJECT(row), "vmc-usb-device",
-                           g_boxed_copy(spice_usb_device_get_type(), device),
-                           free_device);
+                           g_boxed_copy(spice_usb_device_get_type(), device), free_device);
     gtk_list_box_append(self->device_list, row);
     sync_row(self, row);
     g_signal_connect_object(check, "toggled", G_CALLBACK(on_check_toggled), self, 0);
@@ -255,10 +250,22 @@ on_device_added(SpiceUsbDeviceManager *manager, SpiceUsbDevice *device, gpointer
 {
     VmcUsbButton *self = VMC_USB_BUTTON(user_data);
 
-    if (find_row(self, device) == NULL)
+    GtkWidget *row = find_row(self, device);
+
+    if (row == NULL) {
         add_row(self, device);
-    else
+        row = find_row(self, device);
+    } else {
         sync_rows(self);
+    }
+    /* A drive made by "Share an ISO image…" goes to the guest at once (the manager only does
+     * that by itself with auto-connect on). */
+    if (self->pending_cds > 0 && row != NULL &&
+        spice_usb_device_manager_is_device_shared_cd(manager, device) &&
+        !spice_usb_device_manager_is_device_connected(manager, device)) {
+        self->pending_cds--;
+        gtk_check_button_set_active(row_check(row), TRUE);
+    }
 }
 
 static void
@@ -281,8 +288,8 @@ on_device_error(SpiceUsbDeviceManager *manager, SpiceUsbDevice *device, GError *
 
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-    message = g_strdup_printf(_("Cannot redirect “%s” to the virtual machine: %s"), name,
-                              error->message);
+    message =
+        g_strdup_printf(_("Cannot redirect “%s” to the virtual machine: %s"), name, error->message);
     emit_error(self, message);
     sync_rows(self);
 }
@@ -330,6 +337,7 @@ detach_manager(VmcUsbButton *self)
     g_clear_object(&self->cancellable);
     g_signal_handlers_disconnect_by_data(self->manager, self);
     g_clear_object(&self->manager);
+    self->pending_cds = 0;
     clear_rows(self);
 }
 
@@ -362,8 +370,8 @@ attach_manager(VmcUsbButton *self)
     g_signal_connect_object(manager, "auto-connect-failed", G_CALLBACK(on_device_error), self, 0);
     g_signal_connect_object(manager, "notify::auto-connect", G_CALLBACK(on_manager_notify), self,
                             0);
-    g_signal_connect_object(manager, "notify::free-channels", G_CALLBACK(on_manager_notify),
-                            self, 0);
+    g_signal_connect_object(manager, "notify::free-channels", G_CALLBACK(on_manager_notify), self,
+                            0);
     devices = spice_usb_device_manager_get_devices(manager);
     for (guint i = 0; i < devices->len; i++)
         add_row(self, devices->pdata[i]);
@@ -414,6 +422,7 @@ vmc_usb_button_share_iso(VmcUsbButton *self, const char *path, GError **error)
                     local_error->message);
         return FALSE;
     }
+    self->pending_cds++;
     return TRUE;
 }
 
@@ -508,8 +517,7 @@ vmc_usb_button_get_property(GObject *object, guint prop_id, GValue *value, GPara
 }
 
 static void
-vmc_usb_button_set_property(GObject *object, guint prop_id, const GValue *value,
-                            GParamSpec *pspec)
+vmc_usb_button_set_property(GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
     VmcUsbButton *self = VMC_USB_BUTTON(object);
 

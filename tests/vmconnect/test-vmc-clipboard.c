@@ -360,8 +360,8 @@ test_guest_unasked_or_bad(Fixture *f, gconstpointer data)
     g_signal_emit_by_name(f->main, "main-clipboard-selection-grab",
                           VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, types, 1, &(gboolean){FALSE});
     g_signal_emit_by_name(f->main, "main-clipboard-selection",
-                          VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, VD_AGENT_CLIPBOARD_UTF8_TEXT,
-                          bad, (guint)strlen(bad));
+                          VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD, VD_AGENT_CLIPBOARD_UTF8_TEXT, bad,
+                          (guint)strlen(bad));
     g_assert_false(gdk_clipboard_is_local(gdk_display_get_clipboard(f->display)));
 }
 
@@ -437,7 +437,7 @@ main(int argc, char **argv)
         g_print("no display: skipping\n");
         return 77;
     }
-#define ADD(name, fn)                                                                             \
+#define ADD(name, fn) \
     g_test_add("/vmconnect/clipboard/" name, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
     ADD("host-text-to-guest", test_host_text_to_guest);
     ADD("host-image-to-guest", test_host_image_to_guest);

@@ -21,6 +21,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import importlib.util
 import os
+import random
 import re
 import secrets
 import shutil
@@ -61,13 +62,25 @@ class Console:
         self.start_vmconnect(vm)
 
     def start_xvfb(self):
-        r, w = os.pipe()
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24",
-                                      "-nolisten", "tcp"], pass_fds=(w,),
-                                     stderr=open(os.path.join(self.tmp, "xvfb.log"), "w"))
-        os.close(w)
-        with os.fdopen(r) as f:
-            self.display = ":" + f.readline().strip()
+        # A display number of its own: other tests may run Xvfb in other network namespaces,
+        # where -displayfd's "first free" number is not free for X clients here.
+        log = open(os.path.join(self.tmp, "xvfb.log"), "a")
+        for _ in range(20):
+            number = random.randrange(100, 1000)
+            if os.path.exists("/tmp/.X%d-lock" % number):
+                continue
+            r, w = os.pipe()
+            self.xvfb = subprocess.Popen(["Xvfb", ":%d" % number, "-displayfd", str(w), "-screen",
+                                          "0", "1280x800x24", "-nolisten", "tcp"],
+                                         pass_fds=(w,), stderr=log)
+            os.close(w)
+            with os.fdopen(r) as f:
+                line = f.readline().strip()
+            if line:
+                self.display = ":" + line
+                return
+            self.xvfb.wait(10)
+        raise AssertionError("cannot start Xvfb")
 
     def pulse_env(self):
         env = dict(os.environ)
@@ -98,12 +111,13 @@ class Console:
     def start_vmconnect(self, vm):
         env = self.pulse_env()
         env.update(DISPLAY=self.display, GDK_BACKEND="x11", DBUS_SESSION_BUS_ADDRESS=self.env.address,
-                   G_MESSAGES_DEBUG="vmconnect", LC_ALL="C.UTF-8")
+                   G_MESSAGES_DEBUG="all", LC_ALL="C.UTF-8", NO_AT_BRIDGE="1", GTK_A11Y="none")
         env.pop("WAYLAND_DISPLAY", None)
         self.log_path = os.path.join(self.tmp, "vmconnect.log")
+        log = open(self.log_path, "a")
+        # GLib writes debug messages to stdout, the rest to stderr.
         self.vmconnect = subprocess.Popen([VMCONNECT, "--connect", self.env.address, vm], env=env,
-                                          stdout=subprocess.DEVNULL,
-                                          stderr=open(self.log_path, "w"))
+                                          stdout=log, stderr=log)
 
     def log(self):
         with open(self.log_path, errors="replace") as f:
@@ -139,12 +153,15 @@ class Console:
         assert r.returncode == 0, (method, args, r.stderr)
 
     def screenshot(self, name):
-        path = os.path.join(os.environ.get("MESON_BUILD_ROOT", self.tmp), name)
+        path = os.path.join(os.environ.get("VMC_TEST_OUTPUT", self.tmp), name)
         subprocess.run(["import", "-display", self.display, "-window", "root", path],
                        capture_output=True, timeout=30)
         return path
 
     def close(self):
+        # vmconnect's log (debug messages included) stays beside the build for a post-mortem.
+        shutil.copyfile(self.log_path, os.path.join(os.environ.get("VMC_TEST_OUTPUT", self.tmp),
+                                                    "vmc-media-guest-vmconnect.log"))
         if self.vmconnect is not None and self.vmconnect.poll() is None:
             self.vmconnect.terminate()
             try:
@@ -206,6 +223,8 @@ def sox_stat(raw, rate):
 
 def test_playback(env, console, serial):
     """The guest's tone comes out of the speakers' sink: ~1000 Hz, real amplitude."""
+    # The guest's mixer starts muted, and its volume and mute reach the console (and are obeyed).
+    serial.command("mixer", r"BERTH-OK mixer [1-9]", timeout=60)
     raw = os.path.join(env.tmp, "spk.raw")
     with open(raw, "wb") as out:
         parec = subprocess.Popen(["parec", "-d", "spk.monitor", "--raw", "--format=s16le",
@@ -311,6 +330,8 @@ def main():
     os.environ["LC_ALL"] = "C.UTF-8"
     os.environ.pop("BERTH_BUS_ADDRESS", None)
     tests = [test_playback, test_microphone, test_usb_cd]
+    if os.environ.get("VMC_MEDIA_TESTS"):
+        tests = [t for t in tests if t.__name__ in os.environ["VMC_MEDIA_TESTS"].split(",")]
     print("1..%d" % len(tests))
     env = cli.Env()
     console = None
