@@ -13,17 +13,21 @@
 #include "hvd-host-object.h"
 #include "hvd-host.h"
 #include "hvd-job-object.h"
+#include "hvd-network.h"
 #include "hvd-qemu-argv.h"
+#include "hvd-switch-object.h"
 #include "hvd-vm-object.h"
 
-#define VM_PATH_PREFIX  HVD_DAEMON_OBJECT_PATH "/vm/"
-#define JOB_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/job/"
+#define VM_PATH_PREFIX     HVD_DAEMON_OBJECT_PATH "/vm/"
+#define JOB_PATH_PREFIX    HVD_DAEMON_OBJECT_PATH "/job/"
+#define SWITCH_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/switch/"
 
 /* A finished job stays on the bus this long, for clients that look late. */
 #define JOB_LINGER_SECONDS 60
 
 #define POLKIT_ACTION_MANAGE  "org.berth.Berth1.manage"
 #define POLKIT_ACTION_CONSOLE "org.berth.Berth1.console"
+#define POLKIT_ACTION_SWITCH  "org.berth.Berth1.switch"
 
 /* org.freedesktop.DBus.RequestName flags and replies. */
 #define DBUS_NAME_FLAG_DO_NOT_QUEUE        4
@@ -44,6 +48,8 @@ struct _HvdDaemon {
     HvdHostObject *host_object;
     GDBusObjectManagerServer *manager;
     GHashTable *vms; /* uuid → HvdVmObject */
+    HvdNetwork *network;
+    GHashTable *switches; /* uuid → HvdSwitchObject */
     guint64 last_job;
     gboolean owns_name;
 };
@@ -57,6 +63,8 @@ hvd_daemon_finalize(GObject *object)
 
     hvd_daemon_stop(self);
     g_clear_pointer(&self->vms, g_hash_table_unref);
+    g_clear_pointer(&self->switches, g_hash_table_unref);
+    g_clear_object(&self->network);
     g_clear_object(&self->manager);
     g_clear_object(&self->host_object);
     g_clear_object(&self->host);
@@ -77,6 +85,7 @@ static void
 hvd_daemon_init(HvdDaemon *self)
 {
     self->vms = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+    self->switches = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
 GDBusConnection *
@@ -111,6 +120,7 @@ hvd_daemon_new(GDBusConnection *connection, gboolean use_polkit, const char *sta
     self->store = hvd_vm_store_new(state_dir);
     self->runtime_dir = g_strdup(runtime_dir);
     self->accel_mode = accel_mode;
+    self->network = hvd_network_new(hvd_vm_store_get_state_dir(self->store), runtime_dir);
     return self;
 }
 
@@ -121,6 +131,13 @@ hvd_daemon_get_store(HvdDaemon *self)
     return self->store;
 }
 
+HvdNetwork *
+hvd_daemon_get_network(HvdDaemon *self)
+{
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+    return self->network;
+}
+
 GDBusConnection *
 hvd_daemon_get_connection(HvdDaemon *self)
 {
@@ -128,10 +145,10 @@ hvd_daemon_get_connection(HvdDaemon *self)
     return self->connection;
 }
 
-char *
-hvd_daemon_vm_object_path(const char *uuid)
+static char *
+object_path(const char *prefix, const char *uuid)
 {
-    GString *path = g_string_new(VM_PATH_PREFIX);
+    GString *path = g_string_new(prefix);
 
     for (const char *p = uuid; *p != '\0'; p++) {
         if (*p != '-')
@@ -140,18 +157,36 @@ hvd_daemon_vm_object_path(const char *uuid)
     return g_string_free(path, FALSE);
 }
 
+char *
+hvd_daemon_vm_object_path(const char *uuid)
+{
+    return object_path(VM_PATH_PREFIX, uuid);
+}
+
+char *
+hvd_daemon_switch_object_path(const char *uuid)
+{
+    return object_path(SWITCH_PATH_PREFIX, uuid);
+}
+
 /* polkit: every method that changes something or reaches the guest, checked here, in one place,
  * before the method's handler runs. Read-only methods pass without asking. */
 
 typedef struct {
     const char *method;
-    const char *action; /* NULL: no authorisation needed */
+    const char *action;    /* NULL: no authorisation needed */
+    const char *interface; /* NULL: any */
 } HvdMethodAction;
 
 static const HvdMethodAction hvd_method_actions[] = {
     {"FindVirtualMachine", NULL},
+    {"FindSwitch", NULL},
+    {"ListAdapters", NULL},
     {"GetDefinition", NULL},
     {"ListCheckpoints", NULL},
+    {"DefineSwitch", POLKIT_ACTION_SWITCH},
+    {"SetMacAddressRange", POLKIT_ACTION_SWITCH},
+    {"Delete", POLKIT_ACTION_SWITCH, "org.berth.Berth1.Switch"},
     {"DefineVirtualMachine", POLKIT_ACTION_MANAGE},
     {"CreateDisk", POLKIT_ACTION_MANAGE},
     {"InspectDisk", POLKIT_ACTION_MANAGE}, /* reads any file as root */
@@ -165,10 +200,12 @@ static const HvdMethodAction hvd_method_actions[] = {
 
 /* Unknown methods need "manage": a method added to the API is never open by mistake. */
 static const char *
-hvd_daemon_action_for_method(const char *method)
+hvd_daemon_action_for_method(const char *interface, const char *method)
 {
     for (guint i = 0; i < G_N_ELEMENTS(hvd_method_actions); i++) {
-        if (g_str_equal(hvd_method_actions[i].method, method))
+        if (g_str_equal(hvd_method_actions[i].method, method) &&
+            (hvd_method_actions[i].interface == NULL ||
+             g_strcmp0(hvd_method_actions[i].interface, interface) == 0))
             return hvd_method_actions[i].action;
     }
     return POLKIT_ACTION_MANAGE;
@@ -183,7 +220,8 @@ hvd_daemon_authorize_method(GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocat
 {
     HvdDaemon *self = HVD_DAEMON(user_data);
     const char *method = g_dbus_method_invocation_get_method_name(invocation);
-    const char *action = hvd_daemon_action_for_method(method);
+    const char *action = hvd_daemon_action_for_method(
+        g_dbus_method_invocation_get_interface_name(invocation), method);
     g_autoptr(PolkitSubject) subject = NULL;
     g_autoptr(PolkitAuthorizationResult) result = NULL;
     g_autoptr(GError) error = NULL;
@@ -224,6 +262,189 @@ hvd_daemon_guard(HvdDaemon *self, gpointer skeleton)
                                 G_CALLBACK(hvd_daemon_authorize_method), self, 0);
 }
 
+/* Switch objects */
+
+static void
+hvd_daemon_add_switch(HvdDaemon *self, const char *uuid)
+{
+    const HvxSwitchDef *def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
+    g_autofree char *path = hvd_daemon_switch_object_path(uuid);
+    g_autoptr(BerthDBusObjectSkeleton) object = berth_dbus_object_skeleton_new(path);
+    HvdSwitchObject *sw = hvd_switch_object_new(self, def);
+
+    hvd_daemon_guard(self, sw);
+    berth_dbus_object_skeleton_set_switch(object, BERTH_DBUS_SWITCH(sw));
+    g_hash_table_replace(self->switches, g_strdup(uuid), sw);
+    g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
+}
+
+/* The names of the VMs with an adapter on the switch called @name, sorted, NULL-terminated. */
+static GPtrArray *
+hvd_daemon_switch_users(HvdDaemon *self, const char *name)
+{
+    g_autoptr(GPtrArray) uuids = hvd_vm_store_list(self->store);
+    GPtrArray *names = g_ptr_array_new();
+
+    for (guint i = 0; i < uuids->len; i++) {
+        const HvxVmDef *def = hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i));
+
+        if (def != NULL && hvd_network_vm_uses_switch(def, name))
+            g_ptr_array_add(names, def->name);
+    }
+    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_add(names, NULL);
+    return names;
+}
+
+void
+hvd_daemon_refresh_switches(HvdDaemon *self)
+{
+    HvdSwitchStore *store = hvd_network_get_store(self->network);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_return_if_fail(HVD_IS_DAEMON(self));
+
+    g_hash_table_iter_init(&iter, self->switches);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        const HvxSwitchDef *def = hvd_switch_store_lookup(store, key);
+        g_autoptr(GPtrArray) users = NULL;
+        g_autofree char *status = NULL;
+
+        if (def == NULL)
+            continue;
+        users = hvd_daemon_switch_users(self, def->name);
+        status = hvd_network_switch_status(self->network, key);
+        hvd_switch_object_update(value, def, status, (const char *const *)users->pdata);
+    }
+    g_hash_table_iter_init(&iter, self->vms);
+    while (g_hash_table_iter_next(&iter, &key, &value))
+        hvd_vm_object_sync_network(value);
+}
+
+/* VMs name their switches: a renamed switch takes its VMs along. */
+static void
+hvd_daemon_follow_switch_rename(HvdDaemon *self, const char *old_name, const char *new_name)
+{
+    g_autoptr(GPtrArray) uuids = hvd_vm_store_list(self->store);
+
+    for (guint i = 0; i < uuids->len; i++) {
+        const char *uuid = g_ptr_array_index(uuids, i);
+        g_autoptr(HvxVmDef) def = hvd_vm_store_dup_definition(self->store, uuid, NULL);
+        g_autofree char *xml = NULL;
+        g_autoptr(GError) error = NULL;
+        HvdVmObject *vm;
+
+        if (def == NULL || !hvd_network_vm_uses_switch(def, old_name))
+            continue;
+        for (guint j = 0; j < def->network_adapters->len; j++) {
+            HvxNetworkAdapterDef *adapter = g_ptr_array_index(def->network_adapters, j);
+            g_autofree char *a =
+                adapter->switch_name ? g_utf8_casefold(adapter->switch_name, -1) : NULL;
+            g_autofree char *b = g_utf8_casefold(old_name, -1);
+
+            if (a != NULL && g_str_equal(a, b)) {
+                g_free(adapter->switch_name);
+                adapter->switch_name = g_strdup(new_name);
+            }
+        }
+        xml = hvx_vm_def_format(def);
+        if (hvd_vm_store_define(self->store, xml, NULL, &error) == NULL) {
+            g_warning("Cannot point the VM %s at the renamed switch “%s”: %s", def->name, new_name,
+                      error->message);
+            continue;
+        }
+        vm = g_hash_table_lookup(self->vms, uuid);
+        if (vm != NULL)
+            hvd_vm_runner_set_definition(hvd_vm_object_get_runner(vm),
+                                         hvd_vm_store_dup_definition(self->store, uuid, NULL));
+    }
+}
+
+char *
+hvd_daemon_define_switch(HvdDaemon *self, const char *xml, GError **error)
+{
+    g_autofree char *old_name = NULL;
+    const char *uuid;
+    const HvxSwitchDef *def;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    uuid = hvd_network_define_switch(self->network, xml, &old_name, error);
+    if (uuid == NULL)
+        return NULL;
+    def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
+    if (old_name != NULL && !g_str_equal(old_name, def->name))
+        hvd_daemon_follow_switch_rename(self, old_name, def->name);
+    if (!g_hash_table_contains(self->switches, uuid))
+        hvd_daemon_add_switch(self, uuid);
+    hvd_daemon_refresh_switches(self);
+    return hvd_daemon_switch_object_path(uuid);
+}
+
+char *
+hvd_daemon_find_switch(HvdDaemon *self, const char *name_or_uuid, GError **error)
+{
+    const char *uuid;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    uuid = hvd_switch_store_find(hvd_network_get_store(self->network), name_or_uuid, error);
+    return uuid != NULL ? hvd_daemon_switch_object_path(uuid) : NULL;
+}
+
+char *
+hvd_daemon_get_switch_definition(HvdDaemon *self, const char *uuid, GError **error)
+{
+    char *xml;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
+
+    xml = hvd_switch_store_format(hvd_network_get_store(self->network), uuid);
+    if (xml == NULL)
+        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
+    return xml;
+}
+
+gboolean
+hvd_daemon_delete_switch(HvdDaemon *self, const char *uuid, GError **error)
+{
+    const HvxSwitchDef *def;
+    g_autoptr(GPtrArray) users = NULL;
+    g_autofree char *key = g_strdup(uuid);
+    g_autofree char *path = NULL;
+
+    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
+
+    def = hvd_switch_store_lookup(hvd_network_get_store(self->network), key);
+    if (def == NULL) {
+        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), key);
+        return FALSE;
+    }
+    users = hvd_daemon_switch_users(self, def->name);
+    if (users->len > 1) {
+        /* Translators: the separator of a list of VM names. */
+        g_autofree char *names = g_strjoinv(_(", "), (char **)users->pdata);
+
+        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+                    /* Translators: the second %s is a VM's name or a list of them. */
+                    ngettext("The switch “%s” is in use by the virtual machine %s; connect its "
+                             "network adapters elsewhere first",
+                             "The switch “%s” is in use by the virtual machines %s; connect their "
+                             "network adapters elsewhere first",
+                             users->len - 1),
+                    def->name, names);
+        return FALSE;
+    }
+    if (!hvd_network_delete_switch(self->network, key, error))
+        return FALSE;
+    path = hvd_daemon_switch_object_path(key);
+    g_dbus_object_manager_server_unexport(self->manager, path);
+    g_hash_table_remove(self->switches, key);
+    hvd_daemon_refresh_switches(self);
+    return TRUE;
+}
+
 /* VM objects */
 
 static void
@@ -251,6 +472,7 @@ hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def, gboolean recover)
 
     g_assert(copy != NULL); /* it was just written or read */
     hvd_vm_runner_set_definition(runner, copy);
+    hvd_vm_runner_set_network(runner, self->network);
     vm = hvd_vm_object_new(self, def, runner);
     hvd_daemon_guard(self, vm);
     berth_dbus_object_skeleton_set_virtual_machine(object, BERTH_DBUS_VIRTUAL_MACHINE(vm));
@@ -321,6 +543,7 @@ gboolean
 hvd_daemon_start(HvdDaemon *self, GError **error)
 {
     g_autoptr(GPtrArray) uuids = NULL;
+    g_autoptr(GPtrArray) switch_uuids = NULL;
 
     g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
     g_return_val_if_fail(self->manager == NULL, FALSE);
@@ -343,12 +566,28 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
         return FALSE;
     if (!hvd_vm_store_load(self->store, error))
         return FALSE;
+    if (!hvd_network_start(self->network, error))
+        return FALSE;
 
     self->manager = g_dbus_object_manager_server_new(HVD_DAEMON_OBJECT_PATH);
     uuids = hvd_vm_store_list(self->store);
     for (guint i = 0; i < uuids->len; i++)
         hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)),
                           TRUE);
+    switch_uuids = hvd_switch_store_list(hvd_network_get_store(self->network));
+    for (guint i = 0; i < switch_uuids->len; i++)
+        hvd_daemon_add_switch(self, g_ptr_array_index(switch_uuids, i));
+    hvd_daemon_refresh_switches(self);
+    {
+        char *first = NULL;
+        char *last = NULL;
+
+        hvd_network_get_mac_range(self->network, &first, &last);
+        berth_dbus_host_set_mac_address_range(BERTH_DBUS_HOST(self->host_object),
+                                              g_variant_new("(ss)", first, last));
+        g_free(first);
+        g_free(last);
+    }
 
     hvd_daemon_guard(self, self->host_object);
     if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host_object),
@@ -404,6 +643,20 @@ controllers_equal(const HvxVmDef *a, const HvxVmDef *b)
     return TRUE;
 }
 
+/* Switch, VLAN, bandwidth and guards change live; what the guest sees of the adapter does not. */
+static gboolean
+network_hardware_equal(const HvxVmDef *a, const HvxVmDef *b)
+{
+    for (guint i = 0; i < a->network_adapters->len; i++) {
+        const HvxNetworkAdapterDef *na = g_ptr_array_index(a->network_adapters, i);
+        const HvxNetworkAdapterDef *nb = g_ptr_array_index(b->network_adapters, i);
+
+        if (na->legacy != nb->legacy || g_strcmp0(na->mac, nb->mac) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* The fields of @old that @new changes and that only a VM that is Off may change, e.g.
  * "processors, memory"; NULL when there are none. */
 static char *
@@ -428,6 +681,8 @@ fields_needing_off(const HvxVmDef *old, const HvxVmDef *new)
     if (old->network_adapters->len != new->network_adapters->len ||
         old->com_ports->len != new->com_ports->len)
         g_ptr_array_add(fields, _("devices"));
+    else if (!network_hardware_equal(old, new))
+        g_ptr_array_add(fields, _("network adapters’ MAC addresses or models"));
     if (fields->len == 0)
         return NULL;
     g_ptr_array_add(fields, NULL);
@@ -503,20 +758,72 @@ hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
     return FALSE;
 }
 
+/* A running VM's network adapters that move to another switch or VLAN move now. Returns the
+ * definition they had (to put them back if storing fails), or NULL when none moved. */
+static HvxVmDef *
+hvd_daemon_update_ports(HvdDaemon *self, const char *xml, gboolean *ret_ok, GError **error)
+{
+    g_autoptr(HvxVmDef) def = hvx_vm_def_parse_string(xml, -1, HVD_VM_STORE_DEFINITION_NAME, NULL);
+    const char *uuid;
+    HvdVmObject *vm;
+    HvdVmState state;
+    HvxVmDef *old;
+
+    *ret_ok = TRUE;
+    if (def == NULL || def->uuid == NULL)
+        return NULL;
+    uuid = hvd_vm_store_find(self->store, def->uuid, NULL);
+    vm = uuid != NULL ? g_hash_table_lookup(self->vms, uuid) : NULL;
+    if (vm == NULL)
+        return NULL;
+    state = hvd_vm_object_get_state(vm);
+    if (state == HVD_VM_STATE_OFF || state == HVD_VM_STATE_SAVED)
+        return NULL;
+    old = hvd_vm_store_dup_definition(self->store, uuid, NULL);
+    if (old == NULL || old->network_adapters->len != def->network_adapters->len) {
+        g_clear_pointer(&old, hvx_vm_def_free);
+        return NULL;
+    }
+    g_free(def->uuid);
+    def->uuid = g_strdup(uuid);
+    if (!hvd_network_update_vm(self->network, old, def, error)) {
+        *ret_ok = FALSE;
+        g_clear_pointer(&old, hvx_vm_def_free);
+        return NULL;
+    }
+    return old;
+}
+
 char *
 hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
 {
     const char *uuid;
     const HvxVmDef *def;
     HvdVmObject *vm;
+    g_autoptr(HvxVmDef) moved_from = NULL;
+    gboolean ports_ok;
 
     g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
 
     if (!hvd_daemon_check_update(self, xml, error))
         return NULL;
-    uuid = hvd_vm_store_define(self->store, xml, NULL, error);
-    if (uuid == NULL)
+    moved_from = hvd_daemon_update_ports(self, xml, &ports_ok, error);
+    if (!ports_ok)
         return NULL;
+    uuid = hvd_vm_store_define(self->store, xml, NULL, error);
+    if (uuid == NULL) {
+        if (moved_from != NULL) {
+            g_autoptr(HvxVmDef) now =
+                hvx_vm_def_parse_string(xml, -1, HVD_VM_STORE_DEFINITION_NAME, NULL);
+
+            if (now != NULL) {
+                g_free(now->uuid);
+                now->uuid = g_strdup(moved_from->uuid);
+                hvd_network_update_vm(self->network, now, moved_from, NULL);
+            }
+        }
+        return NULL;
+    }
     def = hvd_vm_store_lookup(self->store, uuid);
     vm = g_hash_table_lookup(self->vms, uuid);
     if (vm != NULL) {
@@ -527,6 +834,7 @@ hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
     } else {
         hvd_daemon_add_vm(self, def, FALSE);
     }
+    hvd_daemon_refresh_switches(self);
     return hvd_daemon_vm_object_path(uuid);
 }
 
@@ -553,6 +861,7 @@ hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError
     vm = g_hash_table_lookup(self->vms, uuid);
     if (vm != NULL)
         hvd_vm_object_update(vm, hvd_vm_store_lookup(self->store, uuid));
+    hvd_daemon_refresh_switches(self);
     return TRUE;
 }
 
@@ -597,6 +906,7 @@ hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, G
     path = hvd_daemon_vm_object_path(key);
     g_dbus_object_manager_server_unexport(self->manager, path);
     g_hash_table_remove(self->vms, key);
+    hvd_daemon_refresh_switches(self);
     return TRUE;
 }
 

@@ -8,6 +8,7 @@
 
 #include "hvd-accel.h"
 #include "hvd-job.h"
+#include "hvd-network.h"
 #include "hvd-vm-store.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,7 @@ gboolean hvd_daemon_start(HvdDaemon *self, GError **error);
 void hvd_daemon_stop(HvdDaemon *self);
 
 HvdVmStore *hvd_daemon_get_store(HvdDaemon *self);
+HvdNetwork *hvd_daemon_get_network(HvdDaemon *self);
 GDBusConnection *hvd_daemon_get_connection(HvdDaemon *self);
 
 /* For the D-Bus objects: each returns the VM's object path or sets an HVD_ERROR. */
@@ -42,6 +44,15 @@ gboolean hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *nam
 gboolean hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks,
                               GError **error);
 
+/* Switches: each returns the switch's object path or sets an HVD_ERROR. Delete is refused
+ * (HVD_ERROR_BUSY, naming them) while VM definitions use the switch. */
+char *hvd_daemon_define_switch(HvdDaemon *self, const char *xml, GError **error);
+char *hvd_daemon_find_switch(HvdDaemon *self, const char *name_or_uuid, GError **error);
+char *hvd_daemon_get_switch_definition(HvdDaemon *self, const char *uuid, GError **error);
+gboolean hvd_daemon_delete_switch(HvdDaemon *self, const char *uuid, GError **error);
+/* Brings every switch object's status and connected VMs, and every VM's adapters, up to date. */
+void hvd_daemon_refresh_switches(HvdDaemon *self);
+
 /* Exports @job at /org/berth/Berth1/job/<n> until a minute after it ends; returns the path. */
 char *hvd_daemon_export_job(HvdDaemon *self, HvdJob *job);
 
@@ -50,5 +61,7 @@ const char *hvd_daemon_find_disk_user(HvdDaemon *self, const char *path);
 
 /* /org/berth/Berth1/vm/<uuid without dashes>. */
 char *hvd_daemon_vm_object_path(const char *uuid);
+/* /org/berth/Berth1/switch/<uuid without dashes>. */
+char *hvd_daemon_switch_object_path(const char *uuid);
 
 G_END_DECLS

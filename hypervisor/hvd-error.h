@@ -24,4 +24,9 @@ typedef enum {
 /* Registers the D-Bus error names on first use, so clients get typed errors. */
 GQuark hvd_error_quark(void);
 
+/* vswitch/'s errors (VSW_ERROR) as berthd's, so D-Bus clients get the API's error names:
+ * permission denied, busy, not supported and not found keep their meaning; the rest become
+ * @fallback. Takes @error; returns a new one. */
+GError *hvd_error_from_vsw(GError *error, HvdError fallback);
+
 G_END_DECLS

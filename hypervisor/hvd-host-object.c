@@ -51,6 +51,72 @@ hvd_host_object_handle_find_virtual_machine(BerthDBusHost *host, GDBusMethodInvo
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static gboolean
+hvd_host_object_handle_define_switch(BerthDBusHost *host, GDBusMethodInvocation *invocation,
+                                     const char *xml)
+{
+    HvdHostObject *self = HVD_HOST_OBJECT(host);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = hvd_daemon_define_switch(self->daemon, xml, &error);
+
+    if (path == NULL)
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        berth_dbus_host_complete_define_switch(host, invocation, path);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+hvd_host_object_handle_find_switch(BerthDBusHost *host, GDBusMethodInvocation *invocation,
+                                   const char *name_or_uuid)
+{
+    HvdHostObject *self = HVD_HOST_OBJECT(host);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = hvd_daemon_find_switch(self->daemon, name_or_uuid, &error);
+
+    if (path == NULL)
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        berth_dbus_host_complete_find_switch(host, invocation, path);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+hvd_host_object_handle_list_adapters(BerthDBusHost *host, GDBusMethodInvocation *invocation)
+{
+    HvdHostObject *self = HVD_HOST_OBJECT(host);
+    g_autoptr(GError) error = NULL;
+    GVariant *adapters = hvd_network_list_adapters(hvd_daemon_get_network(self->daemon), &error);
+
+    if (adapters == NULL)
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        berth_dbus_host_complete_list_adapters(host, invocation, adapters);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+hvd_host_object_handle_set_mac_address_range(BerthDBusHost *host, GDBusMethodInvocation *invocation,
+                                             const char *first, const char *last)
+{
+    HvdHostObject *self = HVD_HOST_OBJECT(host);
+    HvdNetwork *network = hvd_daemon_get_network(self->daemon);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *new_first = NULL;
+    g_autofree char *new_last = NULL;
+
+    if (!hvd_network_set_mac_range(network, first, last, &error)) {
+        g_dbus_method_invocation_return_gerror(invocation, error);
+        return G_DBUS_METHOD_INVOCATION_HANDLED;
+    }
+    hvd_network_get_mac_range(network, &new_first, &new_last);
+    berth_dbus_host_set_mac_address_range(host, g_variant_new("(ss)", new_first, new_last));
+    /* Dynamic addresses of VMs that are off follow the new range. */
+    hvd_daemon_refresh_switches(self->daemon);
+    berth_dbus_host_complete_set_mac_address_range(host, invocation);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 /* Disks: berthd runs as root on the system bus, so paths must be absolute (no working
  * directory of the caller's applies) and a disk a running VM uses is left alone. */
 static gboolean
@@ -168,6 +234,10 @@ hvd_host_object_iface_init(BerthDBusHostIface *iface)
     iface->handle_inspect_disk = hvd_host_object_handle_inspect_disk;
     iface->handle_define_virtual_machine = hvd_host_object_handle_define_virtual_machine;
     iface->handle_find_virtual_machine = hvd_host_object_handle_find_virtual_machine;
+    iface->handle_define_switch = hvd_host_object_handle_define_switch;
+    iface->handle_find_switch = hvd_host_object_handle_find_switch;
+    iface->handle_list_adapters = hvd_host_object_handle_list_adapters;
+    iface->handle_set_mac_address_range = hvd_host_object_handle_set_mac_address_range;
 }
 
 static void

@@ -525,6 +525,103 @@ hvd_vm_object_checkpoint_overlays_made(GObject *source, GAsyncResult *result, gp
         hvd_vm_object_create_checkpoint_finish(call);
 }
 
+/* InsertMedia / EjectMedia: QEMU first (while the VM runs), then the definition, so that the
+ * definition always names what the guest sees. */
+
+typedef struct {
+    HvdVmObject *self;
+    GDBusMethodInvocation *invocation;
+    char *xml; /* the definition with the new media */
+} HvdMediaCall;
+
+static void
+hvd_media_call_free(HvdMediaCall *call)
+{
+    g_object_unref(call->self);
+    g_clear_object(&call->invocation);
+    g_free(call->xml);
+    g_free(call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvdMediaCall, hvd_media_call_free)
+
+static void
+hvd_vm_object_media_changed(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(HvdMediaCall) call = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = NULL;
+
+    if (hvd_vm_runner_change_media_finish(HVD_VM_RUNNER(source), result, &error))
+        path = hvd_daemon_define_vm(call->self->daemon, call->xml, &error);
+    if (path == NULL)
+        g_dbus_method_invocation_return_gerror(g_steal_pointer(&call->invocation), error);
+    else
+        g_dbus_method_invocation_return_value(g_steal_pointer(&call->invocation), NULL);
+}
+
+static void
+hvd_vm_object_change_media(HvdVmObject *self, GDBusMethodInvocation *invocation,
+                           const char *controller, guint number, guint location, const char *path)
+{
+    HvdVmStore *store = hvd_daemon_get_store(self->daemon);
+    const char *uuid = berth_dbus_virtual_machine_get_uuid(BERTH_DBUS_VIRTUAL_MACHINE(self));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HvxVmDef) def = hvd_vm_store_dup_definition(store, uuid, &error);
+    g_autofree char *node = NULL;
+    HvxDriveDef *drive = NULL;
+    HvdMediaCall *call;
+
+    if (def != NULL)
+        drive = (HvxDriveDef *)hvd_vm_media_find_drive(def, controller, number, location, &node,
+                                                       &error);
+    if (node == NULL) {
+        g_dbus_method_invocation_return_gerror(invocation, error);
+        return;
+    }
+    if (path != NULL && !g_path_is_absolute(path)) {
+        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_FAILED,
+                                              _("“%s” is not an absolute path"), path);
+        return;
+    }
+    if (path != NULL && (!g_file_test(path, G_FILE_TEST_IS_REGULAR) || access(path, R_OK) != 0)) {
+        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+                                              _("The image %s does not exist or cannot be read"),
+                                              path);
+        return;
+    }
+    if (drive != NULL) {
+        g_free(drive->path);
+        drive->path = g_strdup(path);
+    } else {
+        g_free(def->floppy_path);
+        def->floppy_path = g_strdup(path);
+    }
+    call = g_new0(HvdMediaCall, 1);
+    call->self = g_object_ref(self);
+    call->invocation = invocation; /* the handler's reference: ours to complete */
+    call->xml = hvx_vm_def_format(def);
+    hvd_vm_runner_change_media_async(self->runner, node, path, NULL, hvd_vm_object_media_changed,
+                                     call);
+}
+
+static gboolean
+hvd_vm_object_handle_insert_media(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *invocation,
+                                  const char *controller, guint number, guint location,
+                                  const char *path)
+{
+    hvd_vm_object_change_media(HVD_VM_OBJECT(vm), invocation, controller, number, location, path);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+hvd_vm_object_handle_eject_media(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *invocation,
+                                 const char *controller, guint number, guint location)
+{
+    hvd_vm_object_change_media(HVD_VM_OBJECT(vm), invocation, controller, number, location, NULL);
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
 static gboolean
 hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
                                        GDBusMethodInvocation *invocation, const char *name)
@@ -788,6 +885,8 @@ hvd_vm_object_iface_init(BerthDBusVirtualMachineIface *iface)
     iface->handle_list_checkpoints = hvd_vm_object_handle_list_checkpoints;
     iface->handle_apply_checkpoint = hvd_vm_object_handle_apply_checkpoint;
     iface->handle_delete_checkpoint = hvd_vm_object_handle_delete_checkpoint;
+    iface->handle_insert_media = hvd_vm_object_handle_insert_media;
+    iface->handle_eject_media = hvd_vm_object_handle_eject_media;
 }
 
 /* The runner's figures, copied to the D-Bus properties (the skeleton only signals changes). */
@@ -808,10 +907,30 @@ hvd_vm_object_sync(HvdVmObject *self)
     berth_dbus_virtual_machine_set_accelerator(vm, hvd_vm_runner_get_accelerator(self->runner));
 }
 
+/* VM.NetworkAdapters: on state changes, and once a second (uptime) while running, since DHCP
+ * leases come and go. Only a real change is signalled. */
+void
+hvd_vm_object_sync_network(HvdVmObject *self)
+{
+    BerthDBusVirtualMachine *vm = BERTH_DBUS_VIRTUAL_MACHINE(self);
+    const HvxVmDef *def = hvd_vm_store_lookup(hvd_daemon_get_store(self->daemon),
+                                              berth_dbus_virtual_machine_get_uuid(vm));
+    HvdVmState state = hvd_vm_runner_get_state(self->runner);
+    gboolean running = state != HVD_VM_STATE_OFF && state != HVD_VM_STATE_SAVED;
+    g_autoptr(GVariant) adapters = g_variant_ref_sink(
+        hvd_network_vm_adapters(hvd_daemon_get_network(self->daemon), def, running));
+    GVariant *current = berth_dbus_virtual_machine_get_network_adapters(vm);
+
+    if (current == NULL || !g_variant_equal(current, adapters))
+        berth_dbus_virtual_machine_set_network_adapters(vm, adapters);
+}
+
 static void
 hvd_vm_object_runner_notify(HvdVmRunner *runner, GParamSpec *pspec, gpointer user_data)
 {
     hvd_vm_object_sync(HVD_VM_OBJECT(user_data));
+    if (g_str_equal(pspec->name, "state") || g_str_equal(pspec->name, "uptime"))
+        hvd_vm_object_sync_network(HVD_VM_OBJECT(user_data));
 }
 
 static void
@@ -887,6 +1006,7 @@ hvd_vm_object_new(HvdDaemon *daemon, const HvxVmDef *def, HvdVmRunner *runner)
     self->runner = g_object_ref(runner);
     hvd_vm_object_update(self, def);
     hvd_vm_object_sync(self);
+    hvd_vm_object_sync_network(self);
     {
         g_autoptr(HvdCheckpointTree) tree =
             hvd_checkpoint_tree_load(hvd_vm_runner_get_vm_dir(runner), NULL);

@@ -23,6 +23,9 @@ HvdVmObject *hvd_vm_object_new(HvdDaemon *daemon, const HvxVmDef *def, HvdVmRunn
 HvdVmRunner *hvd_vm_object_get_runner(HvdVmObject *self);
 HvdVmState hvd_vm_object_get_state(HvdVmObject *self);
 
+/* Recomputes NetworkAdapters (switches changed, or the definition). */
+void hvd_vm_object_sync_network(HvdVmObject *self);
+
 /* Takes the name and generation of a new or renamed definition. */
 void hvd_vm_object_update(HvdVmObject *self, const HvxVmDef *def);
 

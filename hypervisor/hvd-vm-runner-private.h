@@ -11,6 +11,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "hvd-network.h"
 #include "hvd-qmp-client.h"
 #include "hvd-vm-runner.h"
 
@@ -45,6 +46,8 @@ struct _HvdVmRunner {
     GObject parent_instance;
 
     HvdHost *host;
+    HvdNetwork *network; /* NULL: adapters unplugged (tests without switches) */
+    char *net_note;      /* adapters the last start left disconnected, for the status */
     char *vm_dir;
     char *runtime_dir;
     HvxVmDef *def;     /* for the next start */
@@ -140,6 +143,9 @@ void hvd_vm_runner_attach_qmp(HvdVmRunner *self, HvdQmpClient *qmp);
 void hvd_vm_runner_kill_worker(HvdVmRunner *self);
 void hvd_vm_runner_end_worker(HvdVmRunner *self);
 void hvd_vm_runner_on_quit_sent(GObject *source, GAsyncResult *result, gpointer user_data);
+
+/* Drops the port rules of the worker's adapters (its taps went with it). */
+void hvd_vm_runner_release_ports(HvdVmRunner *self);
 
 /* hvd-vm-runner-figures.c: live figures, COM1 and the guest agent. */
 void hvd_vm_runner_start_io(HvdVmRunner *self);

@@ -20,6 +20,8 @@ recover_stale(HvdVmRunner *self)
 
     hvd_vm_runner_stop_swtpm(self);
     hvd_vm_runner_remove_runtime_dir(self);
+    /* An earlier berthd's worker died while nobody watched: its port rules remain. */
+    hvd_vm_runner_release_ports(self);
     g_unlink(temp);
     hvd_vm_runner_set_state(self, g_file_test(saved, G_FILE_TEST_EXISTS) ? HVD_VM_STATE_SAVED
                                                                          : HVD_VM_STATE_OFF);

@@ -218,6 +218,14 @@ child_setup(gpointer user_data)
 }
 
 static void
+close_fds(GArray *fds)
+{
+    for (guint i = 0; i < fds->len; i++)
+        close(g_array_index(fds, int, i));
+    g_array_set_size(fds, 0);
+}
+
+static void
 start_spawn(HvdVmRunner *self)
 {
     const HvxVmDef *def = hvd_vm_runner_running_def(self);
@@ -227,6 +235,10 @@ start_spawn(HvdVmRunner *self)
     g_autofree char *tpm_socket = NULL;
     g_autofree char *log_path = hvd_vm_runner_runtime_path(self, "qemu.log");
     g_autofree char *qmp_path = hvd_vm_runner_runtime_path(self, "qmp.sock");
+    g_autoptr(GPtrArray) nets = NULL;
+    g_autoptr(GArray) net_fds = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autoptr(GArray) target_fds = g_array_new(FALSE, FALSE, sizeof(int));
+    g_autofree char *net_note = NULL;
     const char *code = NULL;
     const char *vars = NULL;
     GError *error = NULL;
@@ -254,8 +266,25 @@ start_spawn(HvdVmRunner *self)
         config.tpm_socket = tpm_socket;
     }
     config.incoming = self->restoring;
+    /* Ports last: nothing after them fails but the spawn, which gives them back. */
+    if (self->network != NULL && def->network_adapters->len > 0) {
+        nets = hvd_network_connect_vm(self->network, def, net_fds, &net_note, &error);
+        if (nets == NULL) {
+            start_fail(self, error);
+            return;
+        }
+        for (guint i = 0; i < net_fds->len; i++) {
+            int target = HVD_NETWORK_FIRST_FD + (int)i;
+
+            g_array_append_val(target_fds, target);
+        }
+        config.nets = nets;
+    }
+    g_free(self->net_note);
+    self->net_note = g_steal_pointer(&net_note);
     argv = hvd_qemu_argv_build(&config, &error);
     if (argv == NULL) {
+        close_fds(net_fds);
         start_fail(self, error);
         return;
     }
@@ -264,20 +293,26 @@ start_spawn(HvdVmRunner *self)
     if (log_fd < 0) {
         int saved_errno = errno;
 
+        close_fds(net_fds);
         start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create “%s”: %s"),
                                      log_path, g_strerror(saved_errno)));
         return;
     }
+    /* The taps reach QEMU as inherited fds; berthd's copies close right after, so a tap lives
+     * exactly as long as QEMU. */
     if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv->pdata, NULL,
                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
-                                          child_setup, NULL, -1, log_fd, log_fd, NULL, NULL, 0,
-                                          &pid, NULL, NULL, NULL, &error)) {
+                                          child_setup, NULL, -1, log_fd, log_fd,
+                                          (const int *)net_fds->data, (const int *)target_fds->data,
+                                          net_fds->len, &pid, NULL, NULL, NULL, &error)) {
+        close_fds(net_fds);
         close(log_fd);
         start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
                                      _("Cannot run QEMU: %s"), error->message));
         g_error_free(error);
         return;
     }
+    close_fds(net_fds);
     close(log_fd);
     g_debug("Started QEMU %d for %s", (int)pid, self->vm_dir);
     self->pid = pid;
@@ -307,6 +342,7 @@ start_fail(HvdVmRunner *self, GError *error)
     hvd_vm_runner_stop_watching(self);
     hvd_vm_runner_stop_swtpm(self);
     hvd_vm_runner_remove_runtime_dir(self);
+    hvd_vm_runner_release_ports(self);
     hvd_vm_runner_set_state(self, g_file_test(saved, G_FILE_TEST_EXISTS) ? HVD_VM_STATE_SAVED
                                                                          : HVD_VM_STATE_OFF);
     hvd_vm_runner_op_end(self, g_steal_pointer(&self->op_error));

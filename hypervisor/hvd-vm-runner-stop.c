@@ -233,6 +233,7 @@ hvd_vm_runner_worker_exited(HvdVmRunner *self, gboolean have_status, int wait_st
     hvd_vm_runner_stop_watching(self);
     hvd_vm_runner_stop_swtpm(self);
     hvd_vm_runner_remove_runtime_dir(self);
+    hvd_vm_runner_release_ports(self);
     self->pid = 0;
     self->own_child = FALSE;
     self->expect_exit = FALSE;

@@ -144,6 +144,14 @@ hvd_vm_runner_set_state(HvdVmRunner *self, HvdVmState state)
     switch (state) {
     case HVD_VM_STATE_RUNNING:
         status = running_status(self);
+        if (self->net_note != NULL) {
+            /* Translators: the running status, then what is wrong with the network, e.g.
+             * "Running under TCG …. The switch “Lab” does not exist; …". */
+            g_autofree char *both = g_strdup_printf(_("%s. %s"), status, self->net_note);
+
+            g_free(status);
+            status = g_steal_pointer(&both);
+        }
         break;
     case HVD_VM_STATE_PAUSED:
         status = g_strdup(_("Paused"));
@@ -342,6 +350,24 @@ hvd_vm_runner_set_definition(HvdVmRunner *self, HvxVmDef *def)
     self->def = def;
 }
 
+void
+hvd_vm_runner_set_network(HvdVmRunner *self, HvdNetwork *network)
+{
+    g_return_if_fail(HVD_IS_VM_RUNNER(self));
+    g_return_if_fail(network == NULL || HVD_IS_NETWORK(network));
+
+    g_set_object(&self->network, network);
+}
+
+void
+hvd_vm_runner_release_ports(HvdVmRunner *self)
+{
+    const HvxVmDef *def = hvd_vm_runner_running_def(self);
+
+    if (self->network != NULL && def != NULL && def->uuid != NULL)
+        hvd_network_disconnect_vm(self->network, def->uuid, def->network_adapters->len);
+}
+
 const HvxVmDef *
 hvd_vm_runner_get_definition(HvdVmRunner *self)
 {
@@ -479,6 +505,8 @@ hvd_vm_runner_finalize(GObject *object)
     HvdVmRunner *self = HVD_VM_RUNNER(object);
 
     g_clear_object(&self->host);
+    g_clear_object(&self->network);
+    g_free(self->net_note);
     g_free(self->vm_dir);
     g_free(self->runtime_dir);
     g_clear_pointer(&self->def, hvx_vm_def_free);

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "hvd-host.h"
+#include "hvd-network.h"
 #include "hvd-vm-state.h"
 #include "hvx.h"
 
@@ -29,6 +30,9 @@ HvdVmRunner *hvd_vm_runner_new(HvdHost *host, const char *vm_dir, const char *ru
  * it was started with. */
 void hvd_vm_runner_set_definition(HvdVmRunner *self, HvxVmDef *def);
 const HvxVmDef *hvd_vm_runner_get_definition(HvdVmRunner *self);
+
+/* Where network adapters get their ports (referenced); without one they start unplugged. */
+void hvd_vm_runner_set_network(HvdVmRunner *self, HvdNetwork *network);
 
 const char *hvd_vm_runner_get_vm_dir(HvdVmRunner *self);
 const char *hvd_vm_runner_get_runtime_dir(HvdVmRunner *self);
@@ -103,6 +107,20 @@ gboolean hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError *
 
 /* VM_DIR/serial.log: COM1's log, kept across runs. */
 char *hvd_vm_runner_get_serial_log_path(HvdVmRunner *self);
+
+/* InsertMedia / EjectMedia (hvd-vm-runner-media.c). find_drive: the DVD drive of @def at
+ * @controller ("ide", "scsi" or "floppy") @number:@location, and its QEMU node name ("ide0-1",
+ * "fd0") in @ret_node; HVD_ERROR_NOT_FOUND when there is none, HVD_ERROR_FAILED for a hard disk
+ * there. Returns NULL for the floppy drive too (check @ret_node). change_media: puts @path
+ * (NULL = eject) into the running worker's drive @node; nothing to do while Off; WRONG_STATE
+ * otherwise (a saved VM restores only with the media it was saved with). */
+const HvxDriveDef *hvd_vm_media_find_drive(const HvxVmDef *def, const char *controller,
+                                           guint number, guint location, char **ret_node,
+                                           GError **error);
+void hvd_vm_runner_change_media_async(HvdVmRunner *self, const char *node, const char *path,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean hvd_vm_runner_change_media_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
 
 /* Checkpoint operations: hold marks the runner busy with @action (a D-Bus method name) after
  * checking the state allows it (HVD_ERROR_BUSY, HVD_ERROR_WRONG_STATE as for the actions);

@@ -3,6 +3,9 @@
 # starts berthd goes through here, because berthd creates the "Default Switch" (a bridge with
 # NAT rules and dnsmasq) on its first start, and tests must never touch the host's network.
 #   netns-run.sh COMMAND [ARG…]
+# When the test ends, whatever still runs in the namespace (a dnsmasq of a switch berthd left
+# up on purpose, a process the test forgot) is ended and named on stderr, so the namespace and
+# its bridges go with it.
 # Without the privilege to make a namespace (not root), berthd cannot create switches either,
 # so the test runs where it is; with it, failing to make the namespace skips the test (77).
 #
@@ -11,7 +14,28 @@ if [ "${BERTH_TEST_NETNS:-}" = 1 ]; then
     exec "$@"
 fi
 if unshare --net true 2>/dev/null; then
-    BERTH_TEST_NETNS=1 exec unshare --net sh -c 'ip link set lo up && exec "$@"' netns-run "$@"
+    BERTH_TEST_NETNS=1 exec unshare --net sh -c '
+ip link set lo up || exit 1
+"$@"
+status=$?
+own=$(readlink /proc/self/ns/net)
+for signal in TERM KILL; do
+    left=""
+    for dir in /proc/[0-9]*; do
+        pid=${dir#/proc/}
+        [ "$pid" = $$ ] && continue
+        [ "$(readlink "$dir/ns/net" 2>/dev/null)" = "$own" ] || continue
+        # Only processes of this namespace; our own shell and its pipeline excluded.
+        [ "$(cat "$dir/stat" 2>/dev/null | cut -d" " -f4)" = $$ ] && continue
+        left="$left $pid($(cat "$dir/comm" 2>/dev/null))"
+        kill -$signal "$pid" 2>/dev/null
+    done
+    [ -z "$left" ] && break
+    [ $signal = TERM ] && echo "netns-run: ended what the test left running:$left" >&2
+    sleep 1
+done
+exit $status
+' netns-run "$@"
 fi
 # CapEff bit 12 is CAP_NET_ADMIN.
 cap=$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)

@@ -4,6 +4,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <signal.h>
+
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "vmc-application.h"
@@ -39,13 +42,35 @@ vmc_application_command_line(GApplication *app, GApplicationCommandLine *cmdline
     return 0;
 }
 
+/* SIGTERM and SIGINT close the windows properly (the exit status stays meaningful). */
+static gboolean
+on_quit_signal(gpointer user_data)
+{
+    g_application_quit(G_APPLICATION(user_data));
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_stats_signal(gpointer user_data)
+{
+    for (GList *l = gtk_application_get_windows(GTK_APPLICATION(user_data)); l != NULL; l = l->next)
+        if (VMC_IS_WINDOW(l->data))
+            vmc_window_print_stats(VMC_WINDOW(l->data));
+    return G_SOURCE_CONTINUE;
+}
+
 static void
 vmc_application_startup(GApplication *app)
 {
-    static const char *const quit_accels[] = {"<Control>q", NULL};
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new();
 
     G_APPLICATION_CLASS(vmc_application_parent_class)->startup(app);
-    gtk_application_set_accels_for_action(GTK_APPLICATION(app), "window.close", quit_accels);
+    gtk_css_provider_load_from_resource(css, "/org/berth/vmconnect/vmc-style.css");
+    gtk_style_context_add_provider_for_display(gdk_display_get_default(), GTK_STYLE_PROVIDER(css),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+    g_unix_signal_add(SIGTERM, on_quit_signal, app);
+    g_unix_signal_add(SIGINT, on_quit_signal, app);
+    g_unix_signal_add(SIGUSR1, on_stats_signal, app);
 }
 
 static void

@@ -31,4 +31,8 @@ void vmc_window_hide_error(VmcWindow *self);
 /* The toolbar box for media controls (USB menu, microphone toggle), empty until filled. */
 GtkBox *vmc_window_get_media_box(VmcWindow *self);
 
+/* For bench/: prints the frames the screen painted and the tiles it uploaded to stderr
+ * ("vmconnect-stats: frames=N tiles=N"); SIGUSR1 does it for every window. */
+void vmc_window_print_stats(VmcWindow *self);
+
 G_END_DECLS

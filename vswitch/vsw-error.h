@@ -18,6 +18,10 @@ typedef enum {
     VSW_ERROR_PERMISSION_DENIED, /* no CAP_NET_ADMIN */
     VSW_ERROR_BUSY,              /* the kernel says the object is in use */
     VSW_ERROR_NOT_SUPPORTED,     /* the kernel cannot do it on this kind of interface */
+    VSW_ERROR_WIRELESS,          /* a wireless adapter cannot be bridged */
+    VSW_ERROR_OVERLAPS,          /* the subnet overlaps a host route or another switch */
+    VSW_ERROR_PROCESS,           /* dnsmasq or nftables failed */
+    VSW_ERROR_STATE,             /* a record under the state dir cannot be read or written */
 } VswError;
 
 GQuark vsw_error_quark(void);

@@ -21,13 +21,13 @@ G_BEGIN_DECLS
 /* One physical adapter of the host, as the Virtual Switch Manager lists them. */
 typedef struct {
     char *name;
-    gboolean wireless;   /* from sysfs (phy80211 / wireless); cannot be bridged */
-    gboolean up;         /* has carrier */
-    char *mac;           /* "aa:bb:cc:dd:ee:ff" */
-    GStrv addresses;     /* IPv4 CIDRs */
-    char *used_by;       /* the bridge it is enslaved to, NULL when free */
-    gboolean usable;     /* may be chosen for an external switch */
-    char *reason;        /* why not, one translated sentence; NULL when usable */
+    gboolean wireless; /* from sysfs (phy80211 / wireless); cannot be bridged */
+    gboolean up;       /* has carrier */
+    char *mac;         /* "aa:bb:cc:dd:ee:ff" */
+    GStrv addresses;   /* IPv4 CIDRs */
+    char *used_by;     /* the bridge it is enslaved to, NULL when free */
+    gboolean usable;   /* may be chosen for an external switch */
+    char *reason;      /* why not, one translated sentence; NULL when usable */
 } VswAdapter;
 
 void vsw_adapter_free(VswAdapter *adapter);
@@ -99,5 +99,19 @@ char *vsw_network_pick_subnet(VswNetwork *self, GError **error);
 
 /* IPv4 addresses the switch's dnsmasq leased to @mac ("aa:bb:cc:dd:ee:ff"); empty when none. */
 GStrv vsw_network_leases(VswNetwork *self, const char *switch_uuid, const char *mac);
+
+/* The Default Switch. A definition cannot say it is the Default Switch: berthd says so here (when
+ * it makes it on first start), and it is remembered under @state_dir. Fails with
+ * VSW_ERROR_EXISTS, naming the other one, when another switch that is still known already is the
+ * Default Switch: there are never two. NULL @uuid: no Default Switch. */
+gboolean vsw_network_set_default_switch(VswNetwork *self, const char *uuid, GError **error);
+/* The Default Switch's uuid, NULL when none. */
+const char *vsw_network_get_default_switch(VswNetwork *self);
+
+/* For tests and diagnostics: the rules (vsw-nft.h) and the pid of a switch's dnsmasq (0 when
+ * none is running). */
+typedef struct _VswNft VswNft;
+VswNft *vsw_network_get_nft(VswNetwork *self);
+int vsw_network_get_dnsmasq_pid(VswNetwork *self, const char *uuid);
 
 G_END_DECLS

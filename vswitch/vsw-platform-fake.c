@@ -20,6 +20,9 @@ typedef struct {
     GArray *addresses; /* of FakeAddress */
     GArray *vlans;     /* of VswVlan */
     int tap_fd;        /* read end of the tap's pipe, or -1 */
+    int peer;          /* a veth's other end */
+    guint bandwidth;   /* Mbit/s, 0 = none */
+    gboolean wireless;
 } FakeLink;
 
 typedef struct {
@@ -33,9 +36,33 @@ struct _VswPlatformFake {
     GPtrArray *links; /* of FakeLink */
     int next_ifindex;
     gboolean no_vlan_filtering;
+    GArray *routes;       /* of VswRoute */
+    guint fail_countdown; /* the change that fails, counting from 1; 0 = none */
+    int fail_errno;
+    guint changes;
 };
 
 G_DEFINE_FINAL_TYPE(VswPlatformFake, vsw_platform_fake, VSW_TYPE_PLATFORM)
+
+/* Every change to the fake host goes through here first: it counts changes and fails the one
+ * vsw_platform_fake_fail_nth() asked for. */
+static int
+change(VswPlatform *platform)
+{
+    VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
+
+    self->changes++;
+    if (self->fail_countdown > 0 && --self->fail_countdown == 0)
+        return -self->fail_errno;
+    return 0;
+}
+
+#define CHANGE(platform)                  \
+    do {                                  \
+        int change_r_ = change(platform); \
+        if (change_r_ < 0)                \
+            return change_r_;             \
+    } while (0)
 
 static void
 fake_link_free(gpointer data)
@@ -111,6 +138,22 @@ remove_link(VswPlatformFake *self, FakeLink *fl)
         if (other->link.master == fl->link.ifindex)
             release_port(other);
     }
+    /* The kernel drops the routes out of a link that goes. */
+    for (guint i = 0; i < self->routes->len;) {
+        if (g_array_index(self->routes, VswRoute, i).ifindex == fl->link.ifindex)
+            g_array_remove_index(self->routes, i);
+        else
+            i++;
+    }
+    if (fl->peer) {
+        FakeLink *peer = find_index(self, fl->peer);
+
+        fl->peer = 0;
+        if (peer) {
+            peer->peer = 0;
+            remove_link(self, peer);
+        }
+    }
     g_ptr_array_remove(self->links, fl);
 }
 
@@ -148,6 +191,7 @@ fake_bridge_add(VswPlatform *platform, const char *name)
 {
     VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
 
+    CHANGE(platform);
     reap_taps(self);
     if (find_name(self, name))
         return -EEXIST;
@@ -161,6 +205,7 @@ fake_link_delete(VswPlatform *platform, int ifindex)
     VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
     FakeLink *fl;
 
+    CHANGE(platform);
     reap_taps(self);
     fl = find_index(self, ifindex);
     if (!fl)
@@ -178,6 +223,7 @@ fake_tap_add(VswPlatform *platform, const char *name)
     FakeLink *fl;
     int fds[2];
 
+    CHANGE(platform);
     reap_taps(self);
     if (find_name(self, name))
         return -EBUSY; /* what TUNSETIFF says for a name in use by another device */
@@ -195,6 +241,7 @@ fake_link_set_master(VswPlatform *platform, int ifindex, int master)
     FakeLink *fl;
     FakeLink *bridge = NULL;
 
+    CHANGE(platform);
     reap_taps(self);
     fl = find_index(self, ifindex);
     if (!fl)
@@ -228,6 +275,7 @@ fake_link_set_up(VswPlatform *platform, int ifindex, gboolean up)
 {
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
 
+    CHANGE(platform);
     if (!fl)
         return -ENODEV;
     fl->link.up = up;
@@ -252,6 +300,7 @@ fake_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint p
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
     FakeAddress a = {.address_be = address_be, .prefix = prefix};
 
+    CHANGE(platform);
     if (!fl)
         return -ENODEV;
     if (find_address(fl, address_be, prefix) >= 0)
@@ -266,6 +315,7 @@ fake_address_delete(VswPlatform *platform, int ifindex, guint32 address_be, guin
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
     int i;
 
+    CHANGE(platform);
     if (!fl)
         return -ENODEV;
     i = find_address(fl, address_be, prefix);
@@ -303,6 +353,7 @@ fake_port_set_pvid(VswPlatform *platform, int ifindex, guint16 vid)
     FakeLink *bridge;
     VswVlan vlan = {.vid = vid, .pvid = TRUE, .untagged = TRUE};
 
+    CHANGE(platform);
     if (!fl)
         return -ENODEV;
     bridge = fl->link.master ? find_index(self, fl->link.master) : NULL;
@@ -327,12 +378,136 @@ fake_port_list_vlans(VswPlatform *platform, int ifindex, GArray **ret_vlans)
     return 0;
 }
 
+static int
+fake_veth_add(VswPlatform *platform, const char *name, const char *peer)
+{
+    VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
+    FakeLink *a;
+    FakeLink *b;
+
+    CHANGE(platform);
+    reap_taps(self);
+    if (find_name(self, name) || find_name(self, peer))
+        return -EEXIST;
+    a = fake_link_new(self, name, VSW_LINK_KIND_VETH);
+    b = fake_link_new(self, peer, VSW_LINK_KIND_VETH);
+    a->peer = b->link.ifindex;
+    b->peer = a->link.ifindex;
+    return 0;
+}
+
+static int
+fake_link_set_mac(VswPlatform *platform, int ifindex, const guint8 *mac)
+{
+    FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
+
+    CHANGE(platform);
+    if (!fl)
+        return -ENODEV;
+    if (fl->link.kind == VSW_LINK_KIND_OTHER)
+        return -EOPNOTSUPP;
+    memcpy(fl->link.mac, mac, 6);
+    return 0;
+}
+
+static int
+fake_list_routes(VswPlatform *platform, GArray **ret_routes)
+{
+    VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
+    GArray *routes = g_array_new(FALSE, FALSE, sizeof(VswRoute));
+
+    reap_taps(self);
+    g_array_append_vals(routes, self->routes->data, self->routes->len);
+    *ret_routes = routes;
+    return 0;
+}
+
+/* The kernel tells routes apart by destination, metric and (for deletion) whatever else is
+ * given; the fake compares destination, gateway, metric and interface. */
+static int
+find_route(VswPlatformFake *self, const VswRoute *route)
+{
+    for (guint i = 0; i < self->routes->len; i++) {
+        const VswRoute *r = &g_array_index(self->routes, VswRoute, i);
+
+        if (strcmp(r->destination, route->destination) == 0 && r->metric == route->metric &&
+            strcmp(r->gateway, route->gateway) == 0 && r->ifindex == route->ifindex)
+            return (int)i;
+    }
+    return -1;
+}
+
+static int
+fake_route_add(VswPlatform *platform, const VswRoute *route)
+{
+    VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
+    FakeLink *fl = find_index(self, route->ifindex);
+
+    CHANGE(platform);
+    if (!fl)
+        return -ENODEV;
+    if (!fl->link.up)
+        return -ENETDOWN;
+    if (find_route(self, route) >= 0)
+        return -EEXIST;
+    g_array_append_val(self->routes, *route);
+    return 0;
+}
+
+static int
+fake_route_delete(VswPlatform *platform, const VswRoute *route)
+{
+    VswPlatformFake *self = VSW_PLATFORM_FAKE(platform);
+    int i;
+
+    CHANGE(platform);
+    i = find_route(self, route);
+    if (i < 0)
+        return -ESRCH;
+    g_array_remove_index(self->routes, (guint)i);
+    return 0;
+}
+
+static int
+fake_set_bandwidth(VswPlatform *platform, int ifindex, guint mbit)
+{
+    FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
+
+    CHANGE(platform);
+    if (!fl)
+        return -ENODEV;
+    fl->bandwidth = mbit;
+    return 0;
+}
+
+static int
+fake_get_bandwidth(VswPlatform *platform, int ifindex, guint *ret_mbit)
+{
+    FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
+
+    if (!fl)
+        return -ENODEV;
+    *ret_mbit = fl->bandwidth;
+    return 0;
+}
+
+static int
+fake_is_wireless(VswPlatform *platform, const char *name)
+{
+    FakeLink *fl = find_name(VSW_PLATFORM_FAKE(platform), name);
+
+    if (!fl)
+        return -ENODEV;
+    return fl->wireless ? 1 : 0;
+}
+
 static void
 vsw_platform_fake_finalize(GObject *object)
 {
     VswPlatformFake *self = VSW_PLATFORM_FAKE(object);
 
     g_ptr_array_unref(self->links);
+    g_array_unref(self->routes);
     G_OBJECT_CLASS(vsw_platform_fake_parent_class)->finalize(object);
 }
 
@@ -354,6 +529,14 @@ vsw_platform_fake_class_init(VswPlatformFakeClass *klass)
     platform_class->list_addresses = fake_list_addresses;
     platform_class->port_set_pvid = fake_port_set_pvid;
     platform_class->port_list_vlans = fake_port_list_vlans;
+    platform_class->veth_add = fake_veth_add;
+    platform_class->link_set_mac = fake_link_set_mac;
+    platform_class->list_routes = fake_list_routes;
+    platform_class->route_add = fake_route_add;
+    platform_class->route_delete = fake_route_delete;
+    platform_class->set_bandwidth = fake_set_bandwidth;
+    platform_class->get_bandwidth = fake_get_bandwidth;
+    platform_class->is_wireless = fake_is_wireless;
 }
 
 static void
@@ -362,6 +545,7 @@ vsw_platform_fake_init(VswPlatformFake *self)
     FakeLink *lo;
 
     self->links = g_ptr_array_new_with_free_func(fake_link_free);
+    self->routes = g_array_new(FALSE, FALSE, sizeof(VswRoute));
     self->next_ifindex = 1;
     lo = fake_link_new(self, "lo", VSW_LINK_KIND_OTHER);
     lo->link.up = FALSE; /* as in a fresh network namespace */
@@ -379,4 +563,33 @@ vsw_platform_fake_set_vlan_filtering(VswPlatformFake *self, gboolean supported)
     g_return_if_fail(VSW_IS_PLATFORM_FAKE(self));
 
     self->no_vlan_filtering = !supported;
+}
+
+void
+vsw_platform_fake_add_adapter(VswPlatformFake *self, const char *name, gboolean wireless)
+{
+    FakeLink *fl;
+
+    g_return_if_fail(VSW_IS_PLATFORM_FAKE(self));
+    g_return_if_fail(find_name(self, name) == NULL);
+
+    fl = fake_link_new(self, name, VSW_LINK_KIND_ETHER);
+    fl->wireless = wireless;
+}
+
+void
+vsw_platform_fake_fail_nth(VswPlatformFake *self, guint n, int errsv)
+{
+    g_return_if_fail(VSW_IS_PLATFORM_FAKE(self));
+
+    self->fail_countdown = n;
+    self->fail_errno = errsv;
+}
+
+guint
+vsw_platform_fake_get_changes(VswPlatformFake *self)
+{
+    g_return_val_if_fail(VSW_IS_PLATFORM_FAKE(self), 0);
+
+    return self->changes;
 }

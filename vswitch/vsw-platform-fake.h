@@ -17,4 +17,14 @@ VswPlatform *vsw_platform_fake_new(void);
 /* Plays a kernel without bridge VLAN filtering (when FALSE) for the bridges made afterwards. */
 void vsw_platform_fake_set_vlan_filtering(VswPlatformFake *self, gboolean supported);
 
+/* A physical adapter (kind ether, down), wireless or not. */
+void vsw_platform_fake_add_adapter(VswPlatformFake *self, const char *name, gboolean wireless);
+
+/* Makes the @n-th change from now (1 = the next one) fail with @errsv, once; 0 disarms. Changes
+ * are creations, deletions and every setting; lookups and lists are not. */
+void vsw_platform_fake_fail_nth(VswPlatformFake *self, guint n, int errsv);
+
+/* How many changes were asked of the fake so far (failed ones included). */
+guint vsw_platform_fake_get_changes(VswPlatformFake *self);
+
 G_END_DECLS

@@ -19,6 +19,12 @@
 #include <linux/rtnetlink.h>
 #include <netlink/msg.h>
 #include <netlink/netlink.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/qdisc/tbf.h>
+#include <netlink/route/tc.h>
+#include <linux/pkt_sched.h>
+#include <linux/veth.h>
+#include <arpa/inet.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -32,6 +38,7 @@ struct _VswPlatformLinux {
     VswPlatform parent_instance;
 
     struct nl_sock *sk;
+    char *sysfs_root; /* "/sys" unless a test says otherwise */
 };
 
 G_DEFINE_FINAL_TYPE(VswPlatformLinux, vsw_platform_linux, VSW_TYPE_PLATFORM)
@@ -428,12 +435,252 @@ linux_port_set_pvid(VswPlatform *platform, int ifindex, guint16 vid)
     return 0;
 }
 
+static int
+linux_veth_add(VswPlatform *platform, const char *name, const char *peer)
+{
+    struct nl_msg *msg = link_msg(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, AF_UNSPEC, 0);
+    struct ifinfomsg peer_ifi = {.ifi_family = AF_UNSPEC};
+    struct nlattr *linkinfo;
+    struct nlattr *data;
+    struct nlattr *info_peer;
+
+    nla_put_string(msg, IFLA_IFNAME, name);
+    linkinfo = nla_nest_start(msg, IFLA_LINKINFO);
+    nla_put_string(msg, IFLA_INFO_KIND, "veth");
+    data = nla_nest_start(msg, IFLA_INFO_DATA);
+    info_peer = nla_nest_start(msg, VETH_INFO_PEER);
+    if (nlmsg_append(msg, &peer_ifi, sizeof peer_ifi, NLMSG_ALIGNTO) < 0)
+        g_error("out of memory");
+    nla_put_string(msg, IFLA_IFNAME, peer);
+    nla_nest_end(msg, info_peer);
+    nla_nest_end(msg, data);
+    nla_nest_end(msg, linkinfo);
+    return transact(VSW_PLATFORM_LINUX(platform), msg, NULL, NULL);
+}
+
+static int
+linux_link_set_mac(VswPlatform *platform, int ifindex, const guint8 *mac)
+{
+    struct nl_msg *msg = link_msg(RTM_SETLINK, 0, AF_UNSPEC, ifindex);
+
+    nla_put(msg, IFLA_ADDRESS, 6, mac);
+    return transact(VSW_PLATFORM_LINUX(platform), msg, NULL, NULL);
+}
+
+static void
+format_ipv4(char *buf, gsize size, const struct nlattr *a)
+{
+    struct in_addr in = {.s_addr = nla_get_u32((struct nlattr *)a)};
+
+    inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+}
+
+static int
+parse_route(struct nlmsghdr *nlh, gpointer data)
+{
+    GArray *routes = data;
+    struct rtmsg *rtm = nlmsg_data(nlh);
+    struct nlattr *tb[RTA_MAX + 1];
+    VswRoute route = {.protocol = rtm->rtm_protocol, .scope = rtm->rtm_scope};
+    char dst[16] = "0.0.0.0";
+    guint32 table;
+
+    if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET ||
+        nlmsg_parse(nlh, sizeof *rtm, tb, RTA_MAX, NULL) < 0)
+        return NL_OK;
+    table = tb[RTA_TABLE] ? nla_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
+    if (table != RT_TABLE_MAIN || rtm->rtm_type != RTN_UNICAST || !tb[RTA_OIF])
+        return NL_OK;
+    if (tb[RTA_DST])
+        format_ipv4(dst, sizeof dst, tb[RTA_DST]);
+    g_snprintf(route.destination, sizeof route.destination, "%s/%u", dst, rtm->rtm_dst_len);
+    if (tb[RTA_GATEWAY])
+        format_ipv4(route.gateway, sizeof route.gateway, tb[RTA_GATEWAY]);
+    if (tb[RTA_PREFSRC])
+        format_ipv4(route.source, sizeof route.source, tb[RTA_PREFSRC]);
+    route.ifindex = (int)nla_get_u32(tb[RTA_OIF]);
+    if (tb[RTA_PRIORITY])
+        route.metric = nla_get_u32(tb[RTA_PRIORITY]);
+    g_array_append_val(routes, route);
+    return NL_OK;
+}
+
+static int
+linux_list_routes(VswPlatform *platform, GArray **ret_routes)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP);
+    struct rtmsg rtm = {.rtm_family = AF_INET};
+    g_autoptr(GArray) routes = g_array_new(FALSE, FALSE, sizeof(VswRoute));
+    int r;
+
+    g_assert(msg);
+    if (nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO) < 0)
+        g_error("out of memory");
+    r = transact(VSW_PLATFORM_LINUX(platform), msg, parse_route, routes);
+    if (r < 0)
+        return r;
+    *ret_routes = g_steal_pointer(&routes);
+    return 0;
+}
+
+static struct nl_msg *
+route_msg(int type, int flags, const VswRoute *route)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
+    g_auto(GStrv) parts = g_strsplit(route->destination, "/", 2);
+    struct rtmsg rtm = {
+        .rtm_family = AF_INET,
+        .rtm_dst_len = (unsigned char)atoi(parts[1]),
+        .rtm_table = RT_TABLE_MAIN,
+        .rtm_protocol = route->protocol ? route->protocol : RTPROT_BOOT,
+        .rtm_scope = route->scope,
+        .rtm_type = RTN_UNICAST,
+    };
+    struct in_addr in;
+
+    g_assert(msg);
+    if (nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO) < 0)
+        g_error("out of memory");
+    if (rtm.rtm_dst_len > 0 && inet_pton(AF_INET, parts[0], &in) == 1)
+        nla_put_u32(msg, RTA_DST, in.s_addr);
+    if (route->gateway[0] && inet_pton(AF_INET, route->gateway, &in) == 1)
+        nla_put_u32(msg, RTA_GATEWAY, in.s_addr);
+    if (route->source[0] && inet_pton(AF_INET, route->source, &in) == 1)
+        nla_put_u32(msg, RTA_PREFSRC, in.s_addr);
+    nla_put_u32(msg, RTA_OIF, (guint32)route->ifindex);
+    if (route->metric)
+        nla_put_u32(msg, RTA_PRIORITY, route->metric);
+    return msg;
+}
+
+static int
+linux_route_add(VswPlatform *platform, const VswRoute *route)
+{
+    return transact(VSW_PLATFORM_LINUX(platform),
+                    route_msg(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, route), NULL, NULL);
+}
+
+static int
+linux_route_delete(VswPlatform *platform, const VswRoute *route)
+{
+    struct nl_msg *msg = route_msg(RTM_DELROUTE, 0, route);
+    struct rtmsg *rtm = nlmsg_data(nlmsg_hdr(msg));
+
+    /* Deletion matches on what is given; leave protocol and scope out of the match. */
+    rtm->rtm_protocol = 0;
+    rtm->rtm_scope = RT_SCOPE_NOWHERE;
+    return transact(VSW_PLATFORM_LINUX(platform), msg, NULL, NULL);
+}
+
+/* libnl's qdisc API builds the request; transact() sends it, so the kernel's errno comes back
+ * the same way as for every other request. */
+static int
+linux_set_bandwidth(VswPlatform *platform, int ifindex, guint mbit)
+{
+    VswPlatformLinux *self = VSW_PLATFORM_LINUX(platform);
+    struct rtnl_qdisc *qdisc = rtnl_qdisc_alloc();
+    struct nl_msg *msg = NULL;
+    int r;
+
+    if (!qdisc)
+        return -ENOMEM;
+    rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
+    rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
+    rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xbe00, 0));
+    if (mbit == 0) {
+        r = rtnl_qdisc_build_delete_request(qdisc, &msg);
+    } else {
+        int rate = (int)MIN((guint64)mbit * 125000, G_MAXINT); /* bytes per second */
+        /* A bucket of at least 10 ms at the rate, so bursts of full-size frames pass. */
+        int bucket = MAX(rate / 100, 32 * 1024);
+
+        r = rtnl_tc_set_kind(TC_CAST(qdisc), "tbf");
+        if (r == 0) {
+            rtnl_qdisc_tbf_set_rate(qdisc, rate, bucket, 0);
+            r = rtnl_qdisc_tbf_set_limit_by_latency(qdisc, 50000);
+        }
+        if (r == 0)
+            r = rtnl_qdisc_build_add_request(qdisc, NLM_F_CREATE | NLM_F_REPLACE, &msg);
+    }
+    rtnl_qdisc_put(qdisc);
+    if (r < 0)
+        return -EINVAL;
+    r = transact(self, msg, NULL, NULL);
+    /* No limit to remove is no error. */
+    if (mbit == 0 && (r == -ENOENT || r == -EINVAL))
+        return 0;
+    return r;
+}
+
+typedef struct {
+    int ifindex;
+    guint mbit;
+} QdiscDump;
+
+static int
+parse_qdisc(struct nlmsghdr *nlh, gpointer data)
+{
+    QdiscDump *dump = data;
+    struct tcmsg *tcm = nlmsg_data(nlh);
+    struct nlattr *tb[TCA_MAX + 1];
+    struct nlattr *opts[TCA_TBF_MAX + 1];
+
+    if (nlh->nlmsg_type != RTM_NEWQDISC || tcm->tcm_ifindex != dump->ifindex ||
+        tcm->tcm_parent != TC_H_ROOT || nlmsg_parse(nlh, sizeof *tcm, tb, TCA_MAX, NULL) < 0)
+        return NL_OK;
+    if (!tb[TCA_KIND] || strcmp(nla_get_string(tb[TCA_KIND]), "tbf") != 0 || !tb[TCA_OPTIONS])
+        return NL_OK;
+    if (nla_parse_nested(opts, TCA_TBF_MAX, tb[TCA_OPTIONS], NULL) == 0 && opts[TCA_TBF_PARMS]) {
+        const struct tc_tbf_qopt *qopt = nla_data(opts[TCA_TBF_PARMS]);
+
+        dump->mbit = (guint)(qopt->rate.rate / 125000);
+    }
+    return NL_OK;
+}
+
+static int
+linux_get_bandwidth(VswPlatform *platform, int ifindex, guint *ret_mbit)
+{
+    struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETQDISC, NLM_F_DUMP);
+    struct tcmsg tcm = {.tcm_family = AF_UNSPEC};
+    QdiscDump dump = {.ifindex = ifindex};
+    int r;
+
+    g_assert(msg);
+    if (nlmsg_append(msg, &tcm, sizeof tcm, NLMSG_ALIGNTO) < 0)
+        g_error("out of memory");
+    r = transact(VSW_PLATFORM_LINUX(platform), msg, parse_qdisc, &dump);
+    if (r < 0)
+        return r;
+    *ret_mbit = dump.mbit;
+    return 0;
+}
+
+static int
+linux_is_wireless(VswPlatform *platform, const char *name)
+{
+    VswPlatformLinux *self = VSW_PLATFORM_LINUX(platform);
+    g_autofree char *wireless =
+        g_build_filename(self->sysfs_root, "class", "net", name, "wireless", NULL);
+    g_autofree char *phy =
+        g_build_filename(self->sysfs_root, "class", "net", name, "phy80211", NULL);
+
+    return g_file_test(wireless, G_FILE_TEST_EXISTS) || g_file_test(phy, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+linux_is_kernel(VswPlatform *platform)
+{
+    return TRUE;
+}
+
 static void
 vsw_platform_linux_finalize(GObject *object)
 {
     VswPlatformLinux *self = VSW_PLATFORM_LINUX(object);
 
     nl_socket_free(self->sk);
+    g_free(self->sysfs_root);
     G_OBJECT_CLASS(vsw_platform_linux_parent_class)->finalize(object);
 }
 
@@ -455,6 +702,15 @@ vsw_platform_linux_class_init(VswPlatformLinuxClass *klass)
     platform_class->list_addresses = linux_list_addresses;
     platform_class->port_set_pvid = linux_port_set_pvid;
     platform_class->port_list_vlans = linux_port_list_vlans;
+    platform_class->veth_add = linux_veth_add;
+    platform_class->link_set_mac = linux_link_set_mac;
+    platform_class->list_routes = linux_list_routes;
+    platform_class->route_add = linux_route_add;
+    platform_class->route_delete = linux_route_delete;
+    platform_class->set_bandwidth = linux_set_bandwidth;
+    platform_class->get_bandwidth = linux_get_bandwidth;
+    platform_class->is_wireless = linux_is_wireless;
+    platform_class->is_kernel = linux_is_kernel;
 }
 
 static void
@@ -469,6 +725,7 @@ vsw_platform_linux_new(GError **error)
     struct timeval timeout = {.tv_sec = 10};
     int r;
 
+    self->sysfs_root = g_strdup("/sys");
     self->sk = nl_socket_alloc();
     if (!self->sk) {
         g_set_error_literal(error, VSW_ERROR, VSW_ERROR_FAILED,
@@ -488,4 +745,14 @@ vsw_platform_linux_new(GError **error)
         0)
         g_warning("Cannot set a timeout on the netlink socket: %s", g_strerror(errno));
     return VSW_PLATFORM(g_steal_pointer(&self));
+}
+
+void
+vsw_platform_linux_set_sysfs_root(VswPlatformLinux *self, const char *root)
+{
+    g_return_if_fail(VSW_IS_PLATFORM_LINUX(self));
+    g_return_if_fail(root != NULL);
+
+    g_free(self->sysfs_root);
+    self->sysfs_root = g_strdup(root);
 }

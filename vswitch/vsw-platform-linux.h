@@ -15,4 +15,8 @@ G_DECLARE_FINAL_TYPE(VswPlatformLinux, vsw_platform_linux, VSW, PLATFORM_LINUX, 
  * opened. Changes need CAP_NET_ADMIN. */
 VswPlatform *vsw_platform_linux_new(GError **error);
 
+/* Where wireless adapters are looked up ("/sys" by default): @root/class/net/IF/wireless or
+ * phy80211. Tests point it at a made-up tree. */
+void vsw_platform_linux_set_sysfs_root(VswPlatformLinux *self, const char *root);
+
 G_END_DECLS

@@ -432,3 +432,242 @@ vsw_platform_port_list_vlans(VswPlatform *self, const char *name, GError **error
     g_array_sort(vlans, compare_vlans);
     return vlans;
 }
+
+gboolean
+vsw_platform_veth_add(VswPlatform *self, const char *name, const char *peer, GError **error)
+{
+    g_autofree char *what = NULL;
+    g_autofree char *problem = NULL;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && peer != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot create the veth pair “%s” and “%s”"), name, peer);
+    problem = name_problem(name);
+    if (!problem)
+        problem = name_problem(peer);
+    if (!problem && strcmp(name, peer) == 0)
+        problem = g_strdup(_("Both ends have the same name"));
+    if (problem) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what, problem);
+        return FALSE;
+    }
+    r = VSW_PLATFORM_GET_CLASS(self)->veth_add(self, name, peer);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_link_set_mac(VswPlatform *self, const char *name, const guint8 mac[6], GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && mac != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot set the MAC address of “%s” to %02x:%02x:%02x:%02x:%02x:%02x"),
+                           name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+    if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("It is not a unicast address"));
+        return FALSE;
+    }
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->link_set_mac(self, link.ifindex, mac);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+GArray *
+vsw_platform_list_routes(VswPlatform *self, const char *name, GError **error)
+{
+    g_autoptr(GArray) routes = NULL;
+    VswLink link = {.ifindex = 0};
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), NULL);
+
+    if (name) {
+        g_autofree char *what = g_strdup_printf(_("Cannot list the routes of “%s”"), name);
+
+        if (!lookup(self, name, &link, what, error))
+            return NULL;
+    }
+    r = VSW_PLATFORM_GET_CLASS(self)->list_routes(self, &routes);
+    if (r < 0) {
+        set_errno_error(error, -r, _("Cannot list the routes"));
+        return NULL;
+    }
+    if (name) {
+        for (guint i = 0; i < routes->len;) {
+            if (g_array_index(routes, VswRoute, i).ifindex != link.ifindex)
+                g_array_remove_index(routes, i);
+            else
+                i++;
+        }
+    }
+    return g_steal_pointer(&routes);
+}
+
+char *
+vsw_route_to_string(VswPlatform *self, const VswRoute *route)
+{
+    GString *s = g_string_new(NULL);
+    g_autoptr(GArray) links = NULL;
+
+    if (strcmp(route->destination, "0.0.0.0/0") == 0)
+        g_string_append(s, "default");
+    else
+        g_string_append(s, route->destination);
+    if (route->gateway[0])
+        g_string_append_printf(s, " via %s", route->gateway);
+    if (self && VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links) == 0) {
+        for (guint i = 0; i < links->len; i++) {
+            if (g_array_index(links, VswLink, i).ifindex == route->ifindex)
+                g_string_append_printf(s, " dev %s", g_array_index(links, VswLink, i).name);
+        }
+    }
+    if (route->source[0])
+        g_string_append_printf(s, " src %s", route->source);
+    if (route->metric)
+        g_string_append_printf(s, " metric %u", route->metric);
+    return g_string_free(s, FALSE);
+}
+
+static gboolean
+check_route(const VswRoute *route, const char *what, GError **error)
+{
+    guint32 a;
+    guint p;
+    struct in_addr in;
+
+    if (!parse_cidr(route->destination, &a, &p) ||
+        (route->gateway[0] && inet_pton(AF_INET, route->gateway, &in) != 1) ||
+        (route->source[0] && inet_pton(AF_INET, route->source, &in) != 1)) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("The destination, gateway or source is not an IPv4 address"));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_route_add(VswPlatform *self, const VswRoute *route, GError **error)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *what = NULL;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(route != NULL, FALSE);
+
+    text = vsw_route_to_string(self, route);
+    what = g_strdup_printf(_("Cannot add the route “%s”"), text);
+    if (!check_route(route, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->route_add(self, route);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_route_delete(VswPlatform *self, const VswRoute *route, GError **error)
+{
+    g_autofree char *text = NULL;
+    g_autofree char *what = NULL;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(route != NULL, FALSE);
+
+    text = vsw_route_to_string(self, route);
+    what = g_strdup_printf(_("Cannot remove the route “%s”"), text);
+    if (!check_route(route, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->route_delete(self, route);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_set_bandwidth(VswPlatform *self, const char *name, guint mbit, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    if (mbit)
+        what = g_strdup_printf(_("Cannot limit “%s” to %u Mbit/s"), name, mbit);
+    else
+        what = g_strdup_printf(_("Cannot remove the bandwidth limit of “%s”"), name);
+    if (mbit > 100000) {
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("The limit goes up to 100000 Mbit/s"));
+        return FALSE;
+    }
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->set_bandwidth(self, link.ifindex, mbit);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_get_bandwidth(VswPlatform *self, const char *name, guint *ret_mbit, GError **error)
+{
+    g_autofree char *what = NULL;
+    VswLink link;
+    int r;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && ret_mbit != NULL, FALSE);
+
+    what = g_strdup_printf(_("Cannot read the bandwidth limit of “%s”"), name);
+    if (!lookup(self, name, &link, what, error))
+        return FALSE;
+    r = VSW_PLATFORM_GET_CLASS(self)->get_bandwidth(self, link.ifindex, ret_mbit);
+    if (r < 0) {
+        set_errno_error(error, -r, what);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+vsw_platform_link_is_wireless(VswPlatform *self, const char *name)
+{
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL, FALSE);
+
+    return VSW_PLATFORM_GET_CLASS(self)->is_wireless(self, name) > 0;
+}
+
+gboolean
+vsw_platform_is_kernel(VswPlatform *self)
+{
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+
+    return VSW_PLATFORM_GET_CLASS(self)->is_kernel && VSW_PLATFORM_GET_CLASS(self)->is_kernel(self);
+}

@@ -35,6 +35,17 @@ typedef struct {
     gboolean untagged; /* egress leaves without a tag */
 } VswVlan;
 
+/* One IPv4 route of the main table. */
+typedef struct {
+    char destination[20]; /* "192.168.1.0/24"; "0.0.0.0/0" is the default route */
+    char gateway[16];     /* "" when the destination is on the link */
+    char source[16];      /* preferred source address, "" when none */
+    int ifindex;          /* the output interface */
+    guint metric;         /* priority, 0 = none */
+    guint8 protocol;      /* RTPROT_* (kernel 2, boot 3, static 4, dhcp 16) */
+    guint8 scope;         /* RT_SCOPE_* (universe 0, link 253, host 254) */
+} VswRoute;
+
 const char *vsw_link_kind_to_string(VswLinkKind kind);
 
 #define VSW_TYPE_PLATFORM (vsw_platform_get_type())
@@ -58,6 +69,16 @@ struct _VswPlatformClass {
     int (*list_addresses)(VswPlatform *self, int ifindex, GPtrArray **ret_addresses);
     int (*port_set_pvid)(VswPlatform *self, int ifindex, guint16 vid);
     int (*port_list_vlans)(VswPlatform *self, int ifindex, GArray **ret_vlans);
+    int (*veth_add)(VswPlatform *self, const char *name, const char *peer);
+    int (*link_set_mac)(VswPlatform *self, int ifindex, const guint8 *mac);
+    int (*list_routes)(VswPlatform *self, GArray **ret_routes);
+    int (*route_add)(VswPlatform *self, const VswRoute *route);
+    int (*route_delete)(VswPlatform *self, const VswRoute *route);
+    int (*set_bandwidth)(VswPlatform *self, int ifindex, guint mbit);
+    int (*get_bandwidth)(VswPlatform *self, int ifindex, guint *ret_mbit);
+    int (*is_wireless)(VswPlatform *self, const char *name);
+    /* TRUE when the backend is the kernel: VswNetwork then runs nft and dnsmasq for real. */
+    gboolean (*is_kernel)(VswPlatform *self);
 };
 
 /* Every link, as an array of VswLink. */
@@ -96,5 +117,34 @@ GStrv vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **
 gboolean vsw_platform_port_set_pvid(VswPlatform *self, const char *name, guint vid, GError **error);
 /* The port's VLANs as an array of VswVlan, in ascending order. */
 GArray *vsw_platform_port_list_vlans(VswPlatform *self, const char *name, GError **error);
+
+/* A veth pair @name <-> @peer, both down. */
+gboolean vsw_platform_veth_add(VswPlatform *self, const char *name, const char *peer,
+                               GError **error);
+
+/* Sets the link's MAC ("aa:bb:cc:dd:ee:ff" parsed by the caller into 6 bytes). */
+gboolean vsw_platform_link_set_mac(VswPlatform *self, const char *name, const guint8 mac[6],
+                                   GError **error);
+
+/* The main table's IPv4 routes (of VswRoute), all of them when @name is NULL, else those out of
+ * @name. Local and broadcast routes (the local table) are not included. */
+GArray *vsw_platform_list_routes(VswPlatform *self, const char *name, GError **error);
+gboolean vsw_platform_route_add(VswPlatform *self, const VswRoute *route, GError **error);
+gboolean vsw_platform_route_delete(VswPlatform *self, const VswRoute *route, GError **error);
+/* "default via 10.0.0.1 dev eth0 metric 100", for messages and logs. */
+char *vsw_route_to_string(VswPlatform *self, const VswRoute *route);
+
+/* Limits what leaves the link (for a tap: what the guest receives) to @mbit Mbit/s with a tbf
+ * qdisc; 0 removes the limit. */
+gboolean vsw_platform_set_bandwidth(VswPlatform *self, const char *name, guint mbit,
+                                    GError **error);
+/* The limit set by vsw_platform_set_bandwidth(), 0 when none. */
+gboolean vsw_platform_get_bandwidth(VswPlatform *self, const char *name, guint *ret_mbit,
+                                    GError **error);
+
+/* TRUE when @name is a wireless adapter (sysfs: wireless/ or phy80211). */
+gboolean vsw_platform_link_is_wireless(VswPlatform *self, const char *name);
+
+gboolean vsw_platform_is_kernel(VswPlatform *self);
 
 G_END_DECLS

@@ -32,6 +32,9 @@ static const BerthCliCommand berth_cli_command_table[] = {
     {"checkpoints", berth_cli_checkpoints, N_("List a VM's checkpoints as a tree")},
     {"apply", berth_cli_checkpoint_action, N_("Apply a checkpoint (the VM must be off)")},
     {"delete-checkpoint", berth_cli_checkpoint_action, N_("Delete a checkpoint")},
+    {"switch", berth_cli_switch, N_("List, create, change or delete virtual switches")},
+    {"adapters", berth_cli_adapters, N_("List the host's physical network adapters")},
+    {"mac-range", berth_cli_mac_range, N_("Show or set the range of dynamic MAC addresses")},
     {NULL, NULL, NULL},
 };
 

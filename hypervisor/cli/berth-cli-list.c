@@ -236,6 +236,18 @@ print_json(GPtrArray *vms)
                 json_builder_add_string_value(builder, actions[j]);
         }
         json_builder_end_array(builder);
+        json_builder_set_member_name(builder, "network-adapters");
+        {
+            g_autoptr(GVariant) adapters =
+                g_variant_lookup_value(vm->properties, "NetworkAdapters", G_VARIANT_TYPE("aa{sv}"));
+
+            if (adapters != NULL) {
+                json_builder_add_value(builder, json_gvariant_serialize(adapters));
+            } else {
+                json_builder_begin_array(builder);
+                json_builder_end_array(builder);
+            }
+        }
         json_builder_set_member_name(builder, "object-path");
         json_builder_add_string_value(builder, vm->path);
         json_builder_end_object(builder);
@@ -257,7 +269,8 @@ berth_cli_list(int argc, char **argv)
     gboolean json = FALSE;
     const char *usage = _("Usage: berth list [--json]\n\n"
                           "Lists the VMs: Name, State, CPU, Memory, Uptime and Status, or with\n"
-                          "--json a JSON array of objects with every property.");
+                          "--json a JSON array of objects with every property (network adapters\n"
+                          "included: switch, MAC, VLAN, connected, status, addresses, tap).");
 
     for (int i = 1; i < argc; i++) {
         if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {

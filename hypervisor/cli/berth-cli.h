@@ -50,6 +50,14 @@ gboolean berth_cli_parse_size(const char *text, guint64 *ret_bytes);
 /* Waits for the Job at @path to end; 0 when it succeeded, else 1 with its error printed. */
 int berth_cli_wait_for_job(GDBusConnection *connection, const char *command, const char *path);
 
+/* Prints @rows (of NULL-terminated string arrays, @n_columns each) under @headers, columns
+ * padded to their widest cell (berth-cli-table.c). */
+void berth_cli_print_table(const char *const *headers, guint n_columns, GPtrArray *rows);
+
+/* The switch called @name_or_uuid (FindSwitch). */
+BerthDBusSwitch *berth_cli_find_switch(GDBusConnection *connection, const char *name_or_uuid,
+                                       GError **error);
+
 int berth_cli_validate(int argc, char **argv);
 int berth_cli_host(int argc, char **argv);
 int berth_cli_list(int argc, char **argv);
@@ -66,5 +74,8 @@ int berth_cli_checkpoints(int argc, char **argv);
 int berth_cli_checkpoint_action(int argc, char **argv); /* apply, delete-checkpoint */
 int berth_cli_new(int argc, char **argv);
 int berth_cli_connect_vm(int argc, char **argv);
+int berth_cli_switch(int argc, char **argv); /* switch list|define|delete|new|dumpxml */
+int berth_cli_adapters(int argc, char **argv);
+int berth_cli_mac_range(int argc, char **argv);
 
 G_END_DECLS

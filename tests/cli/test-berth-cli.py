@@ -32,6 +32,20 @@ def minimal(name, generation=2, vm_uuid=None, extra=""):
     return MINIMAL.format(name=name, generation=generation, uuid=u, extra=extra)
 
 
+def end_processes_using(folder):
+    """Kills the processes whose command line names a file in @folder."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                cmdline = f.read().decode(errors="replace")
+            if folder in cmdline:
+                os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            pass
+
+
 class Env:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="test-berth-cli-")
@@ -124,6 +138,9 @@ class Env:
                         os.kill(int(f.read().strip()), signal.SIGKILL)
                 except (OSError, ValueError):
                     pass
+        # Switches outlive berthd on purpose; their dnsmasq (started with files under our
+        # temporary folder) goes with the test.
+        end_processes_using(self.tmp)
         self.bus.terminate()
         self.bus.wait(10)
         shutil.rmtree(self.tmp, ignore_errors=True)

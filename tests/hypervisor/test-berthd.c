@@ -4,6 +4,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <signal.h>
+#include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -60,6 +62,32 @@ wait_for_name(Fixture *f)
         g_usleep(10000);
     }
     g_error("berthd did not take its name");
+}
+
+/* Switches outlive berthd on purpose: the dnsmasq of each berthd's Default Switch (its files
+ * under @tmp) goes with the test, before the next berthd starts in this namespace. */
+static void
+end_processes_using(const char *tmp)
+{
+    g_autoptr(GDir) proc = g_dir_open("/proc", 0, NULL);
+    const char *name;
+
+    while (proc != NULL && (name = g_dir_read_name(proc)) != NULL) {
+        g_autofree char *path = g_strdup_printf("/proc/%s/cmdline", name);
+        g_autofree char *cmdline = NULL;
+        gsize len = 0;
+        guint64 pid;
+
+        if (!g_ascii_string_to_unsigned(name, 10, 2, G_MAXINT, &pid, NULL) ||
+            (pid_t)pid == getpid() || !g_file_get_contents(path, &cmdline, &len, NULL))
+            continue;
+        for (gsize i = 0; i + 1 < len; i++) {
+            if (cmdline[i] == '\0')
+                cmdline[i] = ' ';
+        }
+        if (strstr(cmdline, tmp) != NULL)
+            kill((pid_t)pid, SIGKILL);
+    }
 }
 
 static void
@@ -130,6 +158,7 @@ fixture_tear_down(Fixture *f, gconstpointer data)
     g_clear_object(&f->host);
     stop_process(f->berthd);
     g_clear_object(&f->berthd);
+    end_processes_using(f->tmp);
     g_dbus_connection_close_sync(f->connection, NULL, NULL);
     g_clear_object(&f->connection);
     stop_process(f->bus);
@@ -259,8 +288,18 @@ test_object_manager(Fixture *f, gconstpointer data)
         f->connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_NONE, "org.berth.Berth1",
         "/org/berth/Berth1", NULL, &error);
     g_assert_no_error(error);
+    /* A fresh berthd has one object: the Default Switch it made on its first start. */
     objects = g_dbus_object_manager_get_objects(manager);
-    g_assert_null(objects);
+    g_assert_cmpuint(g_list_length(objects), ==, 1);
+    {
+        g_autoptr(BerthDBusSwitch) sw = berth_dbus_object_get_switch(objects->data);
+
+        g_assert_nonnull(sw);
+        g_assert_cmpstr(berth_dbus_switch_get_name(sw), ==, "Default Switch");
+        g_assert_true(berth_dbus_switch_get_is_default(sw));
+        g_assert_cmpstr(berth_dbus_switch_get_switch_type(sw), ==, "internal");
+        g_assert_true(berth_dbus_switch_get_nat(sw));
+    }
     g_signal_connect(manager, "object-added", G_CALLBACK(on_added), &events);
     g_signal_connect(manager, "object-removed", G_CALLBACK(on_removed), &events);
 
@@ -432,6 +471,113 @@ test_second_berthd(Fixture *f, gconstpointer data)
     g_assert_cmpstr(berth_dbus_host_get_accelerator(f->host), ==, "tcg");
 }
 
+static void
+on_switch_notify(GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+    g_main_loop_quit(user_data);
+}
+
+/* Waits until the switch's ConnectedVms is @expected (joined with ","). */
+static void
+wait_connected_vms(BerthDBusSwitch *sw, GMainLoop *loop, const char *expected)
+{
+    guint id = g_timeout_add_seconds(10, on_timeout, NULL);
+    gulong handler =
+        g_signal_connect(sw, "notify::connected-vms", G_CALLBACK(on_switch_notify), loop);
+
+    for (;;) {
+        const char *const *vms = berth_dbus_switch_get_connected_vms(sw);
+        g_autofree char *joined = vms != NULL ? g_strjoinv(",", (char **)vms) : g_strdup("");
+
+        if (g_str_equal(joined, expected))
+            break;
+        g_main_loop_run(loop);
+    }
+    g_signal_handler_disconnect(sw, handler);
+    g_source_remove(id);
+}
+
+/* Switch objects: found by name, typed errors, ConnectedVms live as VM definitions change,
+ * Delete refused while a VM uses the switch, the definition stored and removed. */
+static void
+test_switches(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+    g_autoptr(BerthDBusSwitch) sw = NULL;
+    g_autofree char *path = NULL;
+    g_autofree char *name = NULL;
+    g_autofree char *xml = NULL;
+    g_autofree char *file = NULL;
+    g_autofree char *vm_path = NULL;
+    g_autofree char *vm_xml = g_strdup("<vm generation=\"2\">\n"
+                                       "  <name>Alpha</name>\n"
+                                       "  <memory startup=\"64\" unit=\"MiB\"/>\n"
+                                       "  <network-adapter switch=\"lab\"/>\n"
+                                       "</vm>\n");
+    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+
+    berth_dbus_host_call_find_switch_sync(f->host, "Default Switch", &path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_true(g_str_has_prefix(path, "/org/berth/Berth1/switch/"));
+    g_assert_cmpuint(strlen(path), ==, strlen("/org/berth/Berth1/switch/") + 32);
+    g_clear_pointer(&path, g_free);
+
+    berth_dbus_host_call_find_switch_sync(f->host, "No such switch", &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.NotFound");
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    berth_dbus_host_call_define_switch_sync(f->host, "<switch type=\"hub\"><name>X</name></switch>",
+                                            &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.InvalidDefinition");
+    g_assert_nonnull(strstr(error->message, "switch.xml:1:"));
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+
+    berth_dbus_host_call_define_switch_sync(
+        f->host, "<switch type=\"private\"><name>Lab</name></switch>", &path, NULL, &error);
+    g_assert_no_error(error);
+    sw = berth_dbus_switch_proxy_new_sync(f->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                          "org.berth.Berth1", path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(berth_dbus_switch_get_name(sw), ==, "Lab");
+    g_assert_cmpstr(berth_dbus_switch_get_switch_type(sw), ==, "private");
+    g_assert_false(berth_dbus_switch_get_is_default(sw));
+    g_assert_true(g_str_has_prefix(berth_dbus_switch_get_bridge(sw), "bsw"));
+    file = g_strdup_printf("%s/switches/%s.xml", f->state_dir, berth_dbus_switch_get_uuid(sw));
+    g_assert_true(g_file_test(file, G_FILE_TEST_EXISTS));
+    berth_dbus_switch_call_get_definition_sync(sw, &xml, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(strstr(xml, "<name>Lab</name>"));
+
+    /* A VM naming the switch (in another case) shows up in ConnectedVms at once. */
+    vm_path = define(f, vm_xml);
+    wait_connected_vms(sw, loop, "Alpha");
+    berth_dbus_switch_call_delete_sync(sw, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.Busy");
+    g_assert_nonnull(strstr(error->message, "Alpha"));
+    g_clear_error(&error);
+    g_clear_pointer(&name, g_free);
+    g_assert_true(g_file_test(file, G_FILE_TEST_EXISTS));
+
+    vm = berth_dbus_virtual_machine_proxy_new_sync(f->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                   "org.berth.Berth1", vm_path, NULL, &error);
+    g_assert_no_error(error);
+    berth_dbus_virtual_machine_call_delete_sync(vm, FALSE, NULL, &error);
+    g_assert_no_error(error);
+    wait_connected_vms(sw, loop, "");
+    berth_dbus_switch_call_delete_sync(sw, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_false(g_file_test(file, G_FILE_TEST_EXISTS));
+    berth_dbus_host_call_find_switch_sync(f->host, "Lab", &path, NULL, &error);
+    name = error_name(error);
+    g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.NotFound");
+}
+
 /* polkit on the system bus, with a fake authority on a private "system" bus: berthd asks it for
  * every mutating method (with the caller as a system-bus-name subject), not for read-only ones,
  * and a refusal reaches the client as PermissionDenied. */
@@ -598,6 +744,19 @@ test_polkit(void)
     g_assert_cmpuint(fake.actions->len, ==, 2);
     g_clear_pointer(&reply, g_variant_unref);
 
+    /* Switch methods ask for the switch action; listing adapters asks nothing. */
+    reply =
+        call_async(f.connection, "/org/berth/Berth1", "org.berth.Berth1.Host", "SetMacAddressRange",
+                   g_variant_new("(ss)", "52:54:00:77:00:00", "52:54:00:77:00:ff"), &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&reply, g_variant_unref);
+    reply = call_async(f.connection, "/org/berth/Berth1", "org.berth.Berth1.Host", "ListAdapters",
+                       NULL, &error);
+    g_assert_no_error(error);
+    g_clear_pointer(&reply, g_variant_unref);
+    g_assert_cmpuint(fake.actions->len, ==, 3);
+    g_assert_cmpstr(g_ptr_array_index(fake.actions, 2), ==, "org.berth.Berth1.switch");
+
     g_dbus_connection_unregister_object(f.connection, id);
     f.berthd = g_steal_pointer(&berthd);
     fixture_tear_down(&f, NULL);
@@ -627,6 +786,7 @@ main(int argc, char **argv)
     ADD("/berthd/invalid-definition", test_invalid_definition);
     ADD("/berthd/round-trip", test_round_trip);
     ADD("/berthd/second-berthd", test_second_berthd);
+    ADD("/berthd/switches", test_switches);
 #undef ADD
     g_test_add_func("/berthd/polkit", test_polkit);
     return g_test_run();

@@ -1,0 +1,489 @@
+#!/usr/bin/python3
+# tests/vmconnect: the real vmconnect window under Xvfb, on a private bus with a real berthd and
+# the test guest (one boot shared by every case, Generation 1 under TCG). Driven as a person would
+# with xdotool; what the window shows is compared with berthd's own screenshot of the guest.
+# Prints TAP. Screenshots are kept in ARTIFACTS.
+#
+#   test-vmconnect.py VMCONNECT BERTHD BERTH GUEST_DIR ARTIFACTS
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+VMCONNECT, BERTHD, BERTH, GUEST_DIR, ARTIFACTS = sys.argv[1:6]
+
+try:
+    import numpy
+    from PIL import Image
+except ImportError as e:
+    print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
+    sys.exit(77)
+for tool in ("Xvfb", "xdotool", "import", "dbus-daemon", "qemu-system-x86_64"):
+    if shutil.which(tool) is None:
+        print("1..0 # SKIP %s is not installed" % tool)
+        sys.exit(77)
+if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
+    print("1..0 # SKIP the test guest was not built (%s)" % GUEST_DIR)
+    sys.exit(77)
+
+TITLE = "Virtual Machine Connection"
+KEYS_TEXT = 'Hello, World! @#$%^&*()_+{}|:"<>?~`-=[]\\;\',./'
+
+
+def log(*args):
+    print("#", *args, flush=True)
+
+
+def wait(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
+
+
+class Env:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="test-vmconnect-")
+        self.state = os.path.join(self.tmp, "state")
+        self.runtime = os.path.join(self.tmp, "run")
+        self.xdg = os.path.join(self.tmp, "xdg")
+        os.makedirs(self.xdg, mode=0o700)
+        self.procs = []
+        self.berthd = None
+        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24",
+                                      "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(self.xvfb)
+        self.display = ":" + self.xvfb.stdout.readline().strip()
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+                                    stdout=subprocess.PIPE, text=True)
+        self.procs.append(self.bus)
+        self.address = self.bus.stdout.readline().strip()
+        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
+        self.env = dict(os.environ, DISPLAY=self.display, GDK_BACKEND="x11", NO_AT_BRIDGE="1",
+                        XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="memory", LANG="C.UTF-8",
+                        LANGUAGE="")
+        self.env.pop("WAYLAND_DISPLAY", None)
+
+    def start_berthd(self):
+        self.berthd = subprocess.Popen(
+            [BERTHD, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
+             self.runtime, "--accel", "tcg"],
+            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
+        wait(lambda: self.berth("host", check=False).returncode == 0, 30, "berthd")
+
+    def stop_berthd(self):
+        if self.berthd is not None and self.berthd.poll() is None:
+            self.berthd.terminate()
+            self.berthd.wait(30)
+        self.berthd = None
+
+    def berth(self, *args, check=True, timeout=300):
+        r = subprocess.run([BERTH, "--connect", self.address] + list(args), capture_output=True,
+                           text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r
+
+    def serial(self):
+        return self.berth("serial", "Guest").stdout
+
+    def send(self, line):
+        self.berth("serial", "Guest", "--send", line)
+
+    def wait_serial(self, text, count, timeout=90):
+        """Waits until COM1's log holds @text more than @count times."""
+        return wait(lambda: self.serial().count(text) > count, timeout, repr(text))
+
+    def command(self, line, answer, timeout=90):
+        before = self.serial().count(answer)
+        self.send(line)
+        self.wait_serial(answer, before, timeout)
+
+    def x(self, *args, check=True):
+        r = subprocess.run(["xdotool"] + list(args), capture_output=True, text=True,
+                           env=self.env, timeout=30)
+        if check and r.returncode != 0:
+            raise AssertionError("xdotool %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r.stdout.strip()
+
+    def close(self):
+        infrastructure = (self.xvfb, self.bus)
+        for p in reversed(self.procs):
+            if p not in infrastructure:
+                stop(p)
+        if self.berthd is not None and self.berthd.poll() is None:
+            # Turn the guest off first, so no QEMU outlives the test.
+            self.berth("turn-off", "Guest", check=False, timeout=60)
+            self.stop_berthd()
+        for pidfile in glob.glob(os.path.join(self.runtime, "*", "*.pid")):
+            try:
+                os.kill(int(open(pidfile).read().strip()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        stop(self.bus)
+        stop(self.xvfb)
+        self.berthd_log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def stop(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Vmconnect:
+    """One vmconnect process and its window."""
+
+    def __init__(self, env, *args, name):
+        self.env = env
+        self.name = name
+        self.stderr_path = os.path.join(ARTIFACTS, name + ".stderr")
+        self.stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen([VMCONNECT] + list(args), env=env.env,
+                                     stdout=subprocess.DEVNULL, stderr=self.stderr)
+        env.procs.append(self.proc)
+        self.wid = wait(self.find_window, 30, "vmconnect's window")
+
+    def find_window(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("vmconnect exited with %d: %s" % (self.proc.returncode,
+                                                                   self.messages()))
+        r = self.env.x("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid), "--name",
+                       TITLE, check=False)
+        # GTK's other X windows (the client leader) may match the search too.
+        for wid in r.split():
+            if TITLE in self.env.x("getwindowname", wid, check=False):
+                return wid
+        return None
+
+    def title(self):
+        return self.env.x("getwindowname", self.wid)
+
+    def wait_title(self, text, timeout=60):
+        return wait(lambda: text in self.title(), timeout, "%r in the title (%r)" % (
+            text, self.title()))
+
+    def messages(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def wait_message(self, text, timeout=30):
+        return wait(lambda: text in self.messages(), timeout,
+                    "message %r (stderr: %r)" % (text, self.messages()[-500:]))
+
+    def screenshot(self, name):
+        path = os.path.join(ARTIFACTS, name + ".png")
+        subprocess.run(["import", "-window", self.wid, path], env=self.env.env, check=True,
+                       timeout=30)
+        return path
+
+    def geometry(self):
+        out = self.env.x("getwindowgeometry", "--shell", self.wid)
+        g = dict(line.split("=", 1) for line in out.splitlines())
+        return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
+
+    def click(self, x, y, button=1):
+        self.env.x("mousemove", "--window", self.wid, str(x), str(y))
+        self.env.x("click", str(button))
+
+    def quit(self):
+        """SIGTERM closes the window like Ctrl+Q; returns the exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(30)
+        self.stderr.close()
+        return status
+
+
+def display_area(path):
+    """The guest's screen inside a window screenshot: the biggest block of rows and columns that
+    are mostly not the window's light grey chrome."""
+    img = numpy.asarray(Image.open(path).convert("RGB")).astype(int)
+    screen = numpy.abs(img - numpy.array([246, 245, 244])).max(axis=2) > 4
+
+    def longest_run(mask):
+        best, start = (0, 0), None
+        for i, v in enumerate(list(mask) + [False]):
+            if v and start is None:
+                start = i
+            elif not v and start is not None:
+                if i - start > best[1] - best[0]:
+                    best = (start, i)
+                start = None
+        return best
+
+    y0, y1 = longest_run(screen.mean(axis=1) > 0.9)
+    x0, x1 = longest_run(screen[y0:y1].mean(axis=0) > 0.9)
+    return x0, y0, x1, y1
+
+
+def correlation(window_png, guest_png, flip=False):
+    """Correlation of the window's view of the guest's screen with berthd's screenshot of it,
+    both cropped and scaled to 256x192 grayscale."""
+    x0, y0, x1, y1 = display_area(window_png)
+    assert x1 - x0 > 200 and y1 - y0 > 150, "no screen in the window: %r" % ((x0, y0, x1, y1),)
+    a = Image.open(window_png).convert("L").crop((x0, y0, x1, y1)).resize((256, 192),
+                                                                          Image.BILINEAR)
+    b = Image.open(guest_png).convert("L").resize((256, 192), Image.BILINEAR)
+    if flip:
+        b = b.transpose(Image.FLIP_LEFT_RIGHT)
+    a = numpy.asarray(a, dtype=float).ravel()
+    b = numpy.asarray(b, dtype=float).ravel()
+    if a.std() == 0 or b.std() == 0:
+        return 0.0
+    return float(numpy.corrcoef(a, b)[0, 1])
+
+
+def check_screen(env, vmc, text, name):
+    """The guest writes @text; the window shows what berthd's screenshot shows."""
+    env.command("screen " + text, "BERTH-OK screen")
+    time.sleep(1.5)  # a frame or two under TCG
+    guest = os.path.join(ARTIFACTS, name + "-guest.png")
+    env.berth("screenshot", "Guest", guest)
+
+    def matches():
+        window = vmc.screenshot(name + "-window")
+        r = correlation(window, guest)
+        log("%s: correlation %.3f" % (name, r))
+        return r > 0.9
+
+    wait(matches, 30, "the window to show %r like berthd's screenshot" % text)
+    # And the check can fail: the mirrored screen does not match.
+    assert correlation(os.path.join(ARTIFACTS, name + "-window.png"), guest, flip=True) < 0.8
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+def test_unknown_vm(env):
+    """An unknown VM: a message in the window and on stderr, exit status 1 once closed."""
+    vmc = Vmconnect(env, "--connect", env.address, "No Such VM", name="unknown-vm")
+    vmc.wait_message("No Such VM")
+    vmc.screenshot("unknown-vm")
+    assert vmc.quit() == 1
+
+
+def test_no_berthd(env):
+    """A bus without berthd: it says so and waits; an unreachable bus: it says so."""
+    empty = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+                             stdout=subprocess.PIPE, text=True)
+    env.procs.append(empty)
+    vmc = Vmconnect(env, "--connect", empty.stdout.readline().strip(), "Guest", name="no-berthd")
+    vmc.wait_message("berthd is not running on this bus")
+    vmc.screenshot("no-berthd")
+    assert vmc.quit() == 1
+    empty.terminate()
+    empty.wait(10)
+    vmc = Vmconnect(env, "--connect", "unix:path=" + os.path.join(env.tmp, "no-bus"), "Guest",
+                    name="no-bus")
+    vmc.wait_message("Cannot connect to berthd's bus")
+    assert vmc.quit() == 1
+
+
+def test_bad_uri(env):
+    """A SPICE socket that does not exist: a message, exit status 1."""
+    vmc = Vmconnect(env, "spice+unix://" + os.path.join(env.tmp, "nothing.sock"), name="bad-uri")
+    vmc.wait_message("connection to the console failed")
+    assert vmc.quit() == 1
+
+
+def test_usage(env):
+    r = subprocess.run([VMCONNECT], env=env.env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2 and "Usage: vmconnect" in r.stderr, r
+
+
+STATE = {}
+
+
+def test_start_from_window(env):
+    """The VM is off: the window says so; Start (Enter on the focused button) boots it."""
+    vmc = Vmconnect(env, "--connect", env.address, "Guest", name="main")
+    STATE["vmc"] = vmc
+    vmc.wait_title("(Off)")
+    vmc.wait_title("Guest on ")
+    time.sleep(1)
+    vmc.screenshot("off-page")
+    env.x("windowfocus", "--sync", vmc.wid)
+    env.x("key", "Return")
+    vmc.wait_title("(Running)", 120)
+    env.wait_serial("BERTH-GUEST-READY gen=1", 0, 240)
+
+
+def test_screen(env):
+    """`screen TEXT` on the guest: the window shows what QMP's screendump shows."""
+    check_screen(env, STATE["vmc"], "VMCONNECT 4711", "screen")
+
+
+def test_keys(env):
+    """Keys typed into the window reach the guest's tty, shifted symbols too."""
+    vmc = STATE["vmc"]
+    x0, y0, x1, y1 = display_area(vmc.screenshot("before-keys"))
+    vmc.click((x0 + x1) // 2, (y0 + y1) // 2)  # focuses the screen
+    env.command("keys", "BERTH-OK keys")
+    env.x("type", "--delay", "60", KEYS_TEXT)
+    env.x("key", "Return")
+    env.wait_serial("BERTH-KEYS " + KEYS_TEXT, 0, 60)
+    env.command("stop", "BERTH-OK stop")
+
+
+def test_ctrl_alt_del(env):
+    """Ctrl+Alt+Del reaches the guest: from the host key Ctrl+Alt+End and the toolbar button."""
+    vmc = STATE["vmc"]
+    before = env.serial().count("BERTH-CTRL-ALT-DEL")
+    env.x("key", "ctrl+alt+End")
+    env.wait_serial("BERTH-CTRL-ALT-DEL", before, 30)
+    vmc.click(22, 45)  # the toolbar's first button
+    env.wait_serial("BERTH-CTRL-ALT-DEL", before + 1, 30)
+
+
+def vm_call(env, method, *args):
+    found = subprocess.run(
+        ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
+         "/org/berth/Berth1", "--method", "org.berth.Berth1.Host.FindVirtualMachine", "Guest"],
+        capture_output=True, text=True, timeout=30, check=True).stdout
+    path = re.search(r"'(/org/berth/Berth1/vm/[^']+)'", found).group(1)
+    return subprocess.run(
+        ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
+         path, "--method", "org.berth.Berth1.VirtualMachine." + method] + list(args),
+        capture_output=True, text=True, timeout=60)
+
+
+def guest_run(env, line):
+    """The exit status of a shell command line run in the guest."""
+    env.command("run " + line, "BERTH-OK run")
+    return int(re.findall(r"BERTH-OK run (\d+)", env.serial())[-1])
+
+
+def test_dvd_media(env):
+    """InsertMedia / EjectMedia (berthd) while the guest runs: the guest reads the new disc, then
+    finds the drive empty; the definition follows."""
+    iso = os.path.join(GUEST_DIR, "guest.iso")
+    read_disc = "dd if=/dev/sr0 of=/dev/null bs=2048 count=16"
+    assert guest_run(env, read_disc) != 0  # empty drive
+    r = vm_call(env, "InsertMedia", "ide", "0", "1", iso)
+    assert r.returncode == 0, r.stderr
+    assert 'path="%s"' % iso in env.berth("dumpxml", "Guest").stdout
+    wait(lambda: guest_run(env, read_disc) == 0, 30, "the guest to read the disc")
+    r = vm_call(env, "EjectMedia", "ide", "0", "1")
+    assert r.returncode == 0, r.stderr
+    assert iso not in env.berth("dumpxml", "Guest").stdout
+    wait(lambda: guest_run(env, read_disc) != 0, 30, "the drive to be empty")
+    r = vm_call(env, "InsertMedia", "ide", "0", "0", iso)
+    assert r.returncode != 0 and "hard disk" in r.stderr, r
+
+
+def test_reset(env):
+    """Reset: the guest boots again and the window shows its new screen."""
+    before = env.serial().count("BERTH-GUEST-READY")
+    env.berth("reset", "Guest")
+    env.wait_serial("BERTH-GUEST-READY", before, 240)
+    check_screen(env, STATE["vmc"], "AFTER RESET", "reset")
+
+
+def test_save_restore(env):
+    """Save: the window says so; Start restores and the window reconnects by itself."""
+    vmc = STATE["vmc"]
+    env.berth("save", "Guest")
+    vmc.wait_title("(Saved)")
+    vmc.screenshot("saved-page")
+    env.berth("start", "Guest")
+    vmc.wait_title("(Running)")
+    check_screen(env, vmc, "AFTER RESTORE", "restore")
+
+
+def test_berthd_restart(env):
+    """berthd goes away: the window says so and keeps the screen; it comes back: all is back."""
+    vmc = STATE["vmc"]
+    env.stop_berthd()
+    vmc.wait_message("berthd has stopped")
+    wait(lambda: "(Running)" not in vmc.title(), 30, "the state to leave the title")
+    env.start_berthd()
+    vmc.wait_title("(Running)")
+    check_screen(env, vmc, "BERTHD IS BACK", "berthd-back")
+    assert vmc.quit() == 0
+
+
+def test_spice_uri(env):
+    """vmconnect spice+unix:///PATH shows the same VM; the server closing is a clear message."""
+    sockets = glob.glob(os.path.join(env.runtime, "*", "spice.sock"))
+    assert len(sockets) == 1, sockets
+    vmc = Vmconnect(env, "spice+unix://" + sockets[0], name="uri")
+    assert "spice+unix://" in vmc.title(), vmc.title()
+    check_screen(env, vmc, "SPICE URI", "uri")
+    env.berth("turn-off", "Guest")
+    vmc.wait_message("connection")
+    vmc.screenshot("uri-closed")
+    assert vmc.quit() == 0
+
+
+TESTS = [test_usage, test_unknown_vm, test_no_berthd, test_bad_uri, test_start_from_window,
+         test_screen, test_keys, test_ctrl_alt_del, test_dvd_media, test_reset, test_save_restore,
+         test_berthd_restart, test_spice_uri]
+
+
+def main():
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    print("1..%d" % len(TESTS), flush=True)
+    env = Env()
+    failed = 0
+    try:
+        env.start_berthd()
+        disk = os.path.join(env.tmp, "gen1.img")
+        shutil.copyfile(os.path.join(GUEST_DIR, "gen1.img"), disk)
+        xml = os.path.join(env.tmp, "guest.xml")
+        with open(xml, "w") as f:
+            f.write("""<vm generation="1">
+  <name>Guest</name>
+  <memory startup="512" unit="MiB"/>
+  <ide-controller number="0">
+    <disk location="0" path="%s"/>
+    <dvd location="1"/>
+  </ide-controller>
+  <com port="1" log="true"/>
+</vm>
+""" % disk)
+        env.berth("define", xml)
+        skip_rest = None
+        for i, test in enumerate(TESTS, 1):
+            name = test.__name__[5:].replace("_", "-")
+            if skip_rest is not None:
+                print("not ok %d - %s # %s" % (i, name, skip_rest), flush=True)
+                failed += 1
+                continue
+            started = time.monotonic()
+            try:
+                test(env)
+                print("ok %d - %s (%.1f s)" % (i, name, time.monotonic() - started), flush=True)
+            except Exception:
+                failed += 1
+                print("not ok %d - %s" % (i, name), flush=True)
+                for line in traceback.format_exc().splitlines():
+                    log(line)
+                if test is test_start_from_window:
+                    skip_rest = "the guest did not start"
+    finally:
+        with open(os.path.join(env.tmp, "berthd.log")) as f:
+            shutil.copyfile(f.name, os.path.join(ARTIFACTS, "berthd.log"))
+        env.close()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
