@@ -624,6 +624,8 @@ port_rules(VswNetwork *self, const Switch *sw, const Port *port, gboolean emulat
 {
     GPtrArray *rules = g_ptr_array_new_with_free_func((GDestroyNotify)vsw_nft_rule_free);
     const char *t = port->tap_name;
+    /* The host is not on a private switch, even if someone gives its bridge an address. */
+    gboolean host_reaches = sw->def->type != HVX_SWITCH_TYPE_PRIVATE;
 
     if (!port->mac_spoofing) {
         g_autofree char *mac = mac_to_string(port->mac);
@@ -661,12 +663,13 @@ port_rules(VswNetwork *self, const Switch *sw, const Port *port, gboolean emulat
         g_ptr_array_add(rules,
                         vsw_nft_rule_new(VSW_NFT_BRIDGE, "forward",
                                          "oifname \"%s\" meta mark != %u drop", t, port->vlan));
-        if (port->vlan != host) {
-            g_ptr_array_add(rules,
-                            vsw_nft_rule_new(VSW_NFT_BRIDGE, "input", "iifname \"%s\" drop", t));
-            g_ptr_array_add(rules,
-                            vsw_nft_rule_new(VSW_NFT_BRIDGE, "output", "oifname \"%s\" drop", t));
-        }
+        host_reaches = host_reaches && port->vlan == host;
+    }
+    if (!host_reaches) {
+        /* Between the port and the host's own stack (bridge input and output hooks). */
+        g_ptr_array_add(rules, vsw_nft_rule_new(VSW_NFT_BRIDGE, "input", "iifname \"%s\" drop", t));
+        g_ptr_array_add(rules,
+                        vsw_nft_rule_new(VSW_NFT_BRIDGE, "output", "oifname \"%s\" drop", t));
     }
     return rules;
 }

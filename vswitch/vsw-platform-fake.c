@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
     guint32 address_be;
     guint prefix;
+    VswAddress details;
 } FakeAddress;
 
 struct _VswPlatformFake {
@@ -295,10 +296,23 @@ find_address(FakeLink *fl, guint32 address_be, guint prefix)
 }
 
 static int
-fake_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint prefix)
+fake_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint prefix,
+                 const VswAddress *details)
 {
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
     FakeAddress a = {.address_be = address_be, .prefix = prefix};
+    guint32 h = g_ntohl(address_be);
+
+    if (details) {
+        a.details = *details;
+    } else if (prefix < 31) {
+        guint32 b = h | (prefix == 0 ? 0xffffffffu : (1u << (32 - prefix)) - 1);
+
+        g_snprintf(a.details.broadcast, sizeof a.details.broadcast, "%u.%u.%u.%u", b >> 24,
+                   (b >> 16) & 0xff, (b >> 8) & 0xff, b & 0xff);
+    }
+    g_snprintf(a.details.cidr, sizeof a.details.cidr, "%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff,
+               (h >> 8) & 0xff, h & 0xff, prefix);
 
     CHANGE(platform);
     if (!fl)
@@ -326,21 +340,16 @@ fake_address_delete(VswPlatform *platform, int ifindex, guint32 address_be, guin
 }
 
 static int
-fake_list_addresses(VswPlatform *platform, int ifindex, GPtrArray **ret_addresses)
+fake_list_addresses(VswPlatform *platform, int ifindex, GArray **ret_addresses)
 {
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
-    GPtrArray *addresses;
+    GArray *addresses;
 
     if (!fl)
         return -ENODEV;
-    addresses = g_ptr_array_new_with_free_func(g_free);
-    for (guint i = 0; i < fl->addresses->len; i++) {
-        FakeAddress *a = &g_array_index(fl->addresses, FakeAddress, i);
-        guint32 h = g_ntohl(a->address_be);
-
-        g_ptr_array_add(addresses, g_strdup_printf("%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff,
-                                                   (h >> 8) & 0xff, h & 0xff, a->prefix));
-    }
+    addresses = g_array_new(FALSE, TRUE, sizeof(VswAddress));
+    for (guint i = 0; i < fl->addresses->len; i++)
+        g_array_append_val(addresses, g_array_index(fl->addresses, FakeAddress, i).details);
     *ret_addresses = addresses;
     return 0;
 }

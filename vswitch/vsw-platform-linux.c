@@ -105,6 +105,8 @@ transact(VswPlatformLinux *self, struct nl_msg *msg, int (*parse)(struct nlmsghd
     return r < 0 ? -EIO : 0;
 }
 
+static void format_ipv4(char *buf, gsize size, const struct nlattr *a);
+
 static struct nl_msg *
 link_msg(int type, int flags, int family, int ifindex)
 {
@@ -274,12 +276,20 @@ address_msg(int type, int flags, int ifindex, guint32 address_be, guint prefix)
 }
 
 static int
-linux_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint prefix)
+linux_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint prefix,
+                  const VswAddress *details)
 {
     struct nl_msg *msg =
         address_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, address_be, prefix);
+    struct in_addr in;
 
-    if (prefix < 31) {
+    if (details) {
+        ((struct ifaddrmsg *)nlmsg_data(nlmsg_hdr(msg)))->ifa_scope = details->scope;
+        if (details->broadcast[0] && inet_pton(AF_INET, details->broadcast, &in) == 1)
+            nla_put_u32(msg, IFA_BROADCAST, in.s_addr);
+        if (details->label[0])
+            nla_put_string(msg, IFA_LABEL, details->label);
+    } else if (prefix < 31) {
         guint32 host_mask = prefix == 0 ? 0xffffffffu : (1u << (32 - prefix)) - 1;
 
         nla_put_u32(msg, IFA_BROADCAST, address_be | g_htonl(host_mask));
@@ -296,7 +306,7 @@ linux_address_delete(VswPlatform *platform, int ifindex, guint32 address_be, gui
 
 typedef struct {
     int ifindex;
-    GPtrArray *addresses;
+    GArray *addresses;
 } AddressDump;
 
 static int
@@ -306,6 +316,7 @@ parse_address(struct nlmsghdr *nlh, gpointer data)
     struct ifaddrmsg *ifa = nlmsg_data(nlh);
     struct nlattr *tb[IFA_MAX + 1];
     struct nlattr *a;
+    VswAddress address = {.scope = 0};
     guint32 h;
 
     if (nlh->nlmsg_type != RTM_NEWADDR || nlmsg_parse(nlh, sizeof *ifa, tb, IFA_MAX, NULL) < 0)
@@ -316,14 +327,19 @@ parse_address(struct nlmsghdr *nlh, gpointer data)
     if (!a)
         return NL_OK;
     h = g_ntohl(nla_get_u32(a));
-    g_ptr_array_add(dump->addresses,
-                    g_strdup_printf("%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff,
-                                    h & 0xff, ifa->ifa_prefixlen));
+    g_snprintf(address.cidr, sizeof address.cidr, "%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff,
+               (h >> 8) & 0xff, h & 0xff, ifa->ifa_prefixlen);
+    if (tb[IFA_BROADCAST])
+        format_ipv4(address.broadcast, sizeof address.broadcast, tb[IFA_BROADCAST]);
+    if (tb[IFA_LABEL])
+        g_strlcpy(address.label, nla_get_string(tb[IFA_LABEL]), sizeof address.label);
+    address.scope = ifa->ifa_scope;
+    g_array_append_val(dump->addresses, address);
     return NL_OK;
 }
 
 static int
-linux_list_addresses(VswPlatform *platform, int ifindex, GPtrArray **ret_addresses)
+linux_list_addresses(VswPlatform *platform, int ifindex, GArray **ret_addresses)
 {
     struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP);
     struct ifaddrmsg ifa = {.ifa_family = AF_INET};
@@ -333,10 +349,10 @@ linux_list_addresses(VswPlatform *platform, int ifindex, GPtrArray **ret_address
     g_assert(msg);
     if (nlmsg_append(msg, &ifa, sizeof ifa, NLMSG_ALIGNTO) < 0)
         g_error("out of memory");
-    dump.addresses = g_ptr_array_new_with_free_func(g_free);
+    dump.addresses = g_array_new(FALSE, TRUE, sizeof(VswAddress));
     r = transact(VSW_PLATFORM_LINUX(platform), msg, parse_address, &dump);
     if (r < 0) {
-        g_ptr_array_unref(dump.addresses);
+        g_array_unref(dump.addresses);
         return r;
     }
     *ret_addresses = dump.addresses;

@@ -293,7 +293,8 @@ parse_cidr(const char *cidr, guint32 *ret_address_be, guint *ret_prefix)
 }
 
 static gboolean
-address_change(VswPlatform *self, const char *name, const char *cidr, gboolean add, GError **error)
+address_change(VswPlatform *self, const char *name, const char *cidr, const VswAddress *details,
+               gboolean add, GError **error)
 {
     g_autofree char *what = NULL;
     VswLink link;
@@ -313,7 +314,8 @@ address_change(VswPlatform *self, const char *name, const char *cidr, gboolean a
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     if (add)
-        r = VSW_PLATFORM_GET_CLASS(self)->address_add(self, link.ifindex, address_be, prefix);
+        r = VSW_PLATFORM_GET_CLASS(self)->address_add(self, link.ifindex, address_be, prefix,
+                                                      details);
     else
         r = VSW_PLATFORM_GET_CLASS(self)->address_delete(self, link.ifindex, address_be, prefix);
     if (r < 0) {
@@ -329,7 +331,7 @@ vsw_platform_address_add(VswPlatform *self, const char *name, const char *cidr, 
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(name != NULL && cidr != NULL, FALSE);
 
-    return address_change(self, name, cidr, TRUE, error);
+    return address_change(self, name, cidr, NULL, TRUE, error);
 }
 
 gboolean
@@ -338,14 +340,14 @@ vsw_platform_address_delete(VswPlatform *self, const char *name, const char *cid
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(name != NULL && cidr != NULL, FALSE);
 
-    return address_change(self, name, cidr, FALSE, error);
+    return address_change(self, name, cidr, NULL, FALSE, error);
 }
 
-GStrv
-vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error)
+GArray *
+vsw_platform_list_address_details(VswPlatform *self, const char *name, GError **error)
 {
     g_autofree char *what = NULL;
-    g_autoptr(GPtrArray) addresses = NULL;
+    GArray *addresses = NULL;
     VswLink link;
     int r;
 
@@ -360,8 +362,48 @@ vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error)
         set_errno_error(error, -r, what);
         return NULL;
     }
-    g_ptr_array_add(addresses, NULL);
-    return (GStrv)g_ptr_array_free(g_steal_pointer(&addresses), FALSE);
+    return addresses;
+}
+
+GStrv
+vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error)
+{
+    g_autoptr(GArray) addresses = NULL;
+    GStrvBuilder *builder;
+    GStrv result;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), NULL);
+    g_return_val_if_fail(name != NULL, NULL);
+
+    addresses = vsw_platform_list_address_details(self, name, error);
+    if (!addresses)
+        return NULL;
+    builder = g_strv_builder_new();
+    for (guint i = 0; i < addresses->len; i++)
+        g_strv_builder_add(builder, g_array_index(addresses, VswAddress, i).cidr);
+    result = g_strv_builder_end(builder);
+    g_strv_builder_unref(builder);
+    return result;
+}
+
+gboolean
+vsw_platform_address_add_details(VswPlatform *self, const char *name, const VswAddress *address,
+                                 GError **error)
+{
+    struct in_addr in;
+
+    g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
+    g_return_val_if_fail(name != NULL && address != NULL, FALSE);
+
+    if (address->broadcast[0] && inet_pton(AF_INET, address->broadcast, &in) != 1) {
+        g_autofree char *what =
+            g_strdup_printf(_("Cannot add the address %s to “%s”"), address->cidr, name);
+
+        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
+                    _("The broadcast address is not an IPv4 address"));
+        return FALSE;
+    }
+    return address_change(self, name, address->cidr, address, TRUE, error);
 }
 
 gboolean

@@ -35,6 +35,14 @@ typedef struct {
     gboolean untagged; /* egress leaves without a tag */
 } VswVlan;
 
+/* One IPv4 address of a link with what must be kept when it moves. */
+typedef struct {
+    char cidr[20];        /* "192.168.1.5/24" */
+    char broadcast[16];   /* "" when none */
+    guint8 scope;         /* RT_SCOPE_* (global 0) */
+    char label[IFNAMSIZ]; /* "" = the link's name; "eth0:1" for an alias */
+} VswAddress;
+
 /* One IPv4 route of the main table. */
 typedef struct {
     char destination[20]; /* "192.168.1.0/24"; "0.0.0.0/0" is the default route */
@@ -64,9 +72,11 @@ struct _VswPlatformClass {
     int (*tap_add)(VswPlatform *self, const char *name);
     int (*link_set_master)(VswPlatform *self, int ifindex, int master);
     int (*link_set_up)(VswPlatform *self, int ifindex, gboolean up);
-    int (*address_add)(VswPlatform *self, int ifindex, guint32 address_be, guint prefix);
+    /* @details NULL: broadcast derived from the prefix, global scope, no label. */
+    int (*address_add)(VswPlatform *self, int ifindex, guint32 address_be, guint prefix,
+                       const VswAddress *details);
     int (*address_delete)(VswPlatform *self, int ifindex, guint32 address_be, guint prefix);
-    int (*list_addresses)(VswPlatform *self, int ifindex, GPtrArray **ret_addresses);
+    int (*list_addresses)(VswPlatform *self, int ifindex, GArray **ret_addresses);
     int (*port_set_pvid)(VswPlatform *self, int ifindex, guint16 vid);
     int (*port_list_vlans)(VswPlatform *self, int ifindex, GArray **ret_vlans);
     int (*veth_add)(VswPlatform *self, const char *name, const char *peer);
@@ -111,6 +121,11 @@ gboolean vsw_platform_address_delete(VswPlatform *self, const char *name, const 
                                      GError **error);
 /* The link's IPv4 addresses in that form, NULL-terminated. */
 GStrv vsw_platform_list_addresses(VswPlatform *self, const char *name, GError **error);
+/* The same with broadcast, scope and label (of VswAddress), in the kernel's order. */
+GArray *vsw_platform_list_address_details(VswPlatform *self, const char *name, GError **error);
+/* Adds an address exactly as described (a moved address put back). */
+gboolean vsw_platform_address_add_details(VswPlatform *self, const char *name,
+                                          const VswAddress *address, GError **error);
 
 /* Makes @vid (1-4094) the port's only VLAN, PVID and untagged: an access port. @name must be
  * enslaved to a bridge with VLAN filtering, else VSW_ERROR_NOT_SUPPORTED. */

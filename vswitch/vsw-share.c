@@ -25,7 +25,7 @@ route_group(guint i)
 }
 
 static gboolean
-write_record(const char *record_path, const char *adapter, const char *bridge, GStrv addresses,
+write_record(const char *record_path, const char *adapter, const char *bridge, GArray *addresses,
              GArray *routes, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -35,8 +35,15 @@ write_record(const char *record_path, const char *adapter, const char *bridge, G
 
     g_key_file_set_string(kf, GROUP, "adapter", adapter);
     g_key_file_set_string(kf, GROUP, "bridge", bridge);
-    g_key_file_set_string_list(kf, GROUP, "addresses", (const char *const *)addresses,
-                               g_strv_length(addresses));
+    for (guint i = 0; i < addresses->len; i++) {
+        const VswAddress *a = &g_array_index(addresses, VswAddress, i);
+        g_autofree char *group = g_strdup_printf("address %u", i);
+
+        g_key_file_set_string(kf, group, "address", a->cidr);
+        g_key_file_set_string(kf, group, "broadcast", a->broadcast);
+        g_key_file_set_uint64(kf, group, "scope", a->scope);
+        g_key_file_set_string(kf, group, "label", a->label);
+    }
     for (guint i = 0; i < routes->len; i++) {
         const VswRoute *r = &g_array_index(routes, VswRoute, i);
         g_autofree char *group = route_group(i);
@@ -61,7 +68,7 @@ write_record(const char *record_path, const char *adapter, const char *bridge, G
 }
 
 static gboolean
-read_record(const char *record_path, char **ret_adapter, char **ret_bridge, GStrv *ret_addresses,
+read_record(const char *record_path, char **ret_adapter, char **ret_bridge, GArray **ret_addresses,
             GArray **ret_routes, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new();
@@ -69,7 +76,7 @@ read_record(const char *record_path, char **ret_adapter, char **ret_bridge, GStr
     g_autoptr(GArray) routes = g_array_new(FALSE, TRUE, sizeof(VswRoute));
     g_autofree char *adapter = NULL;
     g_autofree char *bridge = NULL;
-    g_auto(GStrv) addresses = NULL;
+    g_autoptr(GArray) addresses = g_array_new(FALSE, TRUE, sizeof(VswAddress));
 
     if (!g_key_file_load_from_file(kf, record_path, G_KEY_FILE_NONE, &local_error) ||
         !(adapter = g_key_file_get_string(kf, GROUP, "adapter", &local_error)) ||
@@ -78,9 +85,24 @@ read_record(const char *record_path, char **ret_adapter, char **ret_bridge, GStr
                     record_path, local_error->message);
         return FALSE;
     }
-    addresses = g_key_file_get_string_list(kf, GROUP, "addresses", NULL, NULL);
-    if (!addresses)
-        addresses = g_new0(char *, 1);
+    for (guint i = 0;; i++) {
+        g_autofree char *group = g_strdup_printf("address %u", i);
+        g_autofree char *cidr = NULL;
+        g_autofree char *broadcast = NULL;
+        g_autofree char *label = NULL;
+        VswAddress a = {.scope = 0};
+
+        if (!g_key_file_has_group(kf, group))
+            break;
+        cidr = g_key_file_get_string(kf, group, "address", NULL);
+        broadcast = g_key_file_get_string(kf, group, "broadcast", NULL);
+        label = g_key_file_get_string(kf, group, "label", NULL);
+        g_strlcpy(a.cidr, cidr ? cidr : "", sizeof a.cidr);
+        g_strlcpy(a.broadcast, broadcast ? broadcast : "", sizeof a.broadcast);
+        g_strlcpy(a.label, label ? label : "", sizeof a.label);
+        a.scope = (guint8)g_key_file_get_uint64(kf, group, "scope", NULL);
+        g_array_append_val(addresses, a);
+    }
     for (guint i = 0;; i++) {
         g_autofree char *group = route_group(i);
         g_autofree char *destination = NULL;
@@ -122,12 +144,12 @@ gboolean
 vsw_share_move(VswPlatform *platform, const char *adapter, const char *bridge,
                const char *record_path, GError **error)
 {
-    g_auto(GStrv) addresses = NULL;
+    g_autoptr(GArray) addresses = NULL;
     g_autoptr(GArray) all_routes = NULL;
     g_autoptr(GArray) routes = g_array_new(FALSE, TRUE, sizeof(VswRoute));
     VswLink bridge_link;
 
-    addresses = vsw_platform_list_addresses(platform, adapter, error);
+    addresses = vsw_platform_list_address_details(platform, adapter, error);
     if (!addresses)
         return FALSE;
     all_routes = vsw_platform_list_routes(platform, adapter, error);
@@ -150,12 +172,17 @@ vsw_share_move(VswPlatform *platform, const char *adapter, const char *bridge,
     }
     /* Secondaries before their primary (deleting a primary takes its secondaries along), then
      * in the original order on the bridge, so primaries stay primaries. */
-    for (guint i = g_strv_length(addresses); i-- > 0;) {
-        if (!vsw_platform_address_delete(platform, adapter, addresses[i], error))
+    for (guint i = addresses->len; i-- > 0;) {
+        if (!vsw_platform_address_delete(platform, adapter,
+                                         g_array_index(addresses, VswAddress, i).cidr, error))
             goto fail;
     }
-    for (guint i = 0; addresses[i]; i++) {
-        if (!vsw_platform_address_add(platform, bridge, addresses[i], error))
+    for (guint i = 0; i < addresses->len; i++) {
+        /* The label names the link ("eth0:1"): on the bridge it is the bridge's own. */
+        VswAddress a = g_array_index(addresses, VswAddress, i);
+
+        a.label[0] = '\0';
+        if (!vsw_platform_address_add_details(platform, bridge, &a, error))
             goto fail;
     }
     for (guint i = 0; i < routes->len; i++) {
@@ -177,7 +204,7 @@ vsw_share_restore(VswPlatform *platform, const char *record_path, GError **error
 {
     g_autofree char *adapter = NULL;
     g_autofree char *bridge = NULL;
-    g_auto(GStrv) addresses = NULL;
+    g_autoptr(GArray) addresses = NULL;
     g_autoptr(GArray) routes = NULL;
     VswLink adapter_link;
     VswLink bridge_link;
@@ -194,8 +221,9 @@ vsw_share_restore(VswPlatform *platform, const char *record_path, GError **error
             r.ifindex = bridge_link.ifindex;
             vsw_platform_route_delete(platform, &r, NULL);
         }
-        for (guint i = g_strv_length(addresses); i-- > 0;)
-            vsw_platform_address_delete(platform, bridge, addresses[i], NULL);
+        for (guint i = addresses->len; i-- > 0;)
+            vsw_platform_address_delete(platform, bridge,
+                                        g_array_index(addresses, VswAddress, i).cidr, NULL);
     }
     if (!vsw_platform_link_get(platform, adapter, &adapter_link, error)) {
         /* The adapter is gone: nothing to give back to; keep no record of it. */
@@ -208,12 +236,14 @@ vsw_share_restore(VswPlatform *platform, const char *record_path, GError **error
     vsw_platform_link_set_up(platform, adapter, TRUE, NULL);
     /* Exactly as recorded, order included (the first address of a subnet is its primary): what
      * is still there goes first. */
-    for (guint i = g_strv_length(addresses); i-- > 0;)
-        vsw_platform_address_delete(platform, adapter, addresses[i], NULL);
-    for (guint i = 0; addresses[i]; i++) {
+    for (guint i = addresses->len; i-- > 0;)
+        vsw_platform_address_delete(platform, adapter, g_array_index(addresses, VswAddress, i).cidr,
+                                    NULL);
+    for (guint i = 0; i < addresses->len; i++) {
         g_autoptr(GError) local_error = NULL;
 
-        if (!vsw_platform_address_add(platform, adapter, addresses[i], &local_error) &&
+        if (!vsw_platform_address_add_details(
+                platform, adapter, &g_array_index(addresses, VswAddress, i), &local_error) &&
             !g_error_matches(local_error, VSW_ERROR, VSW_ERROR_EXISTS)) {
             if (ok && error)
                 g_propagate_error(error, g_steal_pointer(&local_error));

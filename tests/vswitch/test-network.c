@@ -585,10 +585,10 @@ test_ports(Fixture *f, gconstpointer data)
     g_assert_no_error(error);
     g_assert_cmpuint(mbit, ==, 100);
     /* MAC guard, DHCP guard, 2 router guards, ingress policing, mark, forward check, input and
-     * output (VLAN 5 is not the host's). */
+     * output (the host is not on a private switch). */
     g_assert_cmpint(count_rules(f, "berth:port:" TAP1), ==, 9);
-    /* MAC guard, DHCP guard, 2 router guards, forward check. */
-    g_assert_cmpint(count_rules(f, "berth:port:" TAP2), ==, 5);
+    /* MAC guard, DHCP guard, 2 router guards, forward check, input and output. */
+    g_assert_cmpint(count_rules(f, "berth:port:" TAP2), ==, 7);
 
     /* A second port with a taken name fails and leaves nothing. */
     {
@@ -606,7 +606,7 @@ test_ports(Fixture *f, gconstpointer data)
     g_assert_true(vsw_network_port_update(f->network, &config, &error));
     g_assert_no_error(error);
     assert_master(f, TAP1, BRIDGE_B);
-    g_assert_cmpint(count_rules(f, "berth:port:" TAP1), ==, 1);
+    g_assert_cmpint(count_rules(f, "berth:port:" TAP1), ==, 3);
     g_assert_true(vsw_platform_get_bandwidth(f->platform, TAP1, &mbit, &error));
     g_assert_cmpuint(mbit, ==, 0);
 
