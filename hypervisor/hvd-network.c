@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <net/if.h>
 #include <unistd.h>
 
 #include <glib/gi18n.h>
@@ -509,12 +510,11 @@ hvd_network_disconnect_vm(HvdNetwork *self, const char *vm_uuid, guint n_adapter
     }
 }
 
+/* By netlink (if_nametoindex), not /sys/class/net: sysfs shows the namespace that mounted it. */
 static gboolean
 tap_exists(const char *tap)
 {
-    g_autofree char *path = g_build_filename("/sys/class/net", tap, NULL);
-
-    return g_file_test(path, G_FILE_TEST_EXISTS);
+    return if_nametoindex(tap) != 0;
 }
 
 static gboolean

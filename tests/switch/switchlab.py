@@ -25,6 +25,10 @@ _spec.loader.exec_module(cli)
 Env, one_line_error = cli.Env, cli.one_line_error
 
 
+# busybox's ping: busybox-static is already there for the test guest; iputils-ping is not.
+PING = ["busybox", "ping", "-c", "2", "-W", "2"]
+
+
 def sh(*args, check=True, ns=None):
     """Runs a command (in the LAN namespace when @ns is a Lan) and returns its stdout."""
     argv = list(args)
@@ -138,8 +142,8 @@ class Lan:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     def ping(self, address):
-        return subprocess.run(["nsenter", "-t", str(self.pid), "-n", "ping", "-c", "2", "-W", "2",
-                               address], capture_output=True).returncode == 0
+        return subprocess.run(["nsenter", "-t", str(self.pid), "-n"] + PING + [address],
+                              capture_output=True).returncode == 0
 
     def close(self):
         if self.dnsmasq is not None:

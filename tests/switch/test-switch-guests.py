@@ -45,18 +45,20 @@ class Guest:
         self.log = os.path.join(env.tmp, name + ".serial")
         self.follow = None
         self.define()
+        self.uuid = env.vm(name)["uuid"]
 
     def define(self):
-        self.env.define(self.name + ".xml", """<vm generation="1">
+        uuid = ("  <uuid>%s</uuid>\n" % self.uuid) if getattr(self, "uuid", None) else ""
+        self.env.define(self.name + ".xml", ("""<vm generation="1">
   <name>%s</name>
-  <memory startup="192" unit="MiB"/>
+""" + uuid + """  <memory startup="192" unit="MiB"/>
   <ide-controller number="0">
     <disk location="0" path="%s"/>
   </ide-controller>
   <network-adapter switch="%s" vlan="%d"/>
   <com port="1" log="true"/>
 </vm>
-""" % (self.name, self.disk, self.switch_name, self.vlan))
+""") % (self.name, self.disk, self.switch_name, self.vlan))
 
     def move(self, switch_name, vlan=0):
         """Redefines the running VM with its adapter elsewhere: a live move."""
@@ -113,7 +115,7 @@ class Guest:
 
 
 def host_ping(address):
-    return subprocess.run(["ping", "-c", "2", "-W", "2", address],
+    return subprocess.run(switchlab.PING + [address],
                           capture_output=True).returncode == 0
 
 
@@ -241,6 +243,8 @@ def test_kill9_restart(w):
     w.env.stop(signal.SIGKILL)
     w.env.start()
     after = berth_objects()
+    # The same objects; the new berthd may restart the switch's dnsmasq, but there is one.
+    assert len(after.pop("dnsmasq")) == len(before.pop("dnsmasq")) == 1, after
     assert after == before, (before, after)
     for g in w.guests.values():
         assert w.env.vm(g.name)["state"] == "Running"
