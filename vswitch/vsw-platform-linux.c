@@ -38,7 +38,8 @@ struct _VswPlatformLinux {
     VswPlatform parent_instance;
 
     struct nl_sock *sk;
-    char *sysfs_root; /* "/sys" unless a test says otherwise */
+    char *sysfs_root;           /* "/sys" unless a test says otherwise */
+    gboolean no_vlan_filtering; /* the kernel refused it once: don't ask again */
 };
 
 G_DEFINE_FINAL_TYPE(VswPlatformLinux, vsw_platform_linux, VSW_TYPE_PLATFORM)
@@ -205,10 +206,15 @@ linux_bridge_add(VswPlatform *platform, const char *name)
 
     /* A kernel built without CONFIG_BRIDGE_VLAN_FILTERING refuses the attribute; such a bridge
      * still switches, only without VLANs. */
-    r = bridge_add(self, name, TRUE);
-    if (r == -EOPNOTSUPP)
-        r = bridge_add(self, name, FALSE);
-    return r;
+    if (!self->no_vlan_filtering) {
+        r = bridge_add(self, name, TRUE);
+        if (r != -EOPNOTSUPP)
+            return r;
+        /* The refused bridge was half-registered: undoing that costs the kernel an RCU grace
+         * period, tens of milliseconds each time. */
+        self->no_vlan_filtering = TRUE;
+    }
+    return bridge_add(self, name, FALSE);
 }
 
 static int

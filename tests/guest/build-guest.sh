@@ -56,7 +56,8 @@ apt_state=$(stat -c '%n %s %Y' /var/lib/apt/lists/*Packages* /var/lib/dpkg/statu
 vfile=$cache/apt-versions-$apt_state
 resolve_versions() { # writes PKG=VERSION lines for the .debs to $vfile.tmp; fails if incomplete
     # linux-image-amd64 depends on exactly one versioned kernel: Debian's signed kernel.
-    apt-cache show --no-all-versions linux-image-amd64 alsa-utils libasound2 libasound2-data 2>/dev/null |
+    apt-cache show --no-all-versions linux-image-amd64 alsa-utils libasound2 libasound2-data \
+        iperf3 libiperf0 2>/dev/null |
         awk '/^Package: / { p = $2 } /^Version: / { print p "=" $2 }
              /^Depends: / && p == "linux-image-amd64" {
                  if (match($0, /linux-image-[0-9][^ ,]*-amd64 \(= [^)]*\)/)) {
@@ -65,11 +66,11 @@ resolve_versions() { # writes PKG=VERSION lines for the .debs to $vfile.tmp; fai
                  }
              }' >"$vfile.tmp"
     local p
-    for p in linux-image-amd64 alsa-utils libasound2 libasound2-data kernel; do
+    for p in linux-image-amd64 alsa-utils libasound2 libasound2-data iperf3 libiperf0 kernel; do
         grep -q "^$p=" "$vfile.tmp" || return 1
     done
 }
-if [ ! -s "$vfile" ]; then
+if [ ! -s "$vfile" ] || ! grep -q "^iperf3=" "$vfile"; then
     rm -f "$cache"/apt-versions-*
     if ! resolve_versions; then
         # Containers often ship without apt's package lists.
@@ -86,7 +87,7 @@ fi
 kernel_pkg=$(sed -n 's/^kernel=\([^=]*\)=.*/\1/p' "$vfile")
 declare -A deb_version
 deb_version[$kernel_pkg]=$(sed -n 's/^kernel=[^=]*=//p' "$vfile")
-for p in alsa-utils libasound2 libasound2-data; do
+for p in alsa-utils libasound2 libasound2-data iperf3 libiperf0; do
     deb_version[$p]=$(sed -n "s/^$p=//p" "$vfile")
 done
 versions=$(echo "$host_versions"; cat "$vfile")
@@ -158,9 +159,11 @@ kdeb=$(deb_file "$kernel_pkg" "${deb_version[$kernel_pkg]}")
 adeb=$(deb_file alsa-utils "${deb_version[alsa-utils]}")
 ldeb=$(deb_file libasound2 "${deb_version[libasound2]}")
 ddeb=$(deb_file libasound2-data "${deb_version[libasound2-data]}")
+ideb=$(deb_file iperf3 "${deb_version[iperf3]}")       # vswitch benchmark
+ipdeb=$(deb_file libiperf0 "${deb_version[libiperf0]}") # vswitch benchmark
 # Old downloads of other versions are of no further use.
 for f in "$debs"/*.deb; do
-    case $f in "$kdeb" | "$adeb" | "$ldeb" | "$ddeb") ;; *) rm -f "$f" ;; esac
+    case $f in "$kdeb" | "$adeb" | "$ldeb" | "$ddeb" | "$ideb" | "$ipdeb") ;; *) rm -f "$f" ;; esac
 done
 
 # --- Kernel and modules -----------------------------------------------------------------------
@@ -281,6 +284,24 @@ done | sort -u | while read -r lib; do
     *) cp -L "$lib" "$r/usr/lib/x86_64-linux-gnu/" ;;
     esac
 done
+# --- iperf3 (bench/switch-throughput: `run iperf3 -s -D`, `run iperf3 -c ADDR`) -------------------
+# Debian's iperf3 and libiperf0; their other libraries (libssl3, libsctp1) come from the host, as
+# for ALSA above.
+ix=$work/iperf3
+mkdir -p "$ix"
+dpkg-deb --fsys-tarfile "$ideb" | tar -x -C "$ix" ./usr/bin/iperf3
+dpkg-deb --fsys-tarfile "$ipdeb" | tar -x -C "$ix" --wildcards './usr/lib/x86_64-linux-gnu/libiperf.so.0*'
+cp -a "$ix/usr/bin/iperf3" "$r/usr/bin/"
+cp -a "$ix/usr/lib/x86_64-linux-gnu/." "$r/usr/lib/x86_64-linux-gnu/"
+LD_LIBRARY_PATH=$ix/usr/lib/x86_64-linux-gnu ldd "$ix/usr/bin/iperf3" |
+    sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | while read -r lib; do
+    case $lib in
+    "$ix"/*) ;;
+    *) [ -e "$r/usr/lib/x86_64-linux-gnu/${lib##*/}" ] || cp -L "$lib" "$r/usr/lib/x86_64-linux-gnu/" ;;
+    esac
+done
+# --- end iperf3
+
 echo "$kver" >"$r/etc/berth-kernel"
 
 (cd "$r" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |

@@ -753,6 +753,30 @@ test_sync(Fixture *f, gconstpointer data)
 }
 
 #if !VSW_TEST_REAL
+/* A kernel with bridge VLAN filtering: ports are access ports, no emulation rules. */
+static void
+test_vlan_filtering(Fixture *f, gconstpointer data)
+{
+    g_autoptr(HvxSwitchDef) def = make_def(HVX_SWITCH_TYPE_INTERNAL, "Tagged", UUID_A);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) vlans = NULL;
+    int fd;
+
+    vsw_platform_fake_set_vlan_filtering(VSW_PLATFORM_FAKE(f->platform), TRUE);
+    apply_ok(f, def);
+    fd = add_port(f, UUID_A, TAP1, 5, 0);
+    vlans = vsw_platform_port_list_vlans(f->platform, TAP1, &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(vlans->len, ==, 1);
+    g_assert_cmpuint(g_array_index(vlans, VswVlan, 0).vid, ==, 5);
+    g_assert_true(g_array_index(vlans, VswVlan, 0).pvid);
+    /* MAC guard, DHCP guard, 2 router guards; no marks. */
+    g_assert_cmpint(count_rules(f, "berth:port:" TAP1), ==, 4);
+    close(fd);
+    g_assert_true(vsw_network_port_remove(f->network, TAP1, NULL));
+    remove_ok(f, UUID_A);
+}
+
 /* Every change of apply_switch failing in turn: each failure leaves the host as it was. */
 static void
 test_rollback(Fixture *f, gconstpointer data)
@@ -824,6 +848,7 @@ main(int argc, char **argv)
     ADD("/vswitch/network/sync", test_sync);
 #if !VSW_TEST_REAL
     ADD("/vswitch/network/rollback", test_rollback);
+    ADD("/vswitch/network/vlan-filtering", test_vlan_filtering);
 #endif
 #undef ADD
 

@@ -389,6 +389,211 @@ test_errors(Fixture *f, gconstpointer data)
     delete_link(f, BRIDGE);
 }
 
+static void
+test_veth_mac(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    const guint8 mac[6] = {0x02, 0x11, 0x22, 0x33, 0x44, 0x55};
+    const guint8 multicast[6] = {0x01, 0x11, 0x22, 0x33, 0x44, 0x55};
+    VswLink a;
+    VswLink b;
+
+    g_assert_true(vsw_platform_veth_add(f->platform, "vswtva", "vswtvb", &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_link_get(f->platform, "vswtva", &a, NULL));
+    g_assert_true(vsw_platform_link_get(f->platform, "vswtvb", &b, NULL));
+    g_assert_cmpstr(vsw_link_kind_to_string(a.kind), ==, "veth");
+    g_assert_cmpstr(vsw_link_kind_to_string(b.kind), ==, "veth");
+
+    g_assert_true(vsw_platform_link_set_mac(f->platform, "vswtva", mac, &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_link_get(f->platform, "vswtva", &a, NULL));
+    g_assert_cmpmem(a.mac, 6, mac, 6);
+    g_assert_false(vsw_platform_link_set_mac(f->platform, "vswtva", multicast, &error));
+    g_assert_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT);
+    g_clear_error(&error);
+
+    g_assert_false(vsw_platform_veth_add(f->platform, "vswtva", "vswtvc", &error));
+    assert_error(error, VSW_ERROR_EXISTS,
+                 "Cannot create the veth pair “vswtva” and “vswtvc”: File exists");
+    g_clear_error(&error);
+    g_assert_false(link_exists(f, "vswtvc"));
+
+    /* Deleting one end deletes the pair. */
+    delete_link(f, "vswtva");
+    g_assert_false(link_exists(f, "vswtvb"));
+}
+
+static char *
+route_text(Fixture *f, const char *link)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) routes = vsw_platform_list_routes(f->platform, link, &error);
+    GString *s = g_string_new(NULL);
+
+    g_assert_no_error(error);
+    for (guint i = 0; i < routes->len; i++) {
+        const VswRoute *r = &g_array_index(routes, VswRoute, i);
+
+        if (r->protocol == 2) /* the kernel's own, for the address (real backend only) */
+            continue;
+        g_string_append_printf(s, "%s%s via %s metric %u proto %u;", s->len ? " " : "",
+                               r->destination, r->gateway, r->metric, r->protocol);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void
+test_routes(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    VswRoute def = {
+        .destination = "0.0.0.0/0", .gateway = "10.66.0.1", .metric = 100, .protocol = 4};
+    VswRoute net = {.destination = "10.67.0.0/16", .gateway = "10.66.0.1", .protocol = 3};
+    VswRoute bad = {.destination = "10.67.0.0", .protocol = 3};
+    g_autofree char *text = NULL;
+    g_autofree char *after = NULL;
+    VswLink link;
+
+    g_assert_true(vsw_platform_veth_add(f->platform, "vswtva", "vswtvb", &error));
+    g_assert_true(vsw_platform_link_get(f->platform, "vswtva", &link, NULL));
+    def.ifindex = net.ifindex = bad.ifindex = link.ifindex;
+    /* A route needs its link up. */
+    g_assert_false(vsw_platform_route_add(f->platform, &def, &error));
+    g_assert_nonnull(error);
+    g_assert_true(g_str_has_prefix(
+        error->message, "Cannot add the route “default via 10.66.0.1 dev vswtva metric 100”: "));
+    g_clear_error(&error);
+    g_assert_true(vsw_platform_link_set_up(f->platform, "vswtva", TRUE, NULL));
+    g_assert_true(vsw_platform_link_set_up(f->platform, "vswtvb", TRUE, NULL));
+    g_assert_true(vsw_platform_address_add(f->platform, "vswtva", "10.66.0.2/24", NULL));
+#if !VSW_TEST_REAL
+    {
+        VswRoute kernel = {
+            .destination = "10.66.0.0/24", .protocol = 2, .scope = 253, .ifindex = link.ifindex};
+
+        g_assert_true(vsw_platform_route_add(f->platform, &kernel, NULL));
+    }
+#endif
+    g_assert_true(vsw_platform_route_add(f->platform, &def, &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_route_add(f->platform, &net, &error));
+    g_assert_no_error(error);
+    g_assert_false(vsw_platform_route_add(f->platform, &net, &error));
+    g_assert_error(error, VSW_ERROR, VSW_ERROR_EXISTS);
+    g_clear_error(&error);
+    g_assert_false(vsw_platform_route_add(f->platform, &bad, &error));
+    g_assert_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT);
+    g_clear_error(&error);
+    text = route_text(f, "vswtva");
+    g_assert_true(strstr(text, "0.0.0.0/0 via 10.66.0.1 metric 100 proto 4;") != NULL);
+    g_assert_true(strstr(text, "10.67.0.0/16 via 10.66.0.1 metric 0 proto 3;") != NULL);
+
+    g_assert_true(vsw_platform_route_delete(f->platform, &def, &error));
+    g_assert_no_error(error);
+    after = route_text(f, "vswtva");
+    g_assert_cmpstr(after, ==, "10.67.0.0/16 via 10.66.0.1 metric 0 proto 3;");
+    g_assert_false(vsw_platform_route_delete(f->platform, &def, &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+    delete_link(f, "vswtva");
+}
+
+static void
+test_address_details(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GArray) list = NULL;
+    VswAddress plain = {.cidr = "10.68.0.2/24"};
+    VswAddress alias = {.cidr = "10.68.1.2/24", .broadcast = "10.68.1.255", .label = "vswtva:1"};
+
+    add_bridge(f);
+    g_assert_true(vsw_platform_veth_add(f->platform, "vswtva", "vswtvb", &error));
+    g_assert_true(vsw_platform_address_add_details(f->platform, "vswtva", &plain, &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_address_add_details(f->platform, "vswtva", &alias, &error));
+    g_assert_no_error(error);
+    list = vsw_platform_list_address_details(f->platform, "vswtva", &error);
+    g_assert_no_error(error);
+    g_assert_cmpuint(list->len, ==, 2);
+    g_assert_cmpstr(g_array_index(list, VswAddress, 0).cidr, ==, "10.68.0.2/24");
+    g_assert_cmpstr(g_array_index(list, VswAddress, 0).broadcast, ==, "");
+    g_assert_cmpstr(g_array_index(list, VswAddress, 1).broadcast, ==, "10.68.1.255");
+#if VSW_TEST_REAL
+    /* The kernel fills the label in with the link's name when none is given. */
+    g_assert_cmpstr(g_array_index(list, VswAddress, 0).label, ==, "vswtva");
+#endif
+    g_assert_cmpstr(g_array_index(list, VswAddress, 1).label, ==, "vswtva:1");
+    delete_link(f, "vswtva");
+    delete_link(f, BRIDGE);
+}
+
+static void
+test_bandwidth(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+    guint mbit = 1;
+    int fd;
+
+    add_bridge(f);
+    fd = vsw_platform_tap_add(f->platform, TAP, BRIDGE, &error);
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_get_bandwidth(f->platform, TAP, &mbit, &error));
+    g_assert_cmpuint(mbit, ==, 0);
+    g_assert_true(vsw_platform_set_bandwidth(f->platform, TAP, 250, &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_get_bandwidth(f->platform, TAP, &mbit, &error));
+    g_assert_cmpuint(mbit, ==, 250);
+    g_assert_true(vsw_platform_set_bandwidth(f->platform, TAP, 10, &error));
+    g_assert_true(vsw_platform_get_bandwidth(f->platform, TAP, &mbit, &error));
+    g_assert_cmpuint(mbit, ==, 10);
+    g_assert_true(vsw_platform_set_bandwidth(f->platform, TAP, 0, &error));
+    g_assert_no_error(error);
+    g_assert_true(vsw_platform_get_bandwidth(f->platform, TAP, &mbit, &error));
+    g_assert_cmpuint(mbit, ==, 0);
+    /* None to remove is no error. */
+    g_assert_true(vsw_platform_set_bandwidth(f->platform, TAP, 0, &error));
+    g_assert_no_error(error);
+    g_assert_false(vsw_platform_set_bandwidth(f->platform, TAP, 200000, &error));
+    g_assert_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT);
+    g_clear_error(&error);
+    close(fd);
+    g_assert_true(wait_gone(f, TAP));
+    delete_link(f, BRIDGE);
+}
+
+static void
+test_wireless(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(vsw_platform_veth_add(f->platform, "vswtva", "vswtvb", &error));
+#if VSW_TEST_REAL
+    {
+        g_autofree char *root = g_dir_make_tmp("vsw-sysfs-XXXXXX", NULL);
+        g_autofree char *phy = g_build_filename(root, "class/net/vswtva/phy80211", NULL);
+        g_autofree char *wireless = g_build_filename(root, "class/net/vswtvb/wireless", NULL);
+        g_autofree char *rm = g_strdup_printf("rm -rf '%s'", root);
+
+        /* The real sysfs: a veth is no wireless adapter. */
+        g_assert_false(vsw_platform_link_is_wireless(f->platform, "vswtva"));
+        g_assert_cmpint(g_mkdir_with_parents(phy, 0755), ==, 0);
+        g_assert_cmpint(g_mkdir_with_parents(wireless, 0755), ==, 0);
+        vsw_platform_linux_set_sysfs_root(VSW_PLATFORM_LINUX(f->platform), root);
+        g_assert_true(vsw_platform_link_is_wireless(f->platform, "vswtva"));
+        g_assert_true(vsw_platform_link_is_wireless(f->platform, "vswtvb"));
+        g_assert_cmpint(system(rm), ==, 0);
+        g_assert_false(vsw_platform_link_is_wireless(f->platform, "vswtva"));
+    }
+#else
+    g_assert_false(vsw_platform_link_is_wireless(f->platform, "vswtva"));
+    vsw_platform_fake_add_adapter(VSW_PLATFORM_FAKE(f->platform), "wlan0", TRUE);
+    g_assert_true(vsw_platform_link_is_wireless(f->platform, "wlan0"));
+    f->links_before++; /* the fake's adapters stay, like physical ones */
+#endif
+    delete_link(f, "vswtva");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -415,6 +620,11 @@ main(int argc, char **argv)
     ADD("/vswitch/platform/vlan-unsupported", test_vlan_unsupported);
 #endif
     ADD("/vswitch/platform/errors", test_errors);
+    ADD("/vswitch/platform/veth-mac", test_veth_mac);
+    ADD("/vswitch/platform/routes", test_routes);
+    ADD("/vswitch/platform/address-details", test_address_details);
+    ADD("/vswitch/platform/bandwidth", test_bandwidth);
+    ADD("/vswitch/platform/wireless", test_wireless);
 #undef ADD
 
     return g_test_run();
