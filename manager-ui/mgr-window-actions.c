@@ -7,6 +7,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "mgr-settings-dialog.h"
 #include "mgr-vmconnect.h"
 #include "mgr-window-private.h"
 
@@ -35,7 +36,7 @@ static const struct {
 static gboolean
 mgr_window_settings_dialog_exists(void)
 {
-    return FALSE; /* the Settings dialog is written in mgr-settings-dialog.c */
+    return TRUE; /* mgr-settings-dialog.c */
 }
 
 void
@@ -174,7 +175,12 @@ connect_activated(GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 settings_activated(GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-    /* Enabled once the Settings dialog exists (mgr-settings-dialog.c). */
+    MgrWindow *self = MGR_WINDOW(widget);
+    BerthDBusVirtualMachine *vm = mgr_window_selected(self);
+
+    if (vm != NULL)
+        gtk_window_present(GTK_WINDOW(mgr_settings_dialog_new(
+            GTK_WINDOW(self), self->client, g_dbus_proxy_get_object_path(G_DBUS_PROXY(vm)))));
 }
 
 static void
