@@ -239,6 +239,12 @@ def correlation(window_png, guest_png, flip=False):
     both cropped and scaled to 256x192 grayscale."""
     x0, y0, x1, y1 = display_area(window_png)
     assert x1 - x0 > 200 and y1 - y0 > 150, "no screen in the window: %r" % ((x0, y0, x1, y1),)
+    # The guest's screen is fitted into the display keeping its aspect ratio, centred.
+    gw, gh = Image.open(guest_png).size
+    scale = min((x1 - x0) / gw, (y1 - y0) / gh)
+    x0 += int(((x1 - x0) - gw * scale) // 2)
+    y0 += int(((y1 - y0) - gh * scale) // 2)
+    x1, y1 = x0 + round(gw * scale), y0 + round(gh * scale)
     a = Image.open(window_png).convert("L").crop((x0, y0, x1, y1)).resize((256, 192),
                                                                           Image.BILINEAR)
     b = Image.open(guest_png).convert("L").resize((256, 192), Image.BILINEAR)
@@ -445,7 +451,25 @@ def test_berthd_restart(env):
     env.start_berthd()
     vmc.wait_title("(Running)")
     check_screen(env, vmc, "BERTHD IS BACK", "berthd-back")
-    assert vmc.quit() == 0
+
+
+def test_taken_over(env):
+    """Another console takes the VM's screen (SPICE serves one client): this window says so and
+    does not fight back; Reconnect (Ctrl+Shift+R) takes it again."""
+    vmc = STATE.pop("vmc")
+    try:
+        sockets = glob.glob(os.path.join(env.runtime, "*", "spice.sock"))
+        other = Vmconnect(env, "spice+unix://" + sockets[0], name="other")
+        vmc.wait_message("another console may have taken it over")
+        time.sleep(3)  # no fight: the other one keeps the screen
+        check_screen(env, other, "TAKEN OVER", "taken-over")
+        vmc.screenshot("taken-over-first")
+        assert other.quit() == 0
+        env.x("windowfocus", "--sync", vmc.wid)
+        env.x("key", "ctrl+shift+r")
+        check_screen(env, vmc, "RECONNECTED", "reconnected")
+    finally:
+        assert vmc.quit() == 0
 
 
 def test_berth_connect(env):
@@ -479,7 +503,8 @@ def test_spice_uri(env):
 
 TESTS = [test_usage, test_unknown_vm, test_no_berthd, test_bad_uri, test_start_from_window,
          test_screen, test_keys, test_type_clipboard, test_ctrl_alt_del, test_dvd_media,
-         test_reset, test_save_restore, test_berthd_restart, test_berth_connect, test_spice_uri]
+         test_reset, test_save_restore, test_berthd_restart, test_taken_over, test_berth_connect,
+         test_spice_uri]
 
 
 def main():
