@@ -329,6 +329,7 @@ def test_usb_cd(env, console, serial):
     dev = None
     deadline = time.monotonic() + 120
     while dev is None:
+        assert console.vmconnect.poll() is None, ("vmconnect exited", console.log()[-3000:])
         serial.command("run " + find, r"BERTH-OK run \d+", timeout=60)
         m = re.search(r"BERTH-OUT usbcd=(sr\d+)", serial.last)
         if m:
