@@ -278,6 +278,13 @@ hvd_daemon_add_switch(HvdDaemon *self, const char *uuid)
     g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
 }
 
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return g_utf8_collate(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The names of the VMs with an adapter on the switch called @name, sorted, NULL-terminated. */
 static GPtrArray *
 hvd_daemon_switch_users(HvdDaemon *self, const char *name)
@@ -291,7 +298,7 @@ hvd_daemon_switch_users(HvdDaemon *self, const char *name)
         if (def != NULL && hvd_network_vm_uses_switch(def, name))
             g_ptr_array_add(names, def->name);
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, compare_names);
     g_ptr_array_add(names, NULL);
     return names;
 }
