@@ -311,7 +311,7 @@ def test_turn_off_removes_ports(w):
                                  lambda: (lambda o: o if not o["taps"] else None)(
                                      berth_objects()), 20)
     assert after["bridges"] == with_vms["bridges"], (with_vms, after)
-    assert after["dnsmasq"] == with_vms["dnsmasq"]
+    assert len(after["dnsmasq"]) == len(with_vms["dnsmasq"]) == 1, after
     # Per-port rules go with their ports: nothing mentions a tap any more.
     assert not any("btp" in rule for rule in after["nft"]), after["nft"]
 
