@@ -1133,7 +1133,7 @@ vsw_network_list_adapters(VswNetwork *self, GError **error)
         a = g_new0(VswAdapter, 1);
         a->name = g_strdup(link->name);
         a->wireless = vsw_platform_link_is_wireless(self->platform, link->name);
-        a->up = link->up;
+        a->up = link->carrier;
         a->mac = mac_to_string(link->mac);
         a->addresses = vsw_platform_list_addresses(self->platform, link->name, NULL);
         if (!a->addresses)
