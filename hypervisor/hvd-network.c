@@ -101,6 +101,18 @@ has_cap_net_admin(void)
     return (caps >> CAP_NET_ADMIN_BIT) & 1;
 }
 
+static VswPlatform *
+new_platform(GError **error)
+{
+    VswPlatform *platform = vsw_platform_linux_new(error);
+
+    /* Tests fake a wireless adapter with a sysfs tree of their own. */
+    if (platform != NULL && g_getenv("BERTH_TEST_SYSFS_ROOT") != NULL)
+        vsw_platform_linux_set_sysfs_root(VSW_PLATFORM_LINUX(platform),
+                                          g_getenv("BERTH_TEST_SYSFS_ROOT"));
+    return platform;
+}
+
 /* vswitch/ on the kernel, or why not (kept for statuses). */
 static void
 open_vsw(HvdNetwork *self)
@@ -117,7 +129,7 @@ open_vsw(HvdNetwork *self)
                        "networking"));
         return;
     }
-    platform = vsw_platform_linux_new(&error);
+    platform = new_platform(&error);
     if (platform != NULL)
         self->vsw = vsw_network_new(platform, state, runtime, &error);
     if (self->vsw == NULL)
@@ -313,7 +325,7 @@ hvd_network_list_adapters(HvdNetwork *self, GError **error)
         g_autofree char *state = g_build_filename(self->state_dir, "network", NULL);
         g_autofree char *runtime = g_build_filename(self->runtime_dir, "network", NULL);
 
-        platform = vsw_platform_linux_new(&local_error);
+        platform = new_platform(&local_error);
         if (platform != NULL)
             vsw = vsw_network_new(platform, state, runtime, &local_error);
         if (vsw == NULL) {

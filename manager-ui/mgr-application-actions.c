@@ -130,6 +130,7 @@ static const MgrAccel mgr_accels[] = {
     {"win.rename", {"F2", NULL}},
     {"win.delete", {"<Control>Delete", NULL}},
     {"win.refresh", {"F5", NULL}},
+    {"win.context-menu", {"Menu", "<Shift>F10", NULL}},
 };
 
 void

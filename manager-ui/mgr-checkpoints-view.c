@@ -8,6 +8,7 @@
 #include "mgr-checkpoint.h"
 #include "mgr-checkpoints-view.h"
 #include "mgr-format.h"
+#include "mgr-stack.h"
 
 struct _MgrCheckpointsView {
     GtkWidget parent_instance;
@@ -108,14 +109,14 @@ mgr_checkpoints_view_show(MgrCheckpointsView *self, GListStore *roots, const cha
     if (roots == NULL || self->n_checkpoints == 0) {
         gtk_list_view_set_model(self->list_view, NULL);
         gtk_label_set_text(self->none_label, message);
-        gtk_stack_set_visible_child_name(self->stack, "none");
+        mgr_stack_show_only(self->stack, "none");
         return;
     }
     tree = gtk_tree_list_model_new(G_LIST_MODEL(g_object_ref(roots)), FALSE, TRUE, create_children,
                                    NULL, NULL);
     gtk_list_view_set_model(self->list_view,
                             GTK_SELECTION_MODEL(gtk_single_selection_new(G_LIST_MODEL(tree))));
-    gtk_stack_set_visible_child_name(self->stack, "tree");
+    mgr_stack_show_only(self->stack, "tree");
 }
 
 static void

@@ -91,3 +91,18 @@ mgr_format_heartbeat(const char *heartbeat)
         return _("Disabled");
     return "—";
 }
+
+char *
+mgr_format_without_mnemonic(const char *label)
+{
+    GString *plain = g_string_new(NULL);
+
+    for (const char *p = label; p != NULL && *p != '\0'; p++) {
+        if (*p == '_' && p[1] == '_')
+            p++; /* "__" is a literal underscore */
+        else if (*p == '_')
+            continue;
+        g_string_append_c(plain, *p);
+    }
+    return g_string_free(plain, FALSE);
+}

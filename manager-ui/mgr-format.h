@@ -21,4 +21,7 @@ char *mgr_format_time(gint64 unix_seconds);
 /* Heartbeat property → words. */
 const char *mgr_format_heartbeat(const char *heartbeat);
 
+/* "Delete its virtual _hard disks too" → "Delete its virtual hard disks too". */
+char *mgr_format_without_mnemonic(const char *label);
+
 G_END_DECLS

@@ -37,6 +37,7 @@ struct _MgrSwitchManager {
     char *mac_last;
     gboolean mac_dirty;
     gboolean updating;
+    char *list_signature; /* what the selected row shows; the list follows it */
     guint loading;
     gboolean applying;
     gboolean close_after_apply;
@@ -465,6 +466,17 @@ update(MgrSwitchManager *self)
         gtk_label_set_text(self->type_explanation, mgr_switch_type_explanation(type));
         reason = item_reason(self, item);
         mgr_dialog_set_reason(self->switch_reason, NULL, reason);
+        {
+            g_autofree char *signature = g_strdup_printf(
+                "%s\n%d\n%s\n%d", item->edited->name, item->edited->type,
+                item->edited->adapter_name != NULL ? item->edited->adapter_name : "", item->dirty);
+
+            if (g_strcmp0(signature, self->list_signature) != 0) {
+                g_free(self->list_signature);
+                self->list_signature = g_steal_pointer(&signature);
+                rebuild_list(self);
+            }
+        }
         gtk_widget_remove_css_class(GTK_WIDGET(self->name_entry), "error");
         if (reason != NULL && (item->edited->name == NULL || *item->edited->name == '\0' ||
                                strstr(reason, item->edited->name) != NULL))
@@ -1098,6 +1110,7 @@ mgr_switch_manager_dispose(GObject *object)
     g_clear_pointer(&self->adapters_error, g_free);
     g_clear_pointer(&self->mac_first, g_free);
     g_clear_pointer(&self->mac_last, g_free);
+    g_clear_pointer(&self->list_signature, g_free);
     gtk_widget_dispose_template(GTK_WIDGET(self), MGR_TYPE_SWITCH_MANAGER);
     G_OBJECT_CLASS(mgr_switch_manager_parent_class)->dispose(object);
 }
@@ -1187,8 +1200,6 @@ mgr_switch_manager_init(MgrSwitchManager *self)
     g_signal_connect_swapped(self->vlan_spin, "value-changed", G_CALLBACK(update), self);
     g_signal_connect_swapped(gtk_text_view_get_buffer(self->notes_view), "changed",
                              G_CALLBACK(update), self);
-    /* The list's rows change as names are typed. */
-    g_signal_connect_swapped(self->name_entry, "changed", G_CALLBACK(rebuild_list), self);
 }
 
 MgrSwitchManager *

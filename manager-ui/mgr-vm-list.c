@@ -53,6 +53,9 @@ vm_key_changed(BerthDBusVirtualMachine *vm, GParamSpec *pspec, gpointer user_dat
     MgrVmList *self = user_data;
     guint position;
 
+    /* The time lets tests measure how soon a change shows (G_MESSAGES_DEBUG=berth-manager). */
+    g_debug("VM changed: %s (%s) at %" G_GINT64_FORMAT " us",
+            berth_dbus_virtual_machine_get_name(vm), pspec->name, g_get_monotonic_time());
     if (g_ptr_array_find(self->vms, vm, &position))
         g_list_model_items_changed(G_LIST_MODEL(self), position, 1, 1);
 }
@@ -80,8 +83,14 @@ mgr_vm_list_take_object(MgrVmList *self, GDBusObject *object)
 static void
 mgr_vm_list_add(MgrVmList *self, GDBusObject *object)
 {
-    if (mgr_vm_list_take_object(self, object))
-        g_list_model_items_changed(G_LIST_MODEL(self), self->vms->len - 1, 0, 1);
+    BerthDBusVirtualMachine *vm;
+
+    if (!mgr_vm_list_take_object(self, object))
+        return;
+    g_list_model_items_changed(G_LIST_MODEL(self), self->vms->len - 1, 0, 1);
+    vm = g_ptr_array_index(self->vms, self->vms->len - 1);
+    g_debug("VM listed: %s at %" G_GINT64_FORMAT " us", berth_dbus_virtual_machine_get_name(vm),
+            g_get_monotonic_time());
 }
 
 static void

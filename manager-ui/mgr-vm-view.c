@@ -47,12 +47,25 @@ cell_pressed(GtkGestureClick *gesture, int n_press, double x, double y, gpointer
     if (self == NULL || gtk_list_item_get_position(item) == GTK_INVALID_LIST_POSITION)
         return;
     gtk_single_selection_set_selected(self->selection, gtk_list_item_get_position(item));
+    gtk_widget_grab_focus(GTK_WIDGET(self->column_view));
     if (!gtk_widget_compute_point(cell, GTK_WIDGET(self), &GRAPHENE_POINT_INIT(x, y), &point))
         return;
     rect = (GdkRectangle){(int)point.x, (int)point.y, 1, 1};
     gtk_popover_set_pointing_to(GTK_POPOVER(self->popover), &rect);
     gtk_popover_popup(GTK_POPOVER(self->popover));
     gtk_gesture_set_state(GTK_GESTURE(gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
+/* A click in the list moves the keyboard focus there (out of the search entry, say), so the
+ * keyboard then acts on the row just clicked. */
+static void
+list_pressed(GtkGestureClick *gesture, int n_press, double x, double y, gpointer user_data)
+{
+    MgrVmView *self = user_data;
+
+    if (!gtk_widget_has_focus(GTK_WIDGET(self->column_view)) &&
+        gtk_widget_get_focus_child(GTK_WIDGET(self->column_view)) == NULL)
+        gtk_widget_grab_focus(GTK_WIDGET(self->column_view));
 }
 
 static void
@@ -170,6 +183,7 @@ name_editing_changed(GtkEditableLabel *label, GParamSpec *pspec, gpointer user_d
 
     if (gtk_editable_label_get_editing(label) || vm == NULL || self == NULL)
         return;
+    gtk_widget_set_can_target(GTK_WIDGET(label), FALSE);
     text = gtk_editable_get_text(GTK_EDITABLE(label));
     if (g_strcmp0(text, berth_dbus_virtual_machine_get_name(vm)) != 0)
         g_signal_emit(self, signals[SIGNAL_RENAME], 0, vm, text);
@@ -179,21 +193,26 @@ name_editing_changed(GtkEditableLabel *label, GParamSpec *pspec, gpointer user_d
 static void
 name_setup(GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
+    GtkWidget *box = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
     GtkWidget *label = gtk_editable_label_new("");
 
-    /* Not focusable on its own: the row is; F2 or Rename starts editing. */
+    /* Clicks and the focus belong to the row; only F2 or Rename edits the name (and makes the
+     * label reachable until editing ends). */
     gtk_widget_set_focusable(label, FALSE);
-    gtk_widget_set_can_target(label, TRUE);
-    mgr_vm_view_add_menu_gesture(label, item);
+    gtk_widget_set_can_target(label, FALSE);
+    gtk_widget_set_hexpand(label, TRUE);
     g_signal_connect(label, "notify::editing", G_CALLBACK(name_editing_changed), item);
-    gtk_list_item_set_child(item, label);
+    gtk_box_append(GTK_BOX(box), label);
+    mgr_vm_view_add_menu_gesture(box, item);
+    g_object_set_data(G_OBJECT(item), "mgr-name-label", label);
+    gtk_list_item_set_child(item, box);
 }
 
 static void
 name_bind(GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
     MgrVmView *self = user_data;
-    GtkWidget *label = gtk_list_item_get_child(item);
+    GtkWidget *label = g_object_get_data(G_OBJECT(item), "mgr-name-label");
     GBinding *binding = g_object_bind_property(gtk_list_item_get_item(item), "name", label, "text",
                                                G_BINDING_SYNC_CREATE);
 
@@ -207,10 +226,8 @@ static void
 name_unbind(GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
 {
     MgrVmView *self = user_data;
-    GtkWidget *label = gtk_list_item_get_child(item);
+    GtkWidget *label = g_object_get_data(G_OBJECT(item), "mgr-name-label");
 
-    if (gtk_editable_label_get_editing(GTK_EDITABLE_LABEL(label)))
-        gtk_editable_label_stop_editing(GTK_EDITABLE_LABEL(label), FALSE);
     if (g_hash_table_lookup(self->name_labels, gtk_list_item_get_item(item)) == label)
         g_hash_table_remove(self->name_labels, gtk_list_item_get_item(item));
     label_unbind(factory, item, NULL);
@@ -351,6 +368,7 @@ mgr_vm_view_init(MgrVmView *self)
 {
     GtkFilterListModel *filtered;
     GtkSortListModel *sorted;
+    GtkGesture *gesture;
 
     self->name_labels = g_hash_table_new(NULL, NULL);
     gtk_widget_init_template(GTK_WIDGET(self));
@@ -371,6 +389,12 @@ mgr_vm_view_init(MgrVmView *self)
     gtk_column_view_sort_by_column(self->column_view, self->name_column, GTK_SORT_ASCENDING);
     g_signal_connect(self->selection, "notify::selected-item", G_CALLBACK(selection_changed), self);
     g_signal_connect(self->selection, "items-changed", G_CALLBACK(shown_changed), self);
+
+    gesture = gtk_gesture_click_new();
+    gtk_gesture_single_set_button(GTK_GESTURE_SINGLE(gesture), 0);
+    gtk_event_controller_set_propagation_phase(GTK_EVENT_CONTROLLER(gesture), GTK_PHASE_CAPTURE);
+    g_signal_connect(gesture, "pressed", G_CALLBACK(list_pressed), self);
+    gtk_widget_add_controller(GTK_WIDGET(self->column_view), GTK_EVENT_CONTROLLER(gesture));
 
     self->popover = gtk_popover_menu_new_from_model(self->context_menu);
     gtk_popover_set_has_arrow(GTK_POPOVER(self->popover), FALSE);
@@ -438,6 +462,7 @@ mgr_vm_view_start_rename(MgrVmView *self)
     label = vm != NULL ? g_hash_table_lookup(self->name_labels, vm) : NULL;
     if (label == NULL)
         return;
+    gtk_widget_set_can_target(label, TRUE);
     gtk_editable_label_start_editing(GTK_EDITABLE_LABEL(label));
     gtk_widget_grab_focus(label);
 }

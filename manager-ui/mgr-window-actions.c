@@ -7,6 +7,8 @@
  */
 #include <glib/gi18n.h>
 
+#include "mgr-format.h"
+#include "mgr-settings-dialog.h"
 #include "mgr-vmconnect.h"
 #include "mgr-window-private.h"
 
@@ -35,7 +37,7 @@ static const struct {
 static gboolean
 mgr_window_settings_dialog_exists(void)
 {
-    return FALSE; /* the Settings dialog is written in mgr-settings-dialog.c */
+    return TRUE; /* mgr-settings-dialog.c */
 }
 
 void
@@ -174,7 +176,12 @@ connect_activated(GtkWidget *widget, const char *action_name, GVariant *paramete
 static void
 settings_activated(GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-    /* Enabled once the Settings dialog exists (mgr-settings-dialog.c). */
+    MgrWindow *self = MGR_WINDOW(widget);
+    BerthDBusVirtualMachine *vm = mgr_window_selected(self);
+
+    if (vm != NULL)
+        gtk_window_present(GTK_WINDOW(mgr_settings_dialog_new(
+            GTK_WINDOW(self), self->client, g_dbus_proxy_get_object_path(G_DBUS_PROXY(vm)))));
 }
 
 static void
@@ -360,11 +367,15 @@ delete_activated(GtkWidget *widget, const char *action_name, GVariant *parameter
 {
     MgrWindow *self = MGR_WINDOW(widget);
     BerthDBusVirtualMachine *vm = mgr_window_selected(self);
+    g_autofree char *plain = NULL;
     GtkWidget *check;
 
     if (vm == NULL)
         return;
     check = gtk_check_button_new_with_mnemonic(_("Delete its virtual _hard disks too"));
+    /* GTK 4.8 names a mnemonic button by its text with the underscore: name it plainly. */
+    plain = mgr_format_without_mnemonic(gtk_check_button_get_label(GTK_CHECK_BUTTON(check)));
+    gtk_accessible_update_property(GTK_ACCESSIBLE(check), GTK_ACCESSIBLE_PROPERTY_LABEL, plain, -1);
     mgr_window_confirm(self, vm, WORDED(vm, _("Delete “%s”?")),
                        _("The virtual machine's definition, checkpoints and saved state are "
                          "deleted. Its virtual hard disks stay unless you choose otherwise."),
@@ -394,13 +405,34 @@ rename_activated(GtkWidget *widget, const char *action_name, GVariant *parameter
     mgr_vm_view_start_rename(self->vm_view);
 }
 
+/* The entry can take the focus only once the search bar's revealer has mapped it. */
+static gboolean
+focus_search_entry(gpointer user_data)
+{
+    MgrWindow *self = user_data;
+
+    if (!gtk_widget_get_mapped(GTK_WIDGET(self->search_entry)))
+        return G_SOURCE_CONTINUE;
+    gtk_widget_grab_focus(GTK_WIDGET(self->search_entry));
+    g_object_unref(self);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 find_activated(GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
     MgrWindow *self = MGR_WINDOW(widget);
 
     gtk_search_bar_set_search_mode(self->search_bar, TRUE);
-    gtk_widget_grab_focus(GTK_WIDGET(self->search_entry));
+    if (!gtk_widget_get_mapped(GTK_WIDGET(self->search_entry)) ||
+        !gtk_widget_grab_focus(GTK_WIDGET(self->search_entry)))
+        g_timeout_add(20, focus_search_entry, g_object_ref(self));
+}
+
+static void
+context_menu_activated(GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+    mgr_vm_view_popup_menu(MGR_WINDOW(widget)->vm_view);
 }
 
 static void
@@ -430,4 +462,5 @@ mgr_window_class_install_actions(GtkWidgetClass *widget_class)
     gtk_widget_class_install_action(widget_class, "win.delete", NULL, delete_activated);
     gtk_widget_class_install_action(widget_class, "win.find", NULL, find_activated);
     gtk_widget_class_install_action(widget_class, "win.refresh", NULL, refresh_activated);
+    gtk_widget_class_install_action(widget_class, "win.context-menu", NULL, context_menu_activated);
 }

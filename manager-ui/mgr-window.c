@@ -6,6 +6,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "mgr-stack.h"
 #include "mgr-window-private.h"
 
 G_DEFINE_FINAL_TYPE(MgrWindow, mgr_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -23,10 +24,10 @@ mgr_window_show_state(MgrWindow *self)
 
     switch (state) {
     case MGR_CLIENT_STATE_CONNECTING:
-        gtk_stack_set_visible_child_name(self->main_stack, "connecting");
+        mgr_stack_show_only(self->main_stack, "connecting");
         break;
     case MGR_CLIENT_STATE_CONNECTED:
-        gtk_stack_set_visible_child_name(self->main_stack, "main");
+        mgr_stack_show_only(self->main_stack, "main");
         break;
     case MGR_CLIENT_STATE_ABSENT:
     case MGR_CLIENT_STATE_FAILED:
@@ -48,7 +49,7 @@ mgr_window_show_state(MgrWindow *self)
               "Berth's source folder (session mode)."),
             _("Members of the group “berth” may manage virtual machines without a password."));
         gtk_label_set_text(self->absent_how, how);
-        gtk_stack_set_visible_child_name(self->main_stack, "absent");
+        mgr_stack_show_only(self->main_stack, "absent");
         break;
     }
 }
@@ -125,8 +126,7 @@ shown_changed(MgrVmView *view, GParamSpec *pspec, gpointer user_data)
 {
     MgrWindow *self = user_data;
 
-    gtk_stack_set_visible_child_name(self->list_stack,
-                                     mgr_vm_view_get_n_shown(view) > 0 ? "list" : "empty");
+    mgr_stack_show_only(self->list_stack, mgr_vm_view_get_n_shown(view) > 0 ? "list" : "empty");
 }
 
 static void

@@ -14,7 +14,10 @@ if [ "${BERTH_TEST_NETNS:-}" = 1 ]; then
     exec "$@"
 fi
 if unshare --net true 2>/dev/null; then
-    BERTH_TEST_NETNS=1 exec unshare --net sh -c '
+    # A mount namespace too, with sysfs mounted again: /sys/class/net then shows this network
+    # namespace's interfaces (sysfs shows the namespace that mounted it), not the host's.
+    BERTH_TEST_NETNS=1 exec unshare --net --mount sh -c '
+mount -t sysfs sysfs /sys 2>/dev/null || echo "netns-run: cannot mount sysfs; /sys shows the host" >&2
 ip link set lo up || exit 1
 "$@"
 status=$?

@@ -8,6 +8,7 @@
 #include "vmc-console.h"
 #include "vmc-display.h"
 #include "vmc-input.h"
+#include "vmc-media.h"
 #include "vmc-window.h"
 
 G_BEGIN_DECLS
@@ -32,6 +33,7 @@ struct _VmcWindow {
 
     VmcDisplay *display;
     VmcInput *input;
+    VmcMedia *media; /* audio, USB, microphone, clipboard */
 
     /* template children */
     GtkWidget *menu_bar;

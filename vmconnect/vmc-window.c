@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "vmc-application.h"
+#include "vmc-media.h"
 #include "vmc-resources.h"
 #include "vmc-window-private.h"
 
@@ -471,6 +472,7 @@ vmc_window_dispose(GObject *object)
 {
     VmcWindow *self = VMC_WINDOW(object);
 
+    g_clear_object(&self->media);
     g_clear_handle_id(&self->resize_source, g_source_remove);
     if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
         vmc_window_print_stats(self);
@@ -571,6 +573,7 @@ vmc_window_init(VmcWindow *self)
                      self);
     g_signal_connect(self->display, "notify::showing", G_CALLBACK(on_display_showing), self);
     vmc_window_actions_init(self);
+    self->media = vmc_media_new(self);
 }
 
 VmcWindow *

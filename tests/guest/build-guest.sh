@@ -265,16 +265,17 @@ mkdir -p "$r/usr/lib/modules/$kver"
 cp -a "$kx/$mdir/kernel" "$kx/$mdir"/modules.{dep,alias,symbols,builtin} "$r/usr/lib/modules/$kver/"
 cp "$work/order" "$r/usr/lib/modules/$kver/berth-load-order"
 
-# ALSA: aplay/arecord/speaker-test, libasound and its configuration, with their libraries.
+# ALSA: aplay/arecord/speaker-test/amixer, libasound and its configuration, with their libraries.
 ax=$work/alsa
 mkdir -p "$ax"
-dpkg-deb --fsys-tarfile "$adeb" | tar -x -C "$ax" ./usr/bin/aplay ./usr/bin/arecord ./usr/bin/speaker-test
+dpkg-deb --fsys-tarfile "$adeb" | tar -x -C "$ax" ./usr/bin/aplay ./usr/bin/arecord ./usr/bin/speaker-test \
+    ./usr/bin/amixer
 dpkg-deb --fsys-tarfile "$ldeb" | tar -x -C "$ax" --wildcards './usr/lib/x86_64-linux-gnu/libasound.so.2*'
 dpkg-deb --fsys-tarfile "$ddeb" | tar -x -C "$ax" ./usr/share/alsa
 cp -a "$ax/usr/bin/." "$r/usr/bin/"
 cp -a "$ax/usr/share/alsa" "$r/usr/share/"
 cp -a "$ax/usr/lib/x86_64-linux-gnu/." "$r/usr/lib/x86_64-linux-gnu/"
-for b in aplay speaker-test; do
+for b in aplay speaker-test amixer; do
     LD_LIBRARY_PATH=$ax/usr/lib/x86_64-linux-gnu ldd "$ax/usr/bin/$b" |
         sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'
 done | sort -u | while read -r lib; do

@@ -423,6 +423,36 @@ test_quick_create(void)
     run_clear(&run);
 }
 
+/* "Do not show this page again" is remembered (GSettings) and the next wizard starts at Specify
+ * Name and Location. */
+static void
+test_skip_before_you_begin(void)
+{
+    Run run = {0};
+
+    if (g_getenv("GSETTINGS_SCHEMA_DIR") == NULL) {
+        g_test_skip("needs the built schema (GSETTINGS_SCHEMA_DIR)");
+        return;
+    }
+    open_wizard(&run);
+    g_assert_cmpstr(page(&run), ==, "before");
+    mgr_test_toggle(run.wizard, W, "skip_intro_check", TRUE);
+    mgr_test_activate(run.wizard, "wizard.cancel");
+    run_clear(&run);
+
+    open_wizard(&run);
+    g_assert_cmpstr(page(&run), ==, "name");
+    g_assert_false(mgr_test_sensitive(run.wizard, W, "previous_button"));
+    mgr_test_toggle(run.wizard, W, "skip_intro_check", FALSE);
+    mgr_test_activate(run.wizard, "wizard.cancel");
+    run_clear(&run);
+
+    open_wizard(&run);
+    g_assert_cmpstr(page(&run), ==, "before");
+    mgr_test_activate(run.wizard, "wizard.cancel");
+    run_clear(&run);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -437,6 +467,7 @@ main(int argc, char **argv)
     g_test_add_func("/new-vm-wizard/cancel-during-finish", test_cancel_during_finish);
     g_test_add_func("/new-vm-wizard/invalid-input", test_invalid_input);
     g_test_add_func("/new-vm-wizard/quick-create", test_quick_create);
+    g_test_add_func("/new-vm-wizard/skip-before-you-begin", test_skip_before_you_begin);
     status = g_test_run();
     g_clear_object(&client);
     return status;

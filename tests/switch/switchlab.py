@@ -10,6 +10,7 @@
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -195,3 +196,21 @@ def run_tests(tests):
         sys.stdout.flush()
     reset_kernel()
     return 1 if failed else 0
+
+
+def start_without_net_admin(env):
+    """Starts @env's berthd without CAP_NET_ADMIN (like a user's session berthd). FALSE when
+    setpriv is missing."""
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return False
+    real = cli.BERTHD
+    wrapper = env.write("berthd-no-net-admin", "#!/bin/sh\nexec %s --inh-caps=-net_admin "
+                        "--bounding-set=-net_admin %s \"$@\"\n" % (setpriv, real))
+    os.chmod(wrapper, 0o755)
+    cli.BERTHD = wrapper
+    try:
+        env.start()
+    finally:
+        cli.BERTHD = real
+    return True

@@ -164,7 +164,7 @@ def test_bad_input(env):
     env.define("a.xml", vm_xml("Alpha", "Lab"))
     env.define("b.xml", vm_xml("Beta", "Default Switch", "lab"))
     one_line_error(env.berth("switch", "delete", "Lab", check=False), "Lab", "Alpha", "Beta")
-    assert switch(env, "Lab")["connected-vms"] == ["Alpha", "Beta"]
+    assert switch(env, "Lab")["connected-vms"] == ["Alpha", "Beta"], switch(env, "Lab")
     env.berth("delete", "Alpha")
     env.define("b.xml", vm_xml("Beta", "Default Switch", uuid=env.vm("Beta")["uuid"]))
     assert switch(env, "Lab")["connected-vms"] == []
@@ -267,6 +267,26 @@ def test_adapters(env):
     assert addresses("eth7") == ["10.44.0.2/24"]
 
 
+def test_wireless_refused(env):
+    """A Wi-Fi adapter cannot be bridged: refused with why and what to do instead. (The
+    namespace has no real Wi-Fi: berthd reads a sysfs tree of ours that says wlan0 is one.)"""
+    sh("ip", "link", "add", "wlan0", "type", "veth", "peer", "name", "wlan0p")
+    os.makedirs(os.path.join(env.tmp, "sys", "class", "net", "wlan0", "phy80211"))
+    env.stop()
+    os.environ["BERTH_TEST_SYSFS_ROOT"] = os.path.join(env.tmp, "sys")
+    try:
+        env.start()
+    finally:
+        del os.environ["BERTH_TEST_SYSFS_ROOT"]
+    wlan = {a["name"]: a for a in json.loads(env.berth("adapters", "--json").stdout)}["wlan0"]
+    assert wlan["kind"] == "wireless" and not wlan["usable"] and wlan["reason"], wlan
+    before = berth_objects()
+    files = env.snapshot()
+    one_line_error(env.berth("switch", "new", "Air", "--type", "external", "--adapter", "wlan0",
+                             check=False), "wlan0", "wireless", "NAT")
+    unchanged(env, before, files, "a wireless adapter")
+
+
 def test_without_net_admin(env):
     """berthd without CAP_NET_ADMIN (like session mode as a user): the Default Switch is
     defined but says it needs administrator rights, nothing is made in the kernel, and new
@@ -278,19 +298,8 @@ def test_without_net_admin(env):
     sh("nft", "flush", "ruleset")
     for name in links("bridge"):
         sh("ip", "link", "del", name)
-    setpriv = shutil.which("setpriv")
-    if setpriv is None:
-        print("# no setpriv: not checked")
-        return
-    real = switchlab.cli.BERTHD
-    wrapper = env.write("berthd-no-net-admin", "#!/bin/sh\nexec %s --inh-caps=-net_admin "
-                        "--bounding-set=-net_admin %s \"$@\"\n" % (setpriv, real))
-    os.chmod(wrapper, 0o755)
-    switchlab.cli.BERTHD = wrapper
-    try:
-        env.start()
-    finally:
-        switchlab.cli.BERTHD = real
+    if not switchlab.start_without_net_admin(env):
+        raise AssertionError("setpriv (util-linux) is missing")
     sw = switch(env, "Default Switch")
     assert "administrator" in sw["status"], sw
     assert berth_objects() == {"bridges": [], "taps": [], "nft": [], "dnsmasq": []}
@@ -303,7 +312,7 @@ def test_without_net_admin(env):
 
 TESTS = [test_default_switch, test_define_list_delete, test_bad_input,
          test_name_taken_rolls_back, test_rename_takes_vms_along, test_vm_adapters,
-         test_mac_range, test_adapters, test_without_net_admin]
+         test_mac_range, test_adapters, test_wireless_refused, test_without_net_admin]
 
 if __name__ == "__main__":
     if os.geteuid() != 0 or os.environ.get("BERTH_TEST_NETNS") != "1":

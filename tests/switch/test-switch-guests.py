@@ -37,8 +37,8 @@ STEP_TIMEOUT = 90
 class Guest:
     """A running test guest and a `berth serial --follow` into a file."""
 
-    def __init__(self, env, name, switch_name, vlan=0):
-        self.env, self.name = env, name
+    def __init__(self, env, name, switch_name, vlan=0, extra=""):
+        self.env, self.name, self.extra = env, name, extra
         self.switch_name, self.vlan = switch_name, vlan
         self.disk = os.path.join(env.tmp, name + ".img")
         shutil.copyfile(os.path.join(GUEST_DIR, "gen1.img"), self.disk)
@@ -56,9 +56,9 @@ class Guest:
     <disk location="0" path="%s"/>
   </ide-controller>
   <network-adapter switch="%s" vlan="%d"/>
-  <com port="1" log="true"/>
+%s  <com port="1" log="true"/>
 </vm>
-""") % (self.name, self.disk, self.switch_name, self.vlan))
+""") % (self.name, self.disk, self.switch_name, self.vlan, self.extra))
 
     def move(self, switch_name, vlan=0):
         """Redefines the running VM with its adapter elsewhere: a live move."""
@@ -205,6 +205,31 @@ def test_vlan(w):
     assert b.ping("10.88.0.3")
 
 
+def test_reshape_switch(w):
+    """Lab becomes internal with a host address and back to private while B and C run on it:
+    they stay connected, and the host reaches them only while it is internal."""
+    b = w.guests["B"]
+    lab = switch(w.env, "Lab")
+    w.env.berth("switch", "define", w.env.write("lab-internal.xml", """<switch type="internal">
+  <name>Lab</name>
+  <uuid>%s</uuid>
+  <address>10.88.0.1/24</address>
+</switch>
+""" % lab["uuid"]))
+    assert addresses(lab["bridge"]) == ["10.88.0.1/24"]
+    assert host_ping("10.88.0.2") and b.ping("10.88.0.1")
+    assert b.ping("10.88.0.3")
+    w.env.berth("switch", "define", w.env.write("lab-private.xml", """<switch type="private">
+  <name>Lab</name>
+  <uuid>%s</uuid>
+</switch>
+""" % lab["uuid"]))
+    assert addresses(lab["bridge"]) == []
+    assert not host_ping("10.88.0.2")
+    assert b.ping("10.88.0.3")
+    assert switch(w.env, "Lab")["connected-vms"] == ["B", "C"]
+
+
 def test_internal_nat(w):
     a = w.guests["A"]
     default = switch(w.env, "Default Switch")
@@ -277,9 +302,37 @@ def test_turn_off_removes_ports(w):
     assert not any("btp" in rule for rule in after["nft"]), after["nft"]
 
 
-STEPS = [test_external, test_private, test_other_private, test_vlan, test_internal_nat,
-         test_delete_external_restores, test_kill9_restart, test_save_restore,
-         test_turn_off_removes_ports]
+def test_user_mode_networking(w):
+    """A berthd without CAP_NET_ADMIN (a user's session) makes no switches: a VM on the Default
+    Switch gets user-mode networking and stays online (a DHCP lease from QEMU), an adapter on a
+    switch that does not exist is disconnected, and the VM's status says both."""
+    env = Env()
+    w.session = env
+    try:
+        assert switchlab.start_without_net_admin(env), "setpriv (util-linux) is missing"
+        before = berth_objects()
+        d = Guest(env, "D", "Default Switch", extra='  <network-adapter switch="Nowhere"/>\n')
+        d.start()
+        w.guests["D"] = d
+        d.wait_ready()
+        adapters = d.env.vm("D")["network-adapters"]
+        assert adapters[0]["connected"] and "administrator" in adapters[0]["status"], adapters
+        assert not adapters[1]["connected"] and "Nowhere" in adapters[1]["status"], adapters
+        status = env.vm("D")["status"]
+        assert "Nowhere" in status and "user-mode" in status, status
+        answer = d.command("dhcp")
+        assert re.search(r"BERTH-OK dhcp \S+ 10\.0\.2\.\d+/24", answer), answer
+        assert berth_objects()["taps"] == before["taps"]
+        env.berth("turn-off", "D")
+    finally:
+        if "D" in w.guests:
+            w.guests.pop("D").close()
+        env.close()
+
+
+STEPS = [test_external, test_private, test_other_private, test_vlan, test_reshape_switch,
+         test_internal_nat, test_delete_external_restores, test_kill9_restart, test_save_restore,
+         test_turn_off_removes_ports, test_user_mode_networking]
 
 
 def main():
