@@ -207,9 +207,12 @@ iperf(Guest *client)
     send_line(client, cmd);
     /* "[  5]   0.00-10.00  sec   123 MBytes   103 Mbits/sec                  receiver" */
     line = read_line(client, "receiver", seconds + 120);
-    p = strstr(line, "MBytes");
-    if (p)
-        mbits = g_ascii_strtod(p + strlen("MBytes"), NULL);
+    p = strstr(line, " Mbits/sec");
+    if (p) {
+        while (p > line && p[-1] != ' ')
+            p--;
+        mbits = g_ascii_strtod(p, NULL);
+    }
     g_free(read_line(client, "BERTH-OK run", 30));
     if (mbits <= 0)
         die("cannot read the rate from: %s", line);

@@ -582,11 +582,15 @@ iperf(Ns *client, Ns *server, const char *address, gboolean reverse)
     g_assert_cmpint(ns_sh(client, &out, "iperf3 -c %s -t 4 -f m%s", address, reverse ? " -R" : ""),
                     ==, 0);
     lines = g_strsplit(out, "\n", -1);
+    /* "[  5]   0.00-4.00   sec  1.45 GBytes  3089 Mbits/sec    receiver" */
     for (guint i = 0; lines[i]; i++) {
-        const char *p = strstr(lines[i], "MBytes");
+        const char *p = strstr(lines[i], " Mbits/sec");
 
-        if (p && strstr(lines[i], "receiver"))
-            mbits = g_ascii_strtod(p + strlen("MBytes"), NULL);
+        if (p && strstr(lines[i], "receiver")) {
+            while (p > lines[i] && p[-1] != ' ')
+                p--;
+            mbits = g_ascii_strtod(p, NULL);
+        }
     }
     g_assert_cmpfloat(mbits, >, 0);
     return mbits;
