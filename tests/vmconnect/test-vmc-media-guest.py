@@ -260,6 +260,8 @@ def test_playback(env, console, serial):
                                                         console.log()[-3000:])
     freq = stats.get("Rough   frequency", 0)
     assert 900 <= freq <= 1100, ("not the guest's 1000 Hz tone", stats)
+    # Drained, then corked once the guest stopped playing (kept for the next sound).
+    wait_sink_input(console, lambda text: "Corked: yes" in text)
     # Unmuted at 100% by the guest's mixer now; a person turns it down in PulseAudio: the
     # playback channel hears of it.
     inputs = wait_sink_input(console, lambda text: "Mute: no" in text and "100%" in text)
@@ -291,6 +293,9 @@ def test_microphone(env, console, serial):
         "pacat -d mic --raw --format=s16le --rate=48000 --channels=1",
         shell=True, env=console.pulse_env(), start_new_session=True)
     try:
+        # The microphone's stream exists before the guest records, corked (opened in advance).
+        outputs = console.pactl("list", "source-outputs")
+        assert "Corked: yes" in outputs and "microphone" in outputs.lower(), outputs
         hz, peak = record(serial, 2)
         print("# microphone off: %d Hz, peak %d" % (hz, peak))
         assert peak < 1000, ("the guest hears the microphone while it is off", hz, peak)
