@@ -1,12 +1,18 @@
 /* switch-throughput.c: VM-to-VM TCP throughput over a private switch made by VswNetwork (its taps,
- * per-port rules and all) against the same two QEMUs on a bare bridge with taps set up by hand,
- * in the same run, inside a network namespace of its own.
+ * per-port rules and nftables tables) against the same two QEMUs on a bare bridge, in the same run,
+ * inside a network namespace of its own.
  *
  *   switch-throughput --build BUILDDIR [--rounds R] [--seconds S]
  *
- * Each round boots two test guests (direct kernel boot, TCG) per setup, the setups alternating
- * which goes first; guest 1 runs `iperf3 -s`, guest 2 `iperf3 -c` for S seconds; the receiver's
- * rate counts. QEMU gets each tap as `-netdev tap,fd=3`. Target: berth / bare >= 0.95.
+ * Two test guests (direct kernel boot, TCG) are booted once, each on a tap from
+ * vsw_network_port_add() handed to QEMU as `-netdev tap,fd=3`. Guest 1 runs `iperf3 -s`; guest 2
+ * runs `iperf3 -c` for S seconds in each setup, strictly alternating, R times each:
+ *   berth: the taps on the switch's bridge with their per-port rules (MAC, DHCP and router
+ *          guards, VLAN checks, host isolation) in Berth's nftables tables;
+ *   bare:  the rules dropped, Berth's tables deleted, the taps moved to a bridge made by hand
+ *          (`ip link add benchbr0 type bridge`), as one would wire two QEMUs without Berth.
+ * Moving the same taps between the two keeps everything else equal (guests, QEMU processes,
+ * their CPU placement). The receiver's rate counts. Target: berth / bare >= 0.95.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -25,6 +31,7 @@
 #include <unistd.h>
 
 #include "vsw-network.h"
+#include "vsw-nft.h"
 #include "vsw-platform-linux.h"
 
 #define SWITCH_UUID "7e570000-0000-4000-8000-000000000001"
@@ -36,6 +43,7 @@ typedef struct {
     char *socket_path;
 } Guest;
 
+static GPtrArray *running; /* of GSubprocess: QEMUs to end if the benchmark dies */
 static char *build_dir;
 static char *work_dir;
 static int seconds = 10;
@@ -49,6 +57,9 @@ static G_GNUC_NORETURN G_GNUC_PRINTF(1, 2) void die(const char *format, ...)
     vfprintf(stderr, format, args);
     fprintf(stderr, "\n");
     va_end(args);
+    /* QEMU outlives its parent: end ours. */
+    for (guint i = 0; running && i < running->len; i++)
+        g_subprocess_force_exit(g_ptr_array_index(running, i));
     exit(1);
 }
 
@@ -59,24 +70,6 @@ sh(const char *command)
 
     if (status != 0)
         die("failed (%d): %s", status, command);
-}
-
-/* A tap as one would make it by hand: the same flags as Berth's, no rules. */
-static int
-hand_tap(const char *name, const char *bridge)
-{
-    struct ifreq ifr = {.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR};
-    g_autofree char *cmd = NULL;
-    int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-
-    if (fd < 0)
-        die("/dev/net/tun: %s", g_strerror(errno));
-    g_strlcpy(ifr.ifr_name, name, sizeof ifr.ifr_name);
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0)
-        die("TUNSETIFF %s: %s", name, g_strerror(errno));
-    cmd = g_strdup_printf("ip link set %s master %s up", name, bridge);
-    sh(cmd);
-    return fd;
 }
 
 static char *
@@ -141,6 +134,9 @@ guest_start(int tap_fd, int index)
         "tap,id=n0,fd=3", "-device", device, NULL);
     if (!g->qemu)
         die("qemu: %s", error->message);
+    if (!running)
+        running = g_ptr_array_new();
+    g_ptr_array_add(running, g->qemu);
     address = g_unix_socket_address_new(g->socket_path);
     for (guint i = 0; i < 500 && !g->serial; i++) {
         g_clear_error(&error);
@@ -158,6 +154,7 @@ guest_start(int tap_fd, int index)
 static void
 guest_stop(Guest *g)
 {
+    g_ptr_array_remove(running, g->qemu);
     g_subprocess_force_exit(g->qemu);
     g_subprocess_wait(g->qemu, NULL, NULL);
     g_clear_object(&g->in);
@@ -168,104 +165,57 @@ guest_stop(Guest *g)
     g_free(g);
 }
 
-/* Boots both guests on their taps and returns the receiver's Mbit/s. */
-static double
-measure(int fd1, int fd2)
+static VswNetwork *network;
+static VswPortConfig ports[2];
+
+static void
+setup_berth(void)
 {
-    Guest *a = guest_start(fd1, 1);
-    Guest *b = guest_start(fd2, 2);
-    g_autofree char *client_cmd = NULL;
+    g_autoptr(GError) error = NULL;
+
+    sh("ip link set btp7e570000n0 nomaster && ip link set btp7e570000n1 nomaster");
+    for (guint i = 0; i < 2; i++) {
+        if (!vsw_network_port_update(network, &ports[i], &error))
+            die("%s", error->message);
+    }
+}
+
+static void
+setup_bare(void)
+{
+    g_autoptr(GError) error = NULL;
+
+    for (guint i = 0; i < 2; i++) {
+        if (!vsw_network_port_remove(network, ports[i].tap_name, &error))
+            die("%s", error->message);
+    }
+    if (!vsw_nft_drop_tables(vsw_network_get_nft(network), &error))
+        die("%s", error->message);
+    sh("ip link set btp7e570000n0 master benchbr0 && ip link set btp7e570000n1 master benchbr0");
+}
+
+static double
+iperf(Guest *client)
+{
+    g_autofree char *cmd = g_strdup_printf("run iperf3 -c 10.77.7.1 -t %d -f m", seconds);
     g_autofree char *line = NULL;
-    g_autofree char *ok = NULL;
     double mbits = 0;
     char *p;
 
-    g_free(read_line(a, "BERTH-GUEST-READY", 300));
-    g_free(read_line(b, "BERTH-GUEST-READY", 300));
-    send_line(a, "ip 10.77.7.1/24");
-    g_free(read_line(a, "BERTH-OK ip", 30));
-    send_line(b, "ip 10.77.7.2/24");
-    g_free(read_line(b, "BERTH-OK ip", 30));
-    send_line(a, "run iperf3 -s -D -1");
-    g_free(read_line(a, "BERTH-OK run", 30));
-    send_line(b, "run ping -c 3 -W 5 10.77.7.1");
-    ok = read_line(b, "BERTH-OK run", 60);
-    client_cmd = g_strdup_printf("run iperf3 -c 10.77.7.1 -t %d -f m", seconds);
-    send_line(b, client_cmd);
+    send_line(client, "run ping -c 2 -W 5 10.77.7.1");
+    g_free(read_line(client, "BERTH-OK run", 60));
+    send_line(client, cmd);
     /* "[  5]   0.00-10.00  sec   123 MBytes   103 Mbits/sec                  receiver" */
-    line = read_line(b, "receiver", seconds + 120);
-    p = strstr(line, "MBytes");
-    if (p)
-        mbits = g_ascii_strtod(p + strlen("MBytes"), NULL);
-    g_free(read_line(b, "BERTH-OK run", 30));
-    guest_stop(a);
-    guest_stop(b);
+    line = read_line(client, "receiver", seconds + 120);
+    p = strstr(line, " Mbits/sec");
+    if (p) {
+        while (p > line && p[-1] != ' ')
+            p--;
+        mbits = g_ascii_strtod(p, NULL);
+    }
+    g_free(read_line(client, "BERTH-OK run", 30));
     if (mbits <= 0)
         die("cannot read the rate from: %s", line);
-    return mbits;
-}
-
-static double
-run_berth(void)
-{
-    g_autoptr(GError) error = NULL;
-    g_autoptr(VswPlatform) platform = vsw_platform_linux_new(&error);
-    g_autofree char *state = g_build_filename(work_dir, "state", NULL);
-    g_autofree char *runtime = g_build_filename(work_dir, "run", NULL);
-    g_autoptr(VswNetwork) network = NULL;
-    g_autoptr(HvxSwitchDef) def = hvx_switch_def_new(HVX_SWITCH_TYPE_PRIVATE);
-    VswPortConfig port = {
-        .switch_uuid = SWITCH_UUID,
-        .mac = {0x52, 0x54, 0x00, 0x7e, 0x57, 0x01},
-        .dhcp_guard = TRUE,
-        .router_guard = TRUE,
-    };
-    int fd1, fd2, vhost;
-    double mbits;
-
-    if (!platform)
-        die("%s", error->message);
-    network = vsw_network_new(platform, state, runtime, &error);
-    if (!network)
-        die("%s", error->message);
-    g_free(def->name);
-    def->name = g_strdup("Throughput");
-    def->uuid = g_strdup(SWITCH_UUID);
-    if (!vsw_network_apply_switch(network, def, &error))
-        die("%s", error->message);
-    port.tap_name = "btp7e570000n0";
-    fd1 = vsw_network_port_add(network, &port, &vhost, &error);
-    if (fd1 < 0)
-        die("%s", error->message);
-    if (vhost >= 0)
-        close(vhost); /* not used, to compare like with like */
-    port.tap_name = "btp7e570000n1";
-    port.mac[5] = 0x02;
-    fd2 = vsw_network_port_add(network, &port, &vhost, &error);
-    if (fd2 < 0)
-        die("%s", error->message);
-    if (vhost >= 0)
-        close(vhost);
-    /* The fds went to QEMU (take_fd): they close with it, and the taps go. */
-    mbits = measure(fd1, fd2);
-    vsw_network_port_remove(network, "btp7e570000n0", NULL);
-    vsw_network_port_remove(network, "btp7e570000n1", NULL);
-    if (!vsw_network_remove_switch(network, SWITCH_UUID, &error))
-        die("%s", error->message);
-    return mbits;
-}
-
-static double
-run_bare(void)
-{
-    int fd1, fd2;
-    double mbits;
-
-    sh("ip link add benchbr0 type bridge && ip link set benchbr0 up");
-    fd1 = hand_tap("benchtap0", "benchbr0");
-    fd2 = hand_tap("benchtap1", "benchbr0");
-    mbits = measure(fd1, fd2);
-    sh("ip link del benchbr0");
     return mbits;
 }
 
@@ -317,18 +267,93 @@ main(int argc, char **argv)
         die("%s", error->message);
     berth = g_new0(double, rounds);
     bare = g_new0(double, rounds);
-    printf("switch-throughput: %d rounds of %d s, two TCG guests per setup\n", rounds, seconds);
-    for (int r = 0; r < rounds; r++) {
-        if (r % 2 == 0) {
-            berth[r] = run_berth();
-            bare[r] = run_bare();
-        } else {
-            bare[r] = run_bare();
-            berth[r] = run_berth();
+    {
+        g_autoptr(VswPlatform) platform = vsw_platform_linux_new(&error);
+        g_autofree char *state = g_build_filename(work_dir, "state", NULL);
+        g_autofree char *runtime = g_build_filename(work_dir, "run", NULL);
+        g_autoptr(HvxSwitchDef) def = hvx_switch_def_new(HVX_SWITCH_TYPE_PRIVATE);
+        int fds[2];
+        Guest *server;
+        Guest *client;
+
+        if (!platform)
+            die("%s", error->message);
+        network = vsw_network_new(platform, state, runtime, &error);
+        if (!network)
+            die("%s", error->message);
+        g_free(def->name);
+        def->name = g_strdup("Throughput");
+        def->uuid = g_strdup(SWITCH_UUID);
+        if (!vsw_network_apply_switch(network, def, &error))
+            die("%s", error->message);
+        sh("ip link add benchbr0 type bridge && ip link set benchbr0 up");
+        for (guint i = 0; i < 2; i++) {
+            int vhost;
+
+            ports[i] = (VswPortConfig){
+                .switch_uuid = SWITCH_UUID,
+                .tap_name = i == 0 ? "btp7e570000n0" : "btp7e570000n1",
+                .mac = {0x52, 0x54, 0x00, 0x7e, 0x57, (guint8)(i + 1)},
+                .dhcp_guard = TRUE,
+                .router_guard = TRUE,
+            };
+            fds[i] = vsw_network_port_add(network, &ports[i], &vhost, &error);
+            if (fds[i] < 0)
+                die("%s", error->message);
+            if (vhost >= 0)
+                close(vhost); /* not used, to compare like with like */
         }
-        printf("round %d: berth %.0f Mbit/s, bare %.0f Mbit/s (%s first)\n", r + 1, berth[r],
-               bare[r], r % 2 == 0 ? "berth" : "bare");
-        fflush(stdout);
+        /* The fds go to QEMU (take_fd): the taps go with it. */
+        server = guest_start(fds[0], 1);
+        client = guest_start(fds[1], 2);
+        g_free(read_line(server, "BERTH-GUEST-READY", 300));
+        g_free(read_line(client, "BERTH-GUEST-READY", 300));
+        send_line(server, "ip 10.77.7.1/24");
+        g_free(read_line(server, "BERTH-OK ip", 30));
+        send_line(client, "ip 10.77.7.2/24");
+        g_free(read_line(client, "BERTH-OK ip", 30));
+        send_line(server, "run iperf3 -s -D");
+        g_free(read_line(server, "BERTH-OK run", 30));
+
+        /* A first run in each setup warms QEMU's translation caches up; it is not counted. */
+        setup_bare();
+        iperf(client);
+        setup_berth();
+        iperf(client);
+        printf("switch-throughput: %d rounds of %d s per setup, two TCG guests\n", rounds, seconds);
+        for (int r = 0; r < rounds; r++) {
+            /* Strictly alternating: every measure follows a change of setup (a setup measured
+             * twice in a row came out slower on its second run, whichever it was). */
+            gboolean berth_first = TRUE;
+
+            for (int k = 0; k < 2; k++) {
+                if ((k == 0) == berth_first) {
+                    setup_berth();
+                    berth[r] = iperf(client);
+                } else {
+                    setup_bare();
+                    bare[r] = iperf(client);
+                }
+            }
+            printf("round %d: berth %.0f Mbit/s, bare %.0f Mbit/s (%s first)\n", r + 1, berth[r],
+                   bare[r], berth_first ? "berth" : "bare");
+            fflush(stdout);
+        }
+        guest_stop(server);
+        guest_stop(client);
+        for (guint i = 0; i < 2; i++)
+            vsw_network_port_remove(network, ports[i].tap_name, NULL);
+        if (!vsw_network_remove_switch(network, SWITCH_UUID, &error))
+            die("%s", error->message);
+        sh("ip link del benchbr0");
+        g_clear_object(&network);
+    }
+    {
+        g_autofree double *ratios = g_new0(double, rounds);
+
+        for (int r = 0; r < rounds; r++)
+            ratios[r] = berth[r] / bare[r];
+        printf("median of the rounds' ratios: %.3f\n", median(ratios, rounds));
     }
     mb = median(berth, rounds);
     mh = median(bare, rounds);

@@ -50,6 +50,7 @@ struct _HvdDaemon {
     GHashTable *vms; /* uuid → HvdVmObject */
     HvdNetwork *network;
     GHashTable *switches; /* uuid → HvdSwitchObject */
+    guint status_timer;   /* switch statuses follow the kernel (an adapter unplugged, gone) */
     guint64 last_job;
     gboolean owns_name;
 };
@@ -62,6 +63,7 @@ hvd_daemon_finalize(GObject *object)
     HvdDaemon *self = HVD_DAEMON(object);
 
     hvd_daemon_stop(self);
+    g_clear_handle_id(&self->status_timer, g_source_remove);
     g_clear_pointer(&self->vms, g_hash_table_unref);
     g_clear_pointer(&self->switches, g_hash_table_unref);
     g_clear_object(&self->network);
@@ -278,6 +280,13 @@ hvd_daemon_add_switch(HvdDaemon *self, const char *uuid)
     g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
 }
 
+/* g_ptr_array_sort() hands over pointers to the elements. */
+static int
+compare_names(gconstpointer a, gconstpointer b)
+{
+    return g_utf8_collate(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The names of the VMs with an adapter on the switch called @name, sorted, NULL-terminated. */
 static GPtrArray *
 hvd_daemon_switch_users(HvdDaemon *self, const char *name)
@@ -291,7 +300,7 @@ hvd_daemon_switch_users(HvdDaemon *self, const char *name)
         if (def != NULL && hvd_network_vm_uses_switch(def, name))
             g_ptr_array_add(names, def->name);
     }
-    g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+    g_ptr_array_sort(names, compare_names);
     g_ptr_array_add(names, NULL);
     return names;
 }
@@ -320,6 +329,25 @@ hvd_daemon_refresh_switches(HvdDaemon *self)
     g_hash_table_iter_init(&iter, self->vms);
     while (g_hash_table_iter_next(&iter, &key, &value))
         hvd_vm_object_sync_network(value);
+}
+
+#define SWITCH_STATUS_INTERVAL_S 5
+
+static gboolean
+hvd_daemon_refresh_switch_statuses(gpointer user_data)
+{
+    HvdDaemon *self = user_data;
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init(&iter, self->switches);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        g_autofree char *status = hvd_network_switch_status(self->network, key);
+
+        /* The skeleton signals only a real change. */
+        berth_dbus_switch_set_status(value, status);
+    }
+    return G_SOURCE_CONTINUE;
 }
 
 /* VMs name their switches: a renamed switch takes its VMs along. */
@@ -578,6 +606,8 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
     for (guint i = 0; i < switch_uuids->len; i++)
         hvd_daemon_add_switch(self, g_ptr_array_index(switch_uuids, i));
     hvd_daemon_refresh_switches(self);
+    self->status_timer =
+        g_timeout_add_seconds(SWITCH_STATUS_INTERVAL_S, hvd_daemon_refresh_switch_statuses, self);
     {
         char *first = NULL;
         char *last = NULL;

@@ -140,12 +140,18 @@ new_type(MgrSwitchManager *self)
 
 /* ---- Checks ------------------------------------------------------------------------------- */
 
-/* Whether @info may be chosen for @item: berthd says so, or @item already uses it. */
+/* Whether @info may be chosen for @item: berthd says so, or @item's own bridge holds it. */
 static gboolean
 adapter_usable_for(const MgrAdapterInfo *info, const SwitchItem *item)
 {
-    return info->usable ||
-           (item != NULL && item->stored != NULL && g_str_equal(info->used_by, item->stored->name));
+    g_autofree char *bridge = NULL;
+
+    if (info->usable)
+        return TRUE;
+    if (item == NULL || item->stored == NULL || info->wireless)
+        return FALSE;
+    bridge = hvx_switch_def_bridge_name(item->stored);
+    return g_strcmp0(info->used_by, bridge) == 0 || g_str_equal(info->used_by, item->stored->name);
 }
 
 static char *

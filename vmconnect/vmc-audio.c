@@ -218,11 +218,16 @@ reflect_volume(VmcAudio *self, SpiceChannel *channel, const pa_cvolume *volume, 
             if (current == NULL || ABS((int)values[i] - (int)current[i]) > 1)
                 changed = TRUE;
         }
-        if (changed)
+        if (changed) {
+            g_debug("PulseAudio changed the %s volume: %u%%", G_OBJECT_TYPE_NAME(channel),
+                    (guint)(pa_cvolume_avg(volume) * 100 / PA_VOLUME_NORM));
             g_object_set(channel, "volume", values, NULL);
+        }
     }
-    if (!current_mute != !mute)
+    if (!current_mute != !mute) {
+        g_debug("PulseAudio changed the %s mute: %d", G_OBJECT_TYPE_NAME(channel), mute);
         g_object_set(channel, "mute", mute != 0, NULL);
+    }
     self->syncing = FALSE;
 }
 

@@ -142,6 +142,9 @@ on_key_pressed(GtkEventControllerKey *controller, guint keyval, guint keycode,
 {
     const GdkModifierType mods = state & (GDK_CONTROL_MASK | GDK_ALT_MASK);
 
+    /* Not connected: the keys are the window's (its shortcuts, Reconnect). */
+    if (self->channel == NULL)
+        return FALSE;
     if (mods == (GDK_CONTROL_MASK | GDK_ALT_MASK)) {
         switch (keyval) {
         case GDK_KEY_Left:

@@ -228,10 +228,14 @@ add_row(VmcUsbButton *self, SpiceUsbDevice *device)
     GtkWidget *row = gtk_list_box_row_new();
 
     if (spice_usb_device_manager_is_device_shared_cd(self->manager, device)) {
+        /* Manufacturer (none) and product ("SPICE CD (NAME.iso)"): the ids and bus are made up.
+         * (A positional "%2$s" alone would abort in glibc's fortified printf.) */
+        g_autofree char *product = spice_usb_device_get_description(device, "%s %s");
         g_autofree char *label = NULL;
 
         /* Translators: %s describes the emulated drive; the image is shared as a USB CD. */
-        label = g_strdup_printf(_("Shared CD image: %s"), name);
+        label =
+            g_strdup_printf(_("Shared CD image: %s"), product != NULL ? g_strstrip(product) : name);
         gtk_check_button_set_label(GTK_CHECK_BUTTON(check), label);
     }
     gtk_widget_set_tooltip_text(check, _("Use this device in the virtual machine; clear to give "

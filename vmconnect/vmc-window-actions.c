@@ -595,6 +595,12 @@ on_release_input(GSimpleAction *action, GVariant *param, gpointer user_data)
     gtk_window_set_focus(GTK_WINDOW(self), NULL);
 }
 
+static void
+on_reconnect(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    vmc_window_reconnect(VMC_WINDOW(user_data));
+}
+
 /* --- table ------------------------------------------------------------------------------------ */
 
 static const GActionEntry entries[] = {
@@ -615,6 +621,7 @@ static const GActionEntry entries[] = {
     {"zoom", on_zoom, "s", "'auto'"},
     {"fullscreen", on_fullscreen, NULL, "false"},
     {"release-input", on_release_input},
+    {"reconnect", on_reconnect},
 };
 
 static const struct {
@@ -638,6 +645,7 @@ static const struct {
     {"<Control><Alt>Break", "win.fullscreen"},
     {"F11", "win.fullscreen"},
     {"<Control>q", "window.close"},
+    {"<Control><Shift>r", "win.reconnect"},
 };
 
 void
@@ -665,6 +673,7 @@ vmc_window_actions_update(VmcWindow *self)
     const gboolean media_state = g_strcmp0(state, "Off") == 0 || g_strcmp0(state, "Running") == 0 ||
                                  g_strcmp0(state, "Paused") == 0;
 
+    set_enabled(self, "reconnect", vmc_window_can_reconnect(self));
     set_enabled(self, "ctrl-alt-del", connected);
     set_enabled(self, "type-clipboard", connected);
     set_enabled(self, "screenshot", connected);

@@ -25,7 +25,9 @@ struct _VmcWindow {
     VmcConsole *console;         /* while connected or connecting */
     guint reconnect_source;
     guint reconnect_attempts;
-    gboolean ever_shown; /* the guest's screen appeared at least once */
+    gboolean ever_shown;            /* the guest's screen appeared at least once */
+    gboolean shown_this_connection; /* ... on the current (or last) connection */
+    gboolean taken_over;            /* it closed while the VM ran: wait for Reconnect */
     gboolean agent_connected;
     SpiceMainChannel *main_channel;
     guint resize_source;
@@ -61,5 +63,7 @@ void vmc_window_actions_update(VmcWindow *self);
 /* vmc-window.c */
 const char *vmc_window_get_state(VmcWindow *self);
 void vmc_window_set_status_message(VmcWindow *self, const char *message);
+gboolean vmc_window_can_reconnect(VmcWindow *self);
+void vmc_window_reconnect(VmcWindow *self);
 
 G_END_DECLS

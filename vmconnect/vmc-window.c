@@ -153,8 +153,10 @@ on_display_showing(VmcDisplay *display, GParamSpec *pspec, VmcWindow *self)
         gtk_widget_grab_focus(GTK_WIDGET(self->display));
     }
     self->reconnect_attempts = 0;
+    self->shown_this_connection = TRUE;
     gtk_widget_set_visible(self->busy_page, FALSE);
     gtk_spinner_stop(GTK_SPINNER(self->busy_spinner));
+    vmc_window_actions_update(self);
 }
 
 static void
@@ -268,27 +270,78 @@ on_reconnect(gpointer user_data)
 }
 
 static void
+show_disconnected(VmcWindow *self)
+{
+    gtk_label_set_text(GTK_LABEL(self->busy_label), _("Disconnected"));
+    gtk_spinner_stop(GTK_SPINNER(self->busy_spinner));
+    gtk_widget_set_visible(self->busy_page, TRUE);
+    vmc_window_actions_update(self);
+}
+
+/* A connection that showed the guest closed and, a moment later, the VM still runs: SPICE takes
+ * one client at a time, so another console most likely took over. Fighting back would make the
+ * two windows take turns for ever: say so and let the person reconnect. */
+static gboolean
+on_closed_check(gpointer user_data)
+{
+    VmcWindow *self = user_data;
+
+    self->reconnect_source = 0;
+    if (self->console != NULL || !console_wanted(self))
+        return G_SOURCE_REMOVE;
+    self->taken_over = TRUE;
+    vmc_window_show_error(self, _("The connection to the screen closed while the virtual machine "
+                                  "runs; another console may have taken it over. Select "
+                                  "Reconnect (Ctrl+Shift+R) to connect again."));
+    show_disconnected(self);
+    return G_SOURCE_REMOVE;
+}
+
+static void
 on_console_closed(VmcConsole *console, const char *message, VmcWindow *self)
 {
+    const gboolean was_shown = self->shown_this_connection;
+
     drop_console(self);
     if (self->berth == NULL) {
         show_failure(self,
                      message != NULL ? message : _("The SPICE server closed the connection."));
-        gtk_label_set_text(GTK_LABEL(self->busy_label), _("Disconnected"));
-        gtk_spinner_stop(GTK_SPINNER(self->busy_spinner));
-        gtk_widget_set_visible(self->busy_page, TRUE);
+        show_disconnected(self);
         return;
     }
     if (!console_wanted(self)) {
         update_state(self);
         return;
     }
-    /* The VM still runs: its SPICE server restarted (Restore) or the socket broke; try again. */
+    if (was_shown) {
+        /* Give berthd a moment to report the VM off, if that is what happened. */
+        self->reconnect_source = g_timeout_add(RECONNECT_DELAY_MS + 500, on_closed_check, self);
+        return;
+    }
+    /* It never showed the guest: the SPICE server may not be ready yet (Restore); try again. */
     if (++self->reconnect_attempts > RECONNECT_ATTEMPTS) {
         show_failure(self, message);
+        show_disconnected(self);
         return;
     }
     self->reconnect_source = g_timeout_add(RECONNECT_DELAY_MS, on_reconnect, self);
+}
+
+gboolean
+vmc_window_can_reconnect(VmcWindow *self)
+{
+    return self->console == NULL && console_wanted(self);
+}
+
+void
+vmc_window_reconnect(VmcWindow *self)
+{
+    g_clear_handle_id(&self->reconnect_source, g_source_remove);
+    self->taken_over = FALSE;
+    self->reconnect_attempts = 0;
+    vmc_window_hide_error(self);
+    if (self->console == NULL && console_wanted(self))
+        connect_console(self);
 }
 
 static void
@@ -296,6 +349,7 @@ connect_console(VmcWindow *self)
 {
     g_assert(self->console == NULL);
 
+    self->shown_this_connection = FALSE;
     self->console = self->berth == NULL ? vmc_console_new_for_uri(self->target)
                                         : vmc_console_new_for_vm(self->vm);
     g_signal_connect(self->console, "closed", G_CALLBACK(on_console_closed), self);
@@ -379,7 +433,7 @@ update_state(VmcWindow *self)
 
     if (console_wanted(self)) {
         gtk_widget_set_visible(self->off_page, FALSE);
-        if (self->console == NULL && self->reconnect_source == 0)
+        if (self->console == NULL && self->reconnect_source == 0 && !self->taken_over)
             connect_console(self);
     } else if (self->vm != NULL) {
         g_autofree char *text = NULL;
@@ -387,6 +441,7 @@ update_state(VmcWindow *self)
 
         drop_console(self);
         self->reconnect_attempts = 0;
+        self->taken_over = FALSE;
         if (g_strcmp0(state, "Off") == 0 || g_strcmp0(state, "Saved") == 0) {
             text = g_strdup_printf(g_strcmp0(state, "Off") == 0
                                        ? _("The virtual machine “%s” is turned off")
@@ -459,6 +514,14 @@ on_captured(VmcInput *input, GParamSpec *pspec, VmcWindow *self)
     gtk_label_set_text(
         GTK_LABEL(self->input_label),
         vmc_input_get_captured(input) ? _("Press Ctrl+Alt+Left to release the keyboard") : "");
+}
+
+static void
+on_error_revealed(GtkRevealer *revealer, GParamSpec *pspec, VmcWindow *self)
+{
+    /* The message bar came or went: a window sized to the guest is sized again. */
+    if (self->fits_guest)
+        fit_window_to_guest(self);
 }
 
 static void
@@ -572,6 +635,8 @@ vmc_window_init(VmcWindow *self)
     g_signal_connect(self->display, "notify::guest-height", G_CALLBACK(on_display_guest_size),
                      self);
     g_signal_connect(self->display, "notify::showing", G_CALLBACK(on_display_showing), self);
+    g_signal_connect(self->error_revealer, "notify::child-revealed", G_CALLBACK(on_error_revealed),
+                     self);
     vmc_window_actions_init(self);
     self->media = vmc_media_new(self);
 }

@@ -646,12 +646,13 @@ port_rules(VswNetwork *self, const Switch *sw, const Port *port, gboolean emulat
     }
     if (port->bandwidth_max > 0) {
         /* What the guest sends; what it receives is shaped by tbf on the tap. */
-        guint kbytes = port->bandwidth_max * 125;
+        guint64 bytes = (guint64)port->bandwidth_max * 125000;
 
-        g_ptr_array_add(rules, vsw_nft_rule_new(VSW_NFT_BRIDGE, "prerouting",
-                                                "iifname \"%s\" limit rate over %u kbytes/second "
-                                                "burst %u kbytes drop",
-                                                t, kbytes, MAX(kbytes / 10, 64)));
+        g_ptr_array_add(rules,
+                        vsw_nft_rule_new(VSW_NFT_BRIDGE, "prerouting",
+                                         "iifname \"%s\" limit rate over %" G_GUINT64_FORMAT
+                                         " bytes/second burst %" G_GUINT64_FORMAT " bytes drop",
+                                         t, bytes, MAX(bytes / 100, 16000)));
     }
     if (emulate_vlan) {
         guint host = host_vlan(sw);
@@ -1132,7 +1133,7 @@ vsw_network_list_adapters(VswNetwork *self, GError **error)
         a = g_new0(VswAdapter, 1);
         a->name = g_strdup(link->name);
         a->wireless = vsw_platform_link_is_wireless(self->platform, link->name);
-        a->up = link->up;
+        a->up = link->carrier;
         a->mac = mac_to_string(link->mac);
         a->addresses = vsw_platform_list_addresses(self->platform, link->name, NULL);
         if (!a->addresses)

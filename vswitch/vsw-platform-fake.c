@@ -280,6 +280,8 @@ fake_link_set_up(VswPlatform *platform, int ifindex, gboolean up)
     if (!fl)
         return -ENODEV;
     fl->link.up = up;
+    /* The fake's links always have a cable in. */
+    fl->link.carrier = up;
     return 0;
 }
 

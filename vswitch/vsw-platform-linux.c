@@ -136,6 +136,7 @@ parse_link(struct nlmsghdr *nlh, gpointer data)
         return NL_OK;
     g_strlcpy(link.name, nla_get_string(tb[IFLA_IFNAME]), sizeof link.name);
     link.up = (ifi->ifi_flags & IFF_UP) != 0;
+    link.carrier = (ifi->ifi_flags & IFF_LOWER_UP) != 0;
     if (tb[IFLA_MASTER])
         link.master = (int)nla_get_u32(tb[IFLA_MASTER]);
     if (tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6)

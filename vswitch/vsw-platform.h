@@ -26,6 +26,7 @@ typedef struct {
     int master;              /* the bridge's ifindex, 0 when none */
     guint8 mac[6];           /* all zeroes when the link has none */
     gboolean vlan_filtering; /* bridges only */
+    gboolean carrier;        /* up and with a link (IFF_LOWER_UP) */
 } VswLink;
 
 /* One VLAN of a bridge port. */

@@ -324,7 +324,8 @@ test_qemu_accepts(gconstpointer data)
                                 &error));
     g_assert_no_error(error);
 
-    hvd_qmp_client_connect_async(qmp, 20000, NULL, on_connected, &wait);
+    /* Generous: QEMU's start-up under TCG on a loaded two-core host takes many seconds. */
+    hvd_qmp_client_connect_async(qmp, 90000, NULL, on_connected, &wait);
     g_main_loop_run(loop);
     if (wait.error != NULL) {
         kill(qemu, SIGKILL);

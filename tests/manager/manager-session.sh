@@ -41,7 +41,7 @@ cleanup() {
     done
     # Whatever berthd started and left (dnsmasq, QEMU) lives in this namespace only: end it by
     # PID, namespace-checked, never by name.
-    local own dir left
+    local own dir left=""
     own=$(readlink /proc/self/ns/net)
     for dir in /proc/[0-9]*; do
         pid=${dir#/proc/}

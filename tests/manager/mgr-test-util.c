@@ -140,6 +140,7 @@ void
 mgr_test_screenshot(gpointer window, const char *name)
 {
     const char *folder = g_getenv("BERTH_TEST_ARTIFACTS");
+    g_autofree char *fallback = NULL;
     g_autofree char *path = NULL;
     g_autoptr(GdkPaintable) paintable = NULL;
     g_autoptr(GtkSnapshot) snapshot = NULL;
@@ -158,8 +159,11 @@ mgr_test_screenshot(gpointer window, const char *name)
     g_assert_nonnull(node);
     texture = gsk_renderer_render_texture(gtk_native_get_renderer(GTK_NATIVE(window)), node,
                                           &GRAPHENE_RECT_INIT(0, 0, width, height));
+    /* Never the current folder (a source tree): the session's temporary one instead. */
     if (folder == NULL)
-        folder = ".";
+        folder = fallback = g_build_filename(
+            g_getenv("BERTH_TEST_TMP") != NULL ? g_getenv("BERTH_TEST_TMP") : g_get_tmp_dir(),
+            "artifacts", NULL);
     g_mkdir_with_parents(folder, 0755);
     path = g_strdup_printf("%s/%s.png", folder, name);
     g_assert_true(gdk_texture_save_to_png(texture, path));

@@ -33,8 +33,8 @@ gboolean mgr_test_sensitive(gpointer widget, GType type, const char *id);
 /* The text of a label child when visible, else NULL. */
 const char *mgr_test_reason(gpointer widget, GType type, const char *id);
 
-/* Saves a PNG of @window as ARTIFACTS/NAME.png (BERTH_TEST_ARTIFACTS, else the current
- * folder). */
+/* Saves a PNG of @window as ARTIFACTS/NAME.png (BERTH_TEST_ARTIFACTS, else the session's
+ * temporary folder). */
 void mgr_test_screenshot(gpointer window, const char *name);
 
 /* Runs "berth --connect ADDRESS ARGS…"; returns its stdout, or NULL when it failed (the

@@ -180,12 +180,26 @@ test_external(void)
     run_ip("addr add 10.77.0.2/24 dev bvext0");
     run_ip("link set bvext0 up");
     run_ip("link set bvext1 up");
+    /* An adapter some other bridge holds: offered greyed, with berthd's reason. */
+    run_ip("link add bvbusy0 type veth peer name bvbusy1");
+    run_ip("link add brbusy type bridge");
+    run_ip("link set bvbusy0 master brbusy");
 
     open_manager(&run);
     create(&run, "new_external_check", "Lab External");
     /* No adapter chosen yet: flagged, Apply off. */
     g_assert_nonnull(mgr_test_reason(run.window, S, "switch_reason"));
     g_assert_false(mgr_test_sensitive(run.window, S, "apply_button"));
+    check = adapter_check(&run, "bvbusy0");
+    if (check == NULL)
+        g_error("berthd's ListAdapters does not offer the veth bvbusy0");
+    {
+        GtkWidget *row = gtk_widget_get_ancestor(GTK_WIDGET(check), ADW_TYPE_ACTION_ROW);
+
+        g_assert_false(gtk_widget_get_sensitive(row));
+        g_test_message("bvbusy0: %s", adw_action_row_get_subtitle(ADW_ACTION_ROW(row)));
+        g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(row)), "brbusy"));
+    }
     check = adapter_check(&run, "bvext0");
     if (check == NULL)
         g_error("berthd's ListAdapters does not offer the veth bvext0");
@@ -214,6 +228,22 @@ test_external(void)
     g_test_message("%s", list);
     g_assert_nonnull(strstr(list, "Lab External"));
     g_assert_nonnull(strstr(list, "bvext0"));
+    close_manager(&run);
+
+    /* Editing the external switch later: its own adapter stays choosable, no confirmation for
+     * a change that keeps the adapter as it is. */
+    open_manager(&run);
+    g_assert_true(mgr_switch_manager_select(run.window, "Lab External"));
+    check = adapter_check(&run, "bvext0");
+    g_assert_nonnull(check);
+    g_assert_true(gtk_check_button_get_active(check));
+    g_assert_true(gtk_widget_is_sensitive(GTK_WIDGET(check)));
+    gtk_text_buffer_set_text(gtk_text_view_get_buffer(mgr_test_child(run.window, S, "notes_view")),
+                             "The lab LAN", -1);
+    mgr_test_spin(20);
+    g_assert_null(mgr_test_reason(run.window, S, "switch_reason"));
+    apply(&run);
+    g_assert_null(message_dialog(run.window));
     close_manager(&run);
 }
 

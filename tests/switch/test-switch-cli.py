@@ -266,6 +266,14 @@ def test_adapters(env):
     env.berth("switch", "delete", "Office")
     assert addresses("eth7") == ["10.44.0.2/24"]
 
+    # A switch's status follows the kernel: its adapter gone, it says so.
+    sh("ip", "link", "add", "eth6", "type", "veth", "peer", "name", "eth6p")
+    env.berth("switch", "new", "Lab", "--type", "external", "--adapter", "eth6")
+    assert switch(env, "Lab")["status"] == "Active"
+    sh("ip", "link", "del", "eth6")
+    switchlab.wait_until("the status to say eth6 is gone",
+                         lambda: "eth6" in switch(env, "Lab")["status"], 20, 0.5)
+
 
 def test_wireless_refused(env):
     """A Wi-Fi adapter cannot be bridged: refused with why and what to do instead. (The

@@ -289,15 +289,29 @@ def test_save_restore(w):
     assert w.guests["B"].ping("10.88.0.3")
 
 
+def qemu_pid(env, name):
+    vm_uuid = env.vm(name)["uuid"]
+    with open(os.path.join(env.runtime, vm_uuid, "qemu.pid")) as f:
+        return int(f.read().strip())
+
+
 def test_turn_off_removes_ports(w):
+    """Turned off (A, B) or dead while no berthd watched (C, found so by the next berthd): the
+    taps and every per-port rule go; the switches stay."""
     with_vms = berth_objects()
-    for g in w.guests.values():
-        w.env.berth("turn-off", g.name)
+    for name in ("A", "B"):
+        w.env.berth("turn-off", name)
+    c_pid = qemu_pid(w.env, "C")
+    w.env.stop(signal.SIGKILL)
+    os.kill(c_pid, signal.SIGKILL)
+    switchlab.wait_until("C's QEMU to end", lambda: not os.path.exists("/proc/%d" % c_pid), 20)
+    w.env.start()
+    assert w.env.vm("C")["state"] == "Off", w.env.vm("C")
     after = switchlab.wait_until("the taps to go",
                                  lambda: (lambda o: o if not o["taps"] else None)(
                                      berth_objects()), 20)
     assert after["bridges"] == with_vms["bridges"], (with_vms, after)
-    assert after["dnsmasq"] == with_vms["dnsmasq"]
+    assert len(after["dnsmasq"]) == len(with_vms["dnsmasq"]) == 1, after
     # Per-port rules go with their ports: nothing mentions a tap any more.
     assert not any("btp" in rule for rule in after["nft"]), after["nft"]
 

@@ -221,9 +221,26 @@ def sox_stat(raw, rate):
     return stats
 
 
+def wait_sink_input(console, predicate, timeout=30):
+    """The console's playback stream as `pactl list sink-inputs` shows it, once @predicate."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = console.pactl("list", "sink-inputs")
+        if "Sink Input #" in text and predicate(text):
+            return text
+        assert time.monotonic() < deadline, ("no such playback stream", text[-1500:])
+        time.sleep(0.2)
+
+
 def test_playback(env, console, serial):
-    """The guest's tone comes out of the speakers' sink: ~1000 Hz, real amplitude."""
-    # The guest's mixer starts muted, and its volume and mute reach the console (and are obeyed).
+    """The guest's mixer (volume, mute) reaches the playback stream; the guest's tone comes out
+    of the speakers' sink at ~1000 Hz with real amplitude; a volume change made in PulseAudio
+    goes back into the playback channel."""
+    # The guest's mixer starts muted at 0: the stream is muted too while a tone plays.
+    start = len(serial.text())
+    env.berth("serial", "--send", "tone 1000 2", "Media")
+    inputs = wait_sink_input(console, lambda text: "Mute: yes" in text or " 0% " in text)
+    serial.wait(r"BERTH-(OK|FAIL) tone", 60, after=start)
     serial.command("mixer", r"BERTH-OK mixer [1-9]", timeout=60)
     raw = os.path.join(env.tmp, "spk.raw")
     with open(raw, "wb") as out:
@@ -243,6 +260,19 @@ def test_playback(env, console, serial):
                                                         console.log()[-3000:])
     freq = stats.get("Rough   frequency", 0)
     assert 900 <= freq <= 1100, ("not the guest's 1000 Hz tone", stats)
+    # Drained, then corked once the guest stopped playing (kept for the next sound).
+    wait_sink_input(console, lambda text: "Corked: yes" in text)
+    # Unmuted at 100% by the guest's mixer now; a person turns it down in PulseAudio: the
+    # playback channel hears of it.
+    inputs = wait_sink_input(console, lambda text: "Mute: no" in text and "100%" in text)
+    index = re.search(r"Sink Input #(\d+)", inputs).group(1)
+    console.pactl("set-sink-input-volume", index, "50%")
+    deadline = time.monotonic() + 20
+    while "PulseAudio changed the SpicePlaybackChannel volume: 50%" not in console.log():
+        assert time.monotonic() < deadline, ("the volume change did not reach the channel",
+                                             console.log()[-2000:])
+        time.sleep(0.2)
+    console.pactl("set-sink-input-volume", index, "100%")
     # The playback stream is corked after the tone (drained), not left running.
     assert "playback-stop" in console.log()
 
@@ -263,6 +293,9 @@ def test_microphone(env, console, serial):
         "pacat -d mic --raw --format=s16le --rate=48000 --channels=1",
         shell=True, env=console.pulse_env(), start_new_session=True)
     try:
+        # The microphone's stream exists before the guest records, corked (opened in advance).
+        outputs = console.pactl("list", "source-outputs")
+        assert "Corked: yes" in outputs and "microphone" in outputs.lower(), outputs
         hz, peak = record(serial, 2)
         print("# microphone off: %d Hz, peak %d" % (hz, peak))
         assert peak < 1000, ("the guest hears the microphone while it is off", hz, peak)
@@ -301,6 +334,7 @@ def test_usb_cd(env, console, serial):
     dev = None
     deadline = time.monotonic() + 120
     while dev is None:
+        assert console.vmconnect.poll() is None, ("vmconnect exited", console.log()[-3000:])
         serial.command("run " + find, r"BERTH-OK run \d+", timeout=60)
         m = re.search(r"BERTH-OUT usbcd=(sr\d+)", serial.last)
         if m:

@@ -108,8 +108,12 @@ has_shared_cd_row(gpointer data)
     GtkWidget *list = find_descendant(GTK_WIDGET(data), GTK_TYPE_LIST_BOX);
     GtkWidget *check = list != NULL ? find_descendant(list, GTK_TYPE_CHECK_BUTTON) : NULL;
 
+    /* Named by its image, without spice's made-up ids and bus. */
     return check != NULL &&
-           g_str_has_prefix(gtk_check_button_get_label(GTK_CHECK_BUTTON(check)), "Shared CD");
+           g_str_has_prefix(gtk_check_button_get_label(GTK_CHECK_BUTTON(check)),
+                            "Shared CD image: ") &&
+           strstr(gtk_check_button_get_label(GTK_CHECK_BUTTON(check)), "cd.iso") != NULL &&
+           strstr(gtk_check_button_get_label(GTK_CHECK_BUTTON(check)), "bus") == NULL;
 }
 
 /* An image on a session without USB channels: the emulated drive is listed, and the failed

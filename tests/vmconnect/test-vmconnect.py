@@ -239,6 +239,12 @@ def correlation(window_png, guest_png, flip=False):
     both cropped and scaled to 256x192 grayscale."""
     x0, y0, x1, y1 = display_area(window_png)
     assert x1 - x0 > 200 and y1 - y0 > 150, "no screen in the window: %r" % ((x0, y0, x1, y1),)
+    # The guest's screen is fitted into the display keeping its aspect ratio, centred.
+    gw, gh = Image.open(guest_png).size
+    scale = min((x1 - x0) / gw, (y1 - y0) / gh)
+    x0 += int(((x1 - x0) - gw * scale) // 2)
+    y0 += int(((y1 - y0) - gh * scale) // 2)
+    x1, y1 = x0 + round(gw * scale), y0 + round(gh * scale)
     a = Image.open(window_png).convert("L").crop((x0, y0, x1, y1)).resize((256, 192),
                                                                           Image.BILINEAR)
     b = Image.open(guest_png).convert("L").resize((256, 192), Image.BILINEAR)
@@ -343,6 +349,34 @@ def test_keys(env):
     env.command("stop", "BERTH-OK stop")
 
 
+CLIP_TEXT = "clip: Typed from the #1 clipboard, (50% off) & <done>?"
+
+
+def test_type_clipboard(env):
+    """Ctrl+Alt+Left gives the keyboard back to the host; then Ctrl+Shift+V (the window's own
+    shortcut, no longer the guest's) types the host clipboard's text into the guest."""
+    vmc = STATE["vmc"]
+    x0, y0, x1, y1 = display_area(vmc.screenshot("before-clipboard"))
+    vmc.click((x0 + x1) // 2, (y0 + y1) // 2)
+    owner = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__),
+                                                           "set-clipboard.py"), CLIP_TEXT, "60"],
+                             env=env.env, stdout=subprocess.PIPE, text=True)
+    env.procs.append(owner)
+    assert owner.stdout.readline().strip() == "ready"
+    env.command("keys", "BERTH-OK keys")
+    env.x("key", "ctrl+alt+Left")
+    time.sleep(0.5)
+    env.x("key", "ctrl+shift+v")
+    time.sleep(3)
+    # The text typed, then Enter from the keyboard, which is the guest's again after a click.
+    vmc.click((x0 + x1) // 2, (y0 + y1) // 2)
+    env.x("key", "Return")
+    env.wait_serial("BERTH-KEYS " + CLIP_TEXT, 0, 60)
+    env.command("stop", "BERTH-OK stop")
+    owner.terminate()
+    owner.wait(10)
+
+
 def test_ctrl_alt_del(env):
     """Ctrl+Alt+Del reaches the guest: from the host key Ctrl+Alt+End and the toolbar button."""
     vmc = STATE["vmc"]
@@ -417,6 +451,40 @@ def test_berthd_restart(env):
     env.start_berthd()
     vmc.wait_title("(Running)")
     check_screen(env, vmc, "BERTHD IS BACK", "berthd-back")
+
+
+def test_taken_over(env):
+    """Another console takes the VM's screen (SPICE serves one client): this window says so and
+    does not fight back; Reconnect (Ctrl+Shift+R) takes it again."""
+    vmc = STATE.pop("vmc")
+    try:
+        sockets = glob.glob(os.path.join(env.runtime, "*", "spice.sock"))
+        other = Vmconnect(env, "spice+unix://" + sockets[0], name="other")
+        vmc.wait_message("another console may have taken it over")
+        time.sleep(3)  # no fight: the other one keeps the screen
+        check_screen(env, other, "TAKEN OVER", "taken-over")
+        vmc.screenshot("taken-over-first")
+        assert other.quit() == 0
+        env.x("windowfocus", "--sync", vmc.wid)
+        env.x("key", "ctrl+shift+r")
+        check_screen(env, vmc, "RECONNECTED", "reconnected")
+    finally:
+        assert vmc.quit() == 0
+
+
+def test_berth_connect(env):
+    """`berth connect VM` opens this window (it execs the vmconnect built beside it)."""
+    vmc = Vmconnect.__new__(Vmconnect)
+    vmc.env = env
+    vmc.stderr_path = os.path.join(ARTIFACTS, "berth-connect.stderr")
+    vmc.stderr = open(vmc.stderr_path, "w")
+    vmc.proc = subprocess.Popen([BERTH, "--connect", env.address, "connect", "Guest"],
+                                env=env.env, stdout=subprocess.DEVNULL, stderr=vmc.stderr)
+    env.procs.append(vmc.proc)
+    vmc.wid = wait(vmc.find_window, 30, "the window of berth connect")
+    vmc.wait_title("Guest on ")
+    vmc.wait_title("(Running)")
+    check_screen(env, vmc, "BERTH CONNECT", "berth-connect")
     assert vmc.quit() == 0
 
 
@@ -434,8 +502,9 @@ def test_spice_uri(env):
 
 
 TESTS = [test_usage, test_unknown_vm, test_no_berthd, test_bad_uri, test_start_from_window,
-         test_screen, test_keys, test_ctrl_alt_del, test_dvd_media, test_reset, test_save_restore,
-         test_berthd_restart, test_spice_uri]
+         test_screen, test_keys, test_type_clipboard, test_ctrl_alt_del, test_dvd_media,
+         test_reset, test_save_restore, test_berthd_restart, test_taken_over, test_berth_connect,
+         test_spice_uri]
 
 
 def main():

@@ -569,6 +569,80 @@ test_dhcp_guard(Fixture *f, gconstpointer data)
     remove_ok(f, UUID_PRIV);
 }
 
+/* Mbit/s the receiver saw in `iperf3 -c ADDRESS` from @client to a one-off server in @server. */
+static double
+iperf(Ns *client, Ns *server, const char *address, gboolean reverse)
+{
+    g_autofree char *out = NULL;
+    g_auto(GStrv) lines = NULL;
+    double mbits = -1;
+
+    g_assert_cmpint(ns_sh(server, NULL, "timeout 30 iperf3 -s -1 -D"), ==, 0);
+    g_usleep(300000);
+    g_assert_cmpint(ns_sh(client, &out, "iperf3 -c %s -t 4 -f m%s", address, reverse ? " -R" : ""),
+                    ==, 0);
+    lines = g_strsplit(out, "\n", -1);
+    /* "[  5]   0.00-4.00   sec  1.45 GBytes  3089 Mbits/sec    receiver" */
+    for (guint i = 0; lines[i]; i++) {
+        const char *p = strstr(lines[i], " Mbits/sec");
+
+        if (p && strstr(lines[i], "receiver")) {
+            while (p > lines[i] && p[-1] != ' ')
+                p--;
+            mbits = g_ascii_strtod(p, NULL);
+        }
+    }
+    g_assert_cmpfloat(mbits, >, 0);
+    return mbits;
+}
+
+/* A port limited to 10 Mbit/s: what the VM sends (nftables policing) and what it receives (tbf
+ * on its port) stay under the limit; without it, both go far over. */
+static void
+test_bandwidth(Fixture *f, gconstpointer data)
+{
+    g_autoptr(HvxSwitchDef) def = make_def(HVX_SWITCH_TYPE_PRIVATE, "Slow", UUID_PRIV);
+    g_autoptr(GError) error = NULL;
+    Ns *a = ns_new(f, "a");
+    Ns *b = ns_new(f, "b");
+    VswPortConfig config = {.switch_uuid = UUID_PRIV, .tap_name = "btpe2e2e2e2n0"};
+    double sent, received, free_sent, free_received;
+
+    if (!g_file_test("/usr/bin/iperf3", G_FILE_TEST_IS_EXECUTABLE)) {
+        g_test_skip("iperf3 is not installed");
+        return;
+    }
+    apply_ok(f, def);
+    plug(f, a, "btpe2e2e2e2n0", "10.98.0.1/24", "52:54:00:00:98:01");
+    plug(f, b, "btpe2e2e2e2n1", "10.98.0.2/24", "52:54:00:00:98:02");
+    parse_mac("52:54:00:00:98:01", config.mac);
+    config.bandwidth_max = 10;
+    g_assert_true(vsw_network_port_update(f->network, &config, &error));
+    g_assert_no_error(error);
+    port(f, UUID_PRIV, "btpe2e2e2e2n1", "52:54:00:00:98:02", 0);
+    g_assert_true(ping(a, "10.98.0.2"));
+    sent = iperf(a, b, "10.98.0.2", FALSE);
+    received = iperf(a, b, "10.98.0.2", TRUE);
+    g_test_message("limited to 10 Mbit/s: sends %.1f, receives %.1f", sent, received);
+    /* The kernel's policer lets a bucket of one second's worth (plus the burst) through at once,
+     * tbf a few milliseconds' worth: over 4 s, at most 10 * 5/4 and a margin. */
+    g_assert_cmpfloat(sent, <, 13.75);
+    g_assert_cmpfloat(received, <, 11);
+
+    config.bandwidth_max = 0;
+    g_assert_true(vsw_network_port_update(f->network, &config, &error));
+    g_assert_no_error(error);
+    free_sent = iperf(a, b, "10.98.0.2", FALSE);
+    free_received = iperf(a, b, "10.98.0.2", TRUE);
+    g_test_message("unlimited: sends %.1f, receives %.1f", free_sent, free_received);
+    g_assert_cmpfloat(free_sent, >, 30);
+    g_assert_cmpfloat(free_received, >, 30);
+
+    unplug(f, "btpe2e2e2e2n0");
+    unplug(f, "btpe2e2e2e2n1");
+    remove_ok(f, UUID_PRIV);
+}
+
 /* Failures on the kernel roll back: dnsmasq cannot start (its lease file is a folder) after the
  * bridge, address and NAT rules were made; a bridge name taken by another interface. */
 static void
@@ -647,6 +721,7 @@ main(int argc, char **argv)
     ADD("/vswitch/scenario/vlan", test_vlan);
     ADD("/vswitch/scenario/mac-guard", test_guards);
     ADD("/vswitch/scenario/dhcp-guard", test_dhcp_guard);
+    ADD("/vswitch/scenario/bandwidth", test_bandwidth);
     ADD("/vswitch/scenario/rollback", test_rollback);
 #undef ADD
 
