@@ -7,7 +7,8 @@
 
 #include "mgr-actions-pane.h"
 
-#define MGR_PULSE_MS 150
+#define MGR_PULSE_MS           150
+#define MGR_OPERATION_DELAY_MS 500
 
 struct _MgrActionsPane {
     GtkWidget parent_instance;
@@ -20,6 +21,7 @@ struct _MgrActionsPane {
 
     GDBusObjectManager *manager;
     GHashTable *calls;   /* id → GtkProgressBar of a call row */
+    GHashTable *pending; /* id → timeout source of a call not shown yet */
     GHashTable *enabled; /* "win.NAME" of the enabled VM actions */
     guint next_call;
     guint pulse_id;
@@ -84,32 +86,72 @@ mgr_operation_row_new(const char *description, GtkWidget **ret_bar, GtkWidget **
     return row;
 }
 
-guint
-mgr_actions_pane_begin_operation(MgrActionsPane *self, const char *description)
-{
-    GtkWidget *bar, *buttons;
-    GtkWidget *row;
+/* A call shows only once it has taken MGR_OPERATION_DELAY_MS: quick ones would only flicker
+ * (and rows that come and go within a moment trouble GTK 4.8's accessibility code). */
+typedef struct {
+    MgrActionsPane *pane;
     guint id;
+    char *description;
+} MgrPendingCall;
 
-    g_return_val_if_fail(MGR_IS_ACTIONS_PANE(self), 0);
+static void
+mgr_pending_call_free(gpointer data)
+{
+    MgrPendingCall *call = data;
 
-    row = mgr_operation_row_new(description, &bar, &buttons);
-    id = ++self->next_call;
-    g_hash_table_insert(self->calls, GUINT_TO_POINTER(id), bar);
+    g_free(call->description);
+    g_free(call);
+}
+
+static gboolean
+show_call(gpointer user_data)
+{
+    MgrPendingCall *call = user_data;
+    MgrActionsPane *self = call->pane;
+    GtkWidget *bar, *buttons;
+    GtkWidget *row = mgr_operation_row_new(call->description, &bar, &buttons);
+
+    g_hash_table_insert(self->calls, GUINT_TO_POINTER(call->id), bar);
+    g_hash_table_remove(self->pending, GUINT_TO_POINTER(call->id));
     gtk_list_box_append(self->operations_list, row);
     if (self->pulse_id == 0)
         self->pulse_id = g_timeout_add(MGR_PULSE_MS, pulse_cb, self);
     mgr_actions_pane_update_operations(self);
-    return id;
+    return G_SOURCE_REMOVE;
+}
+
+guint
+mgr_actions_pane_begin_operation(MgrActionsPane *self, const char *description)
+{
+    MgrPendingCall *call;
+
+    g_return_val_if_fail(MGR_IS_ACTIONS_PANE(self), 0);
+
+    call = g_new0(MgrPendingCall, 1);
+    call->pane = self;
+    call->id = ++self->next_call;
+    call->description = g_strdup(description);
+    g_hash_table_insert(
+        self->pending, GUINT_TO_POINTER(call->id),
+        GUINT_TO_POINTER(g_timeout_add_full(G_PRIORITY_DEFAULT, MGR_OPERATION_DELAY_MS, show_call,
+                                            call, mgr_pending_call_free)));
+    return call->id;
 }
 
 void
 mgr_actions_pane_end_operation(MgrActionsPane *self, guint id)
 {
     GtkWidget *bar;
+    guint source;
 
     g_return_if_fail(MGR_IS_ACTIONS_PANE(self));
 
+    source = GPOINTER_TO_UINT(g_hash_table_lookup(self->pending, GUINT_TO_POINTER(id)));
+    if (source != 0) {
+        g_hash_table_remove(self->pending, GUINT_TO_POINTER(id));
+        g_source_remove(source);
+        return;
+    }
     bar = g_hash_table_lookup(self->calls, GUINT_TO_POINTER(id));
     if (bar == NULL)
         return;
@@ -269,8 +311,11 @@ mgr_actions_pane_set_vm(MgrActionsPane *self, BerthDBusVirtualMachine *vm)
 
     gtk_widget_set_visible(GTK_WIDGET(self->vm_heading), vm != NULL);
     gtk_widget_set_visible(GTK_WIDGET(self->vm_box), vm != NULL);
-    if (vm != NULL)
+    if (vm != NULL) {
         gtk_label_set_text(self->vm_heading, berth_dbus_virtual_machine_get_name(vm));
+        gtk_accessible_update_property(GTK_ACCESSIBLE(self->vm_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       berth_dbus_virtual_machine_get_name(vm), -1);
+    }
 }
 
 static gboolean
@@ -325,6 +370,15 @@ mgr_actions_pane_dispose(GObject *object)
 
     mgr_actions_pane_set_manager(self, NULL);
     g_clear_handle_id(&self->pulse_id, g_source_remove);
+    if (self->pending != NULL) {
+        GHashTableIter iter;
+        gpointer source;
+
+        g_hash_table_iter_init(&iter, self->pending);
+        while (g_hash_table_iter_next(&iter, NULL, &source))
+            g_source_remove(GPOINTER_TO_UINT(source));
+        g_clear_pointer(&self->pending, g_hash_table_unref);
+    }
     g_clear_pointer(&self->calls, g_hash_table_unref);
     g_clear_pointer(&self->enabled, g_hash_table_unref);
     gtk_widget_dispose_template(GTK_WIDGET(self), MGR_TYPE_ACTIONS_PANE);
@@ -359,6 +413,7 @@ mgr_actions_pane_init(MgrActionsPane *self)
     gtk_accessible_update_property(GTK_ACCESSIBLE(self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                    _("Actions"), -1);
     self->calls = g_hash_table_new(NULL, NULL);
+    self->pending = g_hash_table_new(NULL, NULL);
     self->enabled = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     if (app != NULL) {
         g_signal_connect_object(app, "action-enabled-changed", G_CALLBACK(app_action_changed), self,

@@ -30,33 +30,55 @@ G_DEFINE_FINAL_TYPE(MgrVmDetails, mgr_vm_details, GTK_TYPE_WIDGET)
 
 #define NONE "—"
 
+/* Removes the lines from @row on. */
 static void
-grid_clear(GtkGrid *grid)
+grid_trim(GtkGrid *grid, int row)
 {
-    GtkWidget *child;
+    GtkWidget *key;
 
-    while ((child = gtk_widget_get_first_child(GTK_WIDGET(grid))) != NULL)
-        gtk_grid_remove(grid, child);
+    while ((key = gtk_grid_get_child_at(grid, 0, row)) != NULL) {
+        GtkWidget *val = gtk_grid_get_child_at(grid, 1, row);
+
+        gtk_grid_remove(grid, key);
+        if (val != NULL)
+            gtk_grid_remove(grid, val);
+        row++;
+    }
 }
 
-/* One "Field: value" line; the value is selectable and named by the field for screen readers. */
+/* One "Field: value" line; the value is selectable and named by the field for screen readers.
+ * Lines are kept and only their texts change: the figures change every second or two, and
+ * widgets that come and go that often would keep screen readers busy. */
 static void
 grid_add(GtkGrid *grid, int *row, const char *field, const char *value)
 {
-    GtkWidget *key = gtk_label_new(field);
-    GtkWidget *val = gtk_label_new(value != NULL && *value != '\0' ? value : NONE);
+    GtkWidget *key = gtk_grid_get_child_at(grid, 0, *row);
+    GtkWidget *val = gtk_grid_get_child_at(grid, 1, *row);
+    const char *text = value != NULL && *value != '\0' ? value : NONE;
 
-    gtk_label_set_xalign(GTK_LABEL(key), 0.0);
-    gtk_label_set_yalign(GTK_LABEL(key), 0.0);
-    gtk_widget_add_css_class(key, "dim-label");
-    gtk_label_set_xalign(GTK_LABEL(val), 0.0);
-    gtk_label_set_wrap(GTK_LABEL(val), TRUE);
-    gtk_label_set_selectable(GTK_LABEL(val), TRUE);
-    gtk_widget_set_hexpand(val, TRUE);
-    gtk_accessible_update_relation(GTK_ACCESSIBLE(val), GTK_ACCESSIBLE_RELATION_LABELLED_BY, key,
-                                   NULL, -1);
-    gtk_grid_attach(grid, key, 0, *row, 1, 1);
-    gtk_grid_attach(grid, val, 1, *row, 1, 1);
+    if (key == NULL || val == NULL) {
+        grid_trim(grid, *row);
+        key = gtk_label_new(NULL);
+        val = gtk_label_new(NULL);
+        gtk_label_set_xalign(GTK_LABEL(key), 0.0);
+        gtk_label_set_yalign(GTK_LABEL(key), 0.0);
+        gtk_widget_add_css_class(key, "dim-label");
+        gtk_label_set_xalign(GTK_LABEL(val), 0.0);
+        gtk_label_set_wrap(GTK_LABEL(val), TRUE);
+        gtk_label_set_selectable(GTK_LABEL(val), TRUE);
+        gtk_widget_set_hexpand(val, TRUE);
+        gtk_grid_attach(grid, key, 0, *row, 1, 1);
+        gtk_grid_attach(grid, val, 1, *row, 1, 1);
+    }
+    /* Named by a string, not a relation to the key label: GTK 4.8's AT-SPI code crashes when
+     * asked about a relation whose target has no accessible object yet. */
+    if (g_strcmp0(gtk_label_get_text(GTK_LABEL(key)), field) != 0) {
+        gtk_label_set_text(GTK_LABEL(key), field);
+        gtk_accessible_update_property(GTK_ACCESSIBLE(val), GTK_ACCESSIBLE_PROPERTY_LABEL, field,
+                                       -1);
+    }
+    if (g_strcmp0(gtk_label_get_text(GTK_LABEL(val)), text) != 0)
+        gtk_label_set_text(GTK_LABEL(val), text);
     (*row)++;
 }
 
@@ -70,9 +92,10 @@ mgr_vm_details_show_summary(MgrVmDetails *self)
     const char *accel;
     int row = 0;
 
-    grid_clear(self->summary_grid);
-    if (vm == NULL)
+    if (vm == NULL) {
+        grid_trim(self->summary_grid, 0);
         return;
+    }
     generation = g_strdup_printf("%u", berth_dbus_virtual_machine_get_generation(vm));
     if (self->host != NULL)
         /* Translators: the Summary's version: the berthd that keeps this VM. */
@@ -90,6 +113,7 @@ mgr_vm_details_show_summary(MgrVmDetails *self)
              accel != NULL && *accel != '\0' ? accel : NULL);
     grid_add(self->summary_grid, &row, _("Status:"), berth_dbus_virtual_machine_get_status(vm));
     grid_add(self->summary_grid, &row, _("Notes:"), self->def != NULL ? self->def->notes : NULL);
+    grid_trim(self->summary_grid, row);
 }
 
 static char *
@@ -108,9 +132,10 @@ mgr_vm_details_show_memory(MgrVmDetails *self)
     HvxVmDef *def = self->def;
     int row = 0;
 
-    grid_clear(self->memory_grid);
-    if (self->vm == NULL)
+    if (self->vm == NULL) {
+        grid_trim(self->memory_grid, 0);
         return;
+    }
     assigned = mgr_format_memory(berth_dbus_virtual_machine_get_assigned_memory(self->vm));
     if (def != NULL) {
         guint64 scale = def->memory_unit == HVX_SIZE_UNIT_GIB ? 1024 : 1;
@@ -129,6 +154,7 @@ mgr_vm_details_show_memory(MgrVmDetails *self)
     grid_add(self->memory_grid, &row, _("Minimum memory:"), minimum);
     grid_add(self->memory_grid, &row, _("Maximum memory:"), maximum);
     grid_add(self->memory_grid, &row, _("Assigned memory:"), assigned);
+    grid_trim(self->memory_grid, row);
 }
 
 static void
@@ -140,9 +166,10 @@ mgr_vm_details_show_network(MgrVmDetails *self)
     int row = 0;
     guint n = 0;
 
-    grid_clear(self->network_grid);
-    if (self->vm == NULL)
+    if (self->vm == NULL) {
+        grid_trim(self->network_grid, 0);
         return;
+    }
     adapters = g_dbus_proxy_get_cached_property(G_DBUS_PROXY(self->vm), "NetworkAdapters");
     if (adapters != NULL && g_variant_is_of_type(adapters, G_VARIANT_TYPE("aa{sv}"))) {
         g_variant_iter_init(&iter, adapters);
@@ -171,6 +198,7 @@ mgr_vm_details_show_network(MgrVmDetails *self)
     }
     if (n == 0)
         grid_add(self->network_grid, &row, _("Network adapters:"), NULL);
+    grid_trim(self->network_grid, row);
 }
 
 static void

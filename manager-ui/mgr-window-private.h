@@ -18,6 +18,7 @@ struct _MgrWindow {
     MgrClient *client;
     GSettings *settings;
     BerthDBusVirtualMachine *vm; /* the selected VM, followed for its AllowedActions */
+    gboolean list_painted;       /* the first frame with VMs was logged */
 
     AdwToastOverlay *toast_overlay;
     AdwWindowTitle *window_title;

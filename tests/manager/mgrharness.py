@@ -133,7 +133,10 @@ class Harness:
         env = dict(self.env)
         env.update(extra_env or {})
         f = open(os.path.join(self.tmp, "manager.log"), "a")
-        self.manager = subprocess.Popen([self.manager_exe] + list(args), env=env, stdout=f,
+        prefix = []
+        if os.environ.get("BERTH_TEST_GDB"):  # a backtrace in manager.log if it crashes
+            prefix = ["gdb", "-batch", "-ex", "run", "-ex", "bt 50", "--args"]
+        self.manager = subprocess.Popen(prefix + [self.manager_exe] + list(args), env=env, stdout=f,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         self.procs.append(self.manager)
         return self.manager
