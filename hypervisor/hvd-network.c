@@ -529,6 +529,34 @@ tap_exists(const char *tap)
     return if_nametoindex(tap) != 0;
 }
 
+void
+hvd_network_adopt_vm(HvdNetwork *self, const HvxVmDef *def)
+{
+    g_return_if_fail(HVD_IS_NETWORK(self));
+    g_return_if_fail(def != NULL);
+
+    if (self->vsw == NULL || def->uuid == NULL)
+        return;
+    for (guint i = 0; i < def->network_adapters->len; i++) {
+        const HvxNetworkAdapterDef *adapter = g_ptr_array_index(def->network_adapters, i);
+        const HvxSwitchDef *sw = adapter_switch(self, adapter);
+        g_autofree char *tap = hvx_tap_name(def->uuid, i);
+        g_autofree char *mac = NULL;
+        g_autoptr(GError) error = NULL;
+        VswPortConfig config;
+
+        if (sw == NULL || tap == NULL || !tap_exists(tap))
+            continue;
+        mac = hvd_network_adapter_mac(self, def, i);
+        port_config(adapter, sw, tap, mac, &config);
+        if (!vsw_network_port_update(self->vsw, &config, &error)) {
+            g_warning("Cannot take over the port %s: %s", tap, error->message);
+            continue;
+        }
+        g_hash_table_replace(self->port_macs, g_strdup(tap), g_strdup(mac));
+    }
+}
+
 static gboolean
 adapters_differ(const HvxNetworkAdapterDef *a, const HvxNetworkAdapterDef *b)
 {

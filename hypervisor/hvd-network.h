@@ -69,6 +69,11 @@ GPtrArray *hvd_network_connect_vm(HvdNetwork *self, const HvxVmDef *def, GArray 
 /* Drops the port rules of every adapter of the VM @vm_uuid (its taps go with QEMU). */
 void hvd_network_disconnect_vm(HvdNetwork *self, const char *vm_uuid, guint n_adapters);
 
+/* Takes over the ports of a VM an earlier berthd started (found running after a restart): each
+ * adapter whose tap still exists is registered with vswitch again, with rules built afresh, so
+ * later changes to its switch (reshape, VLAN, private isolation) reach it. Problems are logged. */
+void hvd_network_adopt_vm(HvdNetwork *self, const HvxVmDef *def);
+
 /* A running VM's adapters follow @new (same count as @old): each moved to another switch or
  * VLAN or given new rules is updated live. HVD_ERROR_* when one cannot be; those already
  * updated are put back. */

@@ -66,6 +66,9 @@ on_recover_status(GObject *source, GAsyncResult *result, gpointer user_data)
         status = "running";
     }
     hvd_vm_runner_start_io(self);
+    /* The kernel kept the taps and their rules; vswitch must know them again. */
+    if (self->network != NULL && hvd_vm_runner_running_def(self) != NULL)
+        hvd_network_adopt_vm(self->network, hvd_vm_runner_running_def(self));
     hvd_vm_runner_set_state(self, g_strcmp0(status, "running") == 0 ? HVD_VM_STATE_RUNNING
                                                                     : HVD_VM_STATE_PAUSED);
     hvd_vm_runner_op_end(self, NULL);

@@ -275,6 +275,9 @@ def test_kill9_restart(w):
         assert w.env.vm(g.name)["state"] == "Running"
         g.refollow()
     assert w.guests["B"].ping("10.88.0.3")
+    # The new berthd took the running VMs' ports over: reshaping their switch reaches them
+    # (a private switch's host isolation is built per port).
+    test_reshape_switch(w)
 
 
 def test_save_restore(w):
