@@ -19,7 +19,7 @@ from gi.repository import Atspi  # noqa: E402
 
 
 class Harness:
-    def __init__(self, build, source, prefix="test-manager-"):
+    def __init__(self, build, source, prefix="test-manager-", bus_config=None, a11y=True):
         self.build = build
         self.source = source
         self.tmp = tempfile.mkdtemp(prefix=prefix)
@@ -51,8 +51,9 @@ class Harness:
             "LANGUAGE": "",
         })
         self._start_x()
-        self._start_bus()
-        self._start_a11y()
+        self._start_bus(bus_config)
+        if a11y:
+            self._start_a11y()
 
     # --- processes -------------------------------------------------------------------------
     def spawn(self, argv, log, **kw):
@@ -84,8 +85,9 @@ class Harness:
                 return
         raise RuntimeError("Xvfb did not start: " + open(log.name).read())
 
-    def _start_bus(self):
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+    def _start_bus(self, config=None):
+        kind = ["--config-file=" + config] if config else ["--session"]
+        self.bus = subprocess.Popen(["dbus-daemon"] + kind + ["--nofork", "--print-address"],
                                     stdout=subprocess.PIPE, text=True, env=self.env)
         self.procs.append(self.bus)
         self.address = self.bus.stdout.readline().strip()

@@ -299,6 +299,53 @@ def test_help_and_about(h, a):
     h.key("Escape")
 
 
+DENYING_BUS = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <servicedir>/usr/share/dbus-1/services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+    <deny send_destination="org.berth.Berth1"/>
+  </policy>
+</busconfig>
+"""
+
+
+def test_permission_denied(h, a):
+    """A bus whose policy refuses us berthd: the window says permission is denied (its own
+    Xvfb, bus and berthd)."""
+    config = os.path.join(h.tmp, "denying-bus.conf")
+    with open(config, "w") as f:
+        f.write(DENYING_BUS)
+    # Its own X and buses, but the accessibility bus this test already reads.
+    d = H.Harness(BUILD, SOURCE, prefix="test-manager-denied-", bus_config=config, a11y=False)
+
+    def second_app():
+        desktop = H.Atspi.get_desktop(0)
+        for i in range(desktop.get_child_count()):
+            other = desktop.get_child_at_index(i)
+            if other is not None and other.get_name() == "berth-manager" and other != a:
+                return other
+        return None
+    try:
+        d.start_berthd(wait=False)
+        time.sleep(1)
+        d.start_manager(extra_env={"AT_SPI_BUS_ADDRESS": h.a11y_address})
+        da = d.wait(second_app, 60, "the second berth-manager")
+        d.wait(lambda: H.find(da, "label", "Permission Denied"), 30, "the permission page")
+        assert H.find(da, "tree table", "Virtual Machines") is None
+        labels = [H.text_of(n) for n in H.find_all(da, "label")]
+        assert any("Permission denied" in t for t in labels), labels
+        d.screenshot("manager-permission-denied.png")
+    finally:
+        d.close()
+        d.cleanup()
+
+
 def test_berthd_restarts(h, a):
     """berthd stops: the empty state; it starts again: the list comes back by itself."""
     h.stop_berthd()
@@ -361,7 +408,8 @@ def test_guest(h, a):
 def main():
     cases = [test_absent_then_appears, test_defined_vm_appears, test_search,
              test_actions_follow_state, test_checkpoint, test_inline_rename, test_context_menu,
-             test_delete, test_failure_dialog, test_help_and_about, test_berthd_restarts]
+             test_delete, test_failure_dialog, test_help_and_about, test_berthd_restarts,
+             test_permission_denied]
     if GUEST_DIR is not None:
         if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
             print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
