@@ -5,7 +5,11 @@
  * tiles a change touches, and at the next frame (GTK coalesces queue_draw to the frame clock)
  * copies only those tiles into new textures, forcing alpha opaque on the way (SPICE's xRGB has
  * garbage in X; GTK 4.8 has no X8 memory format, so the default premultiplied BGRA with A = 255
- * is used). Unchanged tiles keep their textures, which the renderer has already uploaded.
+ * is used). Unchanged tiles keep their render nodes, so GSK's diff damages only changed tiles.
+ * Under the cairo renderer a tile is a cairo node around a cairo image surface: GTK 4.8's cairo
+ * renderer would otherwise convert every texture it draws (through floats) on every frame, which
+ * was most of vmconnect's CPU on an idle screen (bench/console). Under GL a tile is a texture
+ * node, which the renderer uploads once.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -27,7 +31,8 @@ struct _VmcDisplay {
     gboolean marked;
 
     guint tiles_x, tiles_y;
-    GdkTexture **tiles;
+    GskRenderNode **tiles;
+    gboolean cairo_tiles; /* tiles are cairo nodes (cairo renderer), else texture nodes */
     guint8 *dirty;
     gboolean any_dirty;
 
@@ -61,7 +66,7 @@ static void
 free_tiles(VmcDisplay *self)
 {
     for (guint i = 0; i < self->tiles_x * self->tiles_y; i++)
-        g_clear_object(&self->tiles[i]);
+        g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
     g_clear_pointer(&self->tiles, g_free);
     g_clear_pointer(&self->dirty, g_free);
     self->tiles_x = self->tiles_y = 0;
@@ -106,27 +111,57 @@ mark_dirty(VmcDisplay *self, int x, int y, int w, int h)
         gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 
-/* Copies one tile out of the primary surface, alpha forced opaque. */
-static GdkTexture *
+static void
+copy_pixels(VmcDisplay *self, int x0, int y0, int w, int h, guint8 *pixels, gsize stride)
+{
+    const guint32 alpha = self->format == SPICE_SURFACE_FMT_32_ARGB ? 0 : 0xff000000u;
+
+    for (int row = 0; row < h; row++) {
+        const guint32 *src = (const guint32 *)(self->data + (gsize)(y0 + row) * self->stride) + x0;
+        guint32 *dst = (guint32 *)(pixels + (gsize)row * stride);
+
+        for (int col = 0; col < w; col++)
+            dst[col] = GUINT32_FROM_LE(src[col]) | alpha;
+    }
+}
+
+/* Copies one tile out of the primary surface, alpha forced opaque, into a render node placed
+ * at the tile's position in guest pixels. */
+static GskRenderNode *
 copy_tile(VmcDisplay *self, guint tx, guint ty)
 {
     const int x0 = tx * VMC_DISPLAY_TILE, y0 = ty * VMC_DISPLAY_TILE;
     const int w = MIN(VMC_DISPLAY_TILE, self->width - x0);
     const int h = MIN(VMC_DISPLAY_TILE, self->height - y0);
-    const guint32 alpha = self->format == SPICE_SURFACE_FMT_32_ARGB ? 0 : 0xff000000u;
-    guint32 *pixels = g_malloc((gsize)w * h * 4);
-    g_autoptr(GBytes) bytes = NULL;
+    const graphene_rect_t bounds = GRAPHENE_RECT_INIT(x0, y0, w, h);
 
-    for (int row = 0; row < h; row++) {
-        const guint32 *src = (const guint32 *)(self->data + (gsize)(y0 + row) * self->stride) + x0;
-        guint32 *dst = pixels + (gsize)row * w;
-
-        for (int col = 0; col < w; col++)
-            dst[col] = GUINT32_FROM_LE(src[col]) | alpha;
-    }
-    bytes = g_bytes_new_take(pixels, (gsize)w * h * 4);
     self->tile_uploads++;
-    return gdk_memory_texture_new(w, h, GDK_MEMORY_DEFAULT, bytes, (gsize)w * 4);
+    if (self->cairo_tiles) {
+        /* cairo's ARGB32 is GDK_MEMORY_DEFAULT: premultiplied BGRA in native words. */
+        cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+        GskRenderNode *node = gsk_cairo_node_new(&bounds);
+        cairo_t *cr;
+
+        cairo_surface_flush(surface);
+        copy_pixels(self, x0, y0, w, h, cairo_image_surface_get_data(surface),
+                    cairo_image_surface_get_stride(surface));
+        cairo_surface_mark_dirty(surface);
+        cr = gsk_cairo_node_get_draw_context(node);
+        cairo_set_source_surface(cr, surface, x0, y0);
+        cairo_paint(cr);
+        cairo_destroy(cr);
+        cairo_surface_destroy(surface);
+        return node;
+    } else {
+        guint8 *pixels = g_malloc((gsize)w * h * 4);
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(GdkTexture) texture = NULL;
+
+        copy_pixels(self, x0, y0, w, h, pixels, (gsize)w * 4);
+        bytes = g_bytes_new_take(pixels, (gsize)w * h * 4);
+        texture = gdk_memory_texture_new(w, h, GDK_MEMORY_DEFAULT, bytes, (gsize)w * 4);
+        return gsk_texture_node_new(texture, &bounds);
+    }
 }
 
 static void
@@ -140,7 +175,7 @@ update_tiles(VmcDisplay *self)
 
             if (!self->dirty[i])
                 continue;
-            g_clear_object(&self->tiles[i]);
+            g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
             self->tiles[i] = copy_tile(self, tx, ty);
             self->dirty[i] = FALSE;
         }
@@ -179,10 +214,22 @@ vmc_display_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
     const int w = gtk_widget_get_width(widget), h = gtk_widget_get_height(widget);
     static const GdkRGBA black = {0, 0, 0, 1};
     double scale, ox, oy;
+    GtkNative *native;
+    GskRenderer *renderer;
+    gboolean cairo_tiles;
 
     gtk_snapshot_append_color(snapshot, &black, &GRAPHENE_RECT_INIT(0, 0, w, h));
     if (self->data == NULL || !self->marked || self->tiles == NULL)
         return;
+    native = gtk_widget_get_native(widget);
+    renderer = native != NULL ? gtk_native_get_renderer(native) : NULL;
+    cairo_tiles = renderer != NULL && GSK_IS_CAIRO_RENDERER(renderer);
+    if (cairo_tiles != self->cairo_tiles) {
+        /* Another renderer (the widget moved to another window): remake every tile. */
+        self->cairo_tiles = cairo_tiles;
+        memset(self->dirty, TRUE, self->tiles_x * self->tiles_y);
+        self->any_dirty = TRUE;
+    }
     update_tiles(self);
     scale = get_geometry(self, &ox, &oy);
     gtk_snapshot_save(snapshot);
@@ -190,14 +237,10 @@ vmc_display_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
     gtk_snapshot_scale(snapshot, scale, scale);
     for (guint ty = 0; ty < self->tiles_y; ty++) {
         for (guint tx = 0; tx < self->tiles_x; tx++) {
-            GdkTexture *tile = self->tiles[ty * self->tiles_x + tx];
+            GskRenderNode *tile = self->tiles[ty * self->tiles_x + tx];
 
-            if (tile == NULL)
-                continue;
-            gtk_snapshot_append_texture(
-                snapshot, tile,
-                &GRAPHENE_RECT_INIT(tx * VMC_DISPLAY_TILE, ty * VMC_DISPLAY_TILE,
-                                    gdk_texture_get_width(tile), gdk_texture_get_height(tile)));
+            if (tile != NULL)
+                gtk_snapshot_append_node(snapshot, tile);
         }
     }
     gtk_snapshot_restore(snapshot);
@@ -255,7 +298,7 @@ on_primary_create(SpiceChannel *channel, int format, int width, int height, int 
     self->stride = stride;
     self->tiles_x = (width + VMC_DISPLAY_TILE - 1) / VMC_DISPLAY_TILE;
     self->tiles_y = (height + VMC_DISPLAY_TILE - 1) / VMC_DISPLAY_TILE;
-    self->tiles = g_new0(GdkTexture *, self->tiles_x * self->tiles_y);
+    self->tiles = g_new0(GskRenderNode *, self->tiles_x * self->tiles_y);
     self->dirty = g_new0(guint8, self->tiles_x * self->tiles_y);
     set_showing(self, data, self->marked);
     mark_dirty(self, 0, 0, width, height);
