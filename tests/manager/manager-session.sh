@@ -75,7 +75,10 @@ fi
 address=$(head -n1 "$tmp/bus")
 mkdir -p "$tmp/state" "$tmp/run" "$tmp/data" "$tmp/xdg-run"
 chmod 700 "$tmp/xdg-run"
-"$berthd" --bus "$address" --state-dir "$tmp/state" --runtime-dir "$tmp/run" --accel tcg \
+# A namespace has no Wi-Fi: berthd reads wireless-ness from a sysfs tree of ours (only that),
+# which says bvwifi0 is one. Tests that want it create a veth of that name.
+mkdir -p "$tmp/sys/class/net/bvwifi0/phy80211"
+BERTH_TEST_SYSFS_ROOT="$tmp/sys" "$berthd" --bus "$address" --state-dir "$tmp/state" --runtime-dir "$tmp/run" --accel tcg \
     --log-level info 2>"$tmp/berthd.log" &
 pids+=($!)
 for _ in $(seq 200); do

@@ -1,7 +1,8 @@
 /* test-disk-dialog.c: New Virtual Hard Disk, Edit (expand, convert) and Inspect, the real dialog
  * under Xvfb against a real berthd (manager-session.sh): disks made and changed by berthd's Jobs
  * and checked with "berth disk info"; invalid input flagged before Create; a disk that does not
- * fit (a 1 MiB tmpfs) fails with berthd's reason and leaves no file.
+ * fit (a 1 MiB tmpfs) fails with berthd's reason and leaves no file; a long conversion shows
+ * its progress and Cancel stops it, leaving nothing.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -227,6 +228,62 @@ test_no_space(void)
     umount(folder);
 }
 
+static gboolean
+progress_shown(gpointer data)
+{
+    Run *run = data;
+    GtkProgressBar *bar;
+
+    if (run->dialog == NULL || !mgr_disk_dialog_is_busy(run->dialog))
+        return TRUE;
+    bar = mgr_test_child(run->dialog, D, "progress_bar");
+    return gtk_widget_get_visible(GTK_WIDGET(bar)) && gtk_progress_bar_get_fraction(bar) > 0;
+}
+
+/* A conversion long enough to watch (2 GiB of data, not zeroes, which qemu-img would skip):
+ * the progress bar moves, Cancel stops berthd's Job, and nothing of the target is left. */
+static void
+test_progress_and_cancel(void)
+{
+    Run run = {0};
+    g_autofree char *folder = mgr_test_scratch("slow");
+    g_autofree char *source = g_build_filename(folder, "big.img", NULL);
+    g_autofree char *target = g_build_filename(folder, "big.vhdx", NULL);
+    g_autofree char *command =
+        g_strdup_printf("sh -c 'yes berth-disk-data | head -c 2G >\"%s\"'", source);
+    g_autoptr(GError) error = NULL;
+    GtkProgressBar *bar;
+    const char *reason;
+
+    g_assert_true(g_spawn_command_line_sync(command, NULL, NULL, NULL, &error));
+    g_assert_no_error(error);
+    open_dialog(&run, MGR_DISK_DIALOG_EDIT);
+    mgr_disk_dialog_set_path(run.dialog, source);
+    g_assert_true(mgr_test_wait(not_busy, &run, 10000));
+    mgr_test_toggle(run.dialog, D, "convert_check", TRUE);
+    gtk_drop_down_set_selected(mgr_test_child(run.dialog, D, "convert_format_dropdown"), 0);
+    mgr_test_type(run.dialog, D, "target_entry", target);
+    g_assert_null(mgr_test_reason(run.dialog, D, "reason_label"));
+    mgr_test_activate(run.dialog, "disk.run");
+    g_assert_true(mgr_test_wait(progress_shown, &run, 60000));
+    g_assert_nonnull(run.dialog);
+    g_assert_true(mgr_disk_dialog_is_busy(run.dialog));
+    bar = mgr_test_child(run.dialog, D, "progress_bar");
+    g_test_message("progress before Cancel: %.3f", gtk_progress_bar_get_fraction(bar));
+    g_assert_cmpfloat(gtk_progress_bar_get_fraction(bar), <, 1.0);
+    mgr_test_activate(run.dialog, "disk.cancel");
+    g_assert_true(mgr_test_wait(not_busy, &run, 60000));
+    g_assert_nonnull(run.dialog); /* the dialog stays, saying what happened */
+    g_assert_null(run.done);
+    reason = mgr_test_reason(run.dialog, D, "reason_label");
+    g_assert_nonnull(reason);
+    g_test_message("after Cancel: %s", reason);
+    g_assert_nonnull(strstr(reason, "Cancelled"));
+    g_assert_false(g_file_test(target, G_FILE_TEST_EXISTS));
+    run_clear(&run);
+    g_unlink(source);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,6 +296,7 @@ main(int argc, char **argv)
     g_test_add_func("/disk-dialog/edit", test_edit);
     g_test_add_func("/disk-dialog/invalid", test_invalid);
     g_test_add_func("/disk-dialog/no-space", test_no_space);
+    g_test_add_func("/disk-dialog/progress-and-cancel", test_progress_and_cancel);
     status = g_test_run();
     g_clear_object(&client);
     return status;

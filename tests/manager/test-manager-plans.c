@@ -1,7 +1,7 @@
 /* test-manager-plans.c: the wizards' logic without widgets: the New Virtual Machine plan's checks
  * and the definition it builds (Generation 1 and 2), and the Virtual Switch Manager's checks
  * (names, wireless and busy adapters, libhvx's address rules) and its "may cut the host off"
- * rule. The wireless case lives here because a namespace cannot fake a wireless adapter.
+ * rule. (The Switch Manager test also meets a wireless adapter, through berthd.)
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -184,6 +184,8 @@ test_external(void)
     run_ip("link add bvbusy0 type veth peer name bvbusy1");
     run_ip("link add brbusy type bridge");
     run_ip("link set bvbusy0 master brbusy");
+    /* A wireless adapter (manager-session.sh's sysfs tree says so): greyed, with the reason. */
+    run_ip("link add bvwifi0 type veth peer name bvwifi1");
 
     open_manager(&run);
     create(&run, "new_external_check", "Lab External");
@@ -199,6 +201,17 @@ test_external(void)
         g_assert_false(gtk_widget_get_sensitive(row));
         g_test_message("bvbusy0: %s", adw_action_row_get_subtitle(ADW_ACTION_ROW(row)));
         g_assert_nonnull(strstr(adw_action_row_get_subtitle(ADW_ACTION_ROW(row)), "brbusy"));
+    }
+    check = adapter_check(&run, "bvwifi0");
+    if (check == NULL)
+        g_error("berthd's ListAdapters does not offer the wireless bvwifi0");
+    {
+        GtkWidget *row = gtk_widget_get_ancestor(GTK_WIDGET(check), ADW_TYPE_ACTION_ROW);
+        const char *subtitle = adw_action_row_get_subtitle(ADW_ACTION_ROW(row));
+
+        g_assert_false(gtk_widget_get_sensitive(row));
+        g_test_message("bvwifi0: %s", subtitle);
+        g_assert_nonnull(strstr(subtitle, "ireless"));
     }
     check = adapter_check(&run, "bvext0");
     if (check == NULL)
