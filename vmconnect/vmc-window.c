@@ -157,6 +157,10 @@ on_display_showing(VmcDisplay *display, GParamSpec *pspec, VmcWindow *self)
     gtk_widget_set_visible(self->busy_page, FALSE);
     gtk_spinner_stop(GTK_SPINNER(self->busy_spinner));
     vmc_window_actions_update(self);
+    /* A reset or a reconnection may come back at the same guest size (no notify), after the
+     * window was sized while the screen was away: size it to the guest again. */
+    if (self->fits_guest)
+        fit_window_to_guest(self);
 }
 
 static void
