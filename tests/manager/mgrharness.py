@@ -75,14 +75,19 @@ class Harness:
                 # No key repeat: a loaded machine must not turn one key press into several.
                 ["Xvfb", ":%d" % n, "-screen", "0", "1400x900x24", "-nolisten", "tcp", "-r"],
                 stdout=subprocess.DEVNULL, stderr=log)
-            for _ in range(100):
+            # Up to 60 s: a loaded machine can take long to start Xvfb; DISPLAY must not be
+            # used before the server listens.
+            for _ in range(1200):
                 if os.path.exists("/tmp/.X11-unix/X%d" % n) or self.xvfb.poll() is not None:
                     break
                 time.sleep(0.05)
-            if self.xvfb.poll() is None:
+            if self.xvfb.poll() is None and os.path.exists("/tmp/.X11-unix/X%d" % n):
                 self.procs.append(self.xvfb)
                 self.env["DISPLAY"] = ":%d" % n
                 return
+            if self.xvfb.poll() is None:  # never listened: ours to end
+                self.xvfb.kill()
+                self.xvfb.wait()
         raise RuntimeError("Xvfb did not start: " + open(log.name).read())
 
     def _start_bus(self, config=None):
