@@ -55,6 +55,16 @@ set_errno_error(GError **error, int errsv, const char *what)
     g_set_error(error, VSW_ERROR, vsw_error_from_errno(errsv), "%s: %s", what, g_strerror(errsv));
 }
 
+/* A backend's result: TRUE when it succeeded, else FALSE with "@what: <errno's text>". */
+static gboolean
+check_result(int r, const char *what, GError **error)
+{
+    if (r >= 0)
+        return TRUE;
+    set_errno_error(error, -r, what);
+    return FALSE;
+}
+
 GArray *
 vsw_platform_list_links(VswPlatform *self, GError **error)
 {
@@ -65,29 +75,25 @@ vsw_platform_list_links(VswPlatform *self, GError **error)
     g_return_val_if_fail(error == NULL || *error == NULL, NULL);
 
     r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
-    if (r < 0) {
-        set_errno_error(error, -r, _("Cannot list the network interfaces"));
+    if (!check_result(r, _("Cannot list the network interfaces"), error))
         return NULL;
-    }
     return links;
 }
 
-/* Finds @name; on failure the error reads "@what: No such device". */
+/* Finds the link named @name, or (@name NULL) the one with @ifindex; on failure the error reads
+ * "@what: No such device". */
 static gboolean
-lookup(VswPlatform *self, const char *name, VswLink *ret_link, const char *what, GError **error)
+find_link(VswPlatform *self, const char *name, int ifindex, VswLink *ret_link, const char *what,
+          GError **error)
 {
     g_autoptr(GArray) links = NULL;
-    int r;
 
-    r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links), what, error))
         return FALSE;
-    }
     for (guint i = 0; i < links->len; i++) {
         const VswLink *link = &g_array_index(links, VswLink, i);
 
-        if (strcmp(link->name, name) == 0) {
+        if (name ? strcmp(link->name, name) == 0 : link->ifindex == ifindex) {
             if (ret_link)
                 *ret_link = *link;
             return TRUE;
@@ -98,24 +104,15 @@ lookup(VswPlatform *self, const char *name, VswLink *ret_link, const char *what,
 }
 
 static gboolean
+lookup(VswPlatform *self, const char *name, VswLink *ret_link, const char *what, GError **error)
+{
+    return find_link(self, name, 0, ret_link, what, error);
+}
+
+static gboolean
 lookup_index(VswPlatform *self, int ifindex, VswLink *ret_link, const char *what, GError **error)
 {
-    g_autoptr(GArray) links = NULL;
-    int r;
-
-    r = VSW_PLATFORM_GET_CLASS(self)->list_links(self, &links);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
-        return FALSE;
-    }
-    for (guint i = 0; i < links->len; i++) {
-        if (g_array_index(links, VswLink, i).ifindex == ifindex) {
-            *ret_link = g_array_index(links, VswLink, i);
-            return TRUE;
-        }
-    }
-    set_errno_error(error, ENODEV, what);
-    return FALSE;
+    return find_link(self, NULL, ifindex, ret_link, what, error);
 }
 
 gboolean
@@ -147,10 +144,8 @@ vsw_platform_bridge_add(VswPlatform *self, const char *name, GError **error)
         return FALSE;
     }
     r = VSW_PLATFORM_GET_CLASS(self)->bridge_add(self, name);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -168,10 +163,8 @@ vsw_platform_link_delete(VswPlatform *self, const char *name, GError **error)
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->link_delete(self, link.ifindex);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -205,10 +198,8 @@ vsw_platform_tap_add(VswPlatform *self, const char *name, const char *bridge, GE
         return -1;
     }
     fd = VSW_PLATFORM_GET_CLASS(self)->tap_add(self, name);
-    if (fd < 0) {
-        set_errno_error(error, -fd, what);
+    if (!check_result(fd, what, error))
         return -1;
-    }
     /* Closing the only fd of a non-persistent tap removes it: nothing half-made is left. */
     if (!lookup(self, name, &tap, what, error)) {
         close(fd);
@@ -244,10 +235,8 @@ vsw_platform_link_set_master(VswPlatform *self, const char *name, const char *ma
     if (master && !lookup(self, master, &bridge, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->link_set_master(self, link.ifindex, bridge.ifindex);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -268,10 +257,8 @@ vsw_platform_link_set_up(VswPlatform *self, const char *name, gboolean up, GErro
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->link_set_up(self, link.ifindex, up);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -318,10 +305,8 @@ address_change(VswPlatform *self, const char *name, const char *cidr, const VswA
                                                       details);
     else
         r = VSW_PLATFORM_GET_CLASS(self)->address_delete(self, link.ifindex, address_be, prefix);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -358,10 +343,8 @@ vsw_platform_list_address_details(VswPlatform *self, const char *name, GError **
     if (!lookup(self, name, &link, what, error))
         return NULL;
     r = VSW_PLATFORM_GET_CLASS(self)->list_addresses(self, link.ifindex, &addresses);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return NULL;
-    }
     return addresses;
 }
 
@@ -439,10 +422,8 @@ vsw_platform_port_set_pvid(VswPlatform *self, const char *name, guint vid, GErro
         return FALSE;
     }
     r = VSW_PLATFORM_GET_CLASS(self)->port_set_pvid(self, link.ifindex, (guint16)vid);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -467,10 +448,8 @@ vsw_platform_port_list_vlans(VswPlatform *self, const char *name, GError **error
     if (!lookup(self, name, &link, what, error))
         return NULL;
     r = VSW_PLATFORM_GET_CLASS(self)->port_list_vlans(self, link.ifindex, &vlans);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return NULL;
-    }
     g_array_sort(vlans, compare_vlans);
     return vlans;
 }
@@ -496,10 +475,8 @@ vsw_platform_veth_add(VswPlatform *self, const char *name, const char *peer, GEr
         return FALSE;
     }
     r = VSW_PLATFORM_GET_CLASS(self)->veth_add(self, name, peer);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -523,10 +500,8 @@ vsw_platform_link_set_mac(VswPlatform *self, const char *name, const guint8 mac[
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->link_set_mac(self, link.ifindex, mac);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -546,10 +521,8 @@ vsw_platform_list_routes(VswPlatform *self, const char *name, GError **error)
             return NULL;
     }
     r = VSW_PLATFORM_GET_CLASS(self)->list_routes(self, &routes);
-    if (r < 0) {
-        set_errno_error(error, -r, _("Cannot list the routes"));
+    if (!check_result(r, _("Cannot list the routes"), error))
         return NULL;
-    }
     if (name) {
         for (guint i = 0; i < routes->len;) {
             if (g_array_index(routes, VswRoute, i).ifindex != link.ifindex)
@@ -603,48 +576,35 @@ check_route(const VswRoute *route, const char *what, GError **error)
     return TRUE;
 }
 
+static gboolean
+route_change(VswPlatform *self, const VswRoute *route, gboolean add, GError **error)
+{
+    g_autofree char *text = vsw_route_to_string(self, route);
+    g_autofree char *what = add ? g_strdup_printf(_("Cannot add the route “%s”"), text)
+                                : g_strdup_printf(_("Cannot remove the route “%s”"), text);
+    VswPlatformClass *klass = VSW_PLATFORM_GET_CLASS(self);
+
+    return check_route(route, what, error) &&
+           check_result(add ? klass->route_add(self, route) : klass->route_delete(self, route),
+                        what, error);
+}
+
 gboolean
 vsw_platform_route_add(VswPlatform *self, const VswRoute *route, GError **error)
 {
-    g_autofree char *text = NULL;
-    g_autofree char *what = NULL;
-    int r;
-
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(route != NULL, FALSE);
 
-    text = vsw_route_to_string(self, route);
-    what = g_strdup_printf(_("Cannot add the route “%s”"), text);
-    if (!check_route(route, what, error))
-        return FALSE;
-    r = VSW_PLATFORM_GET_CLASS(self)->route_add(self, route);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
-        return FALSE;
-    }
-    return TRUE;
+    return route_change(self, route, TRUE, error);
 }
 
 gboolean
 vsw_platform_route_delete(VswPlatform *self, const VswRoute *route, GError **error)
 {
-    g_autofree char *text = NULL;
-    g_autofree char *what = NULL;
-    int r;
-
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(route != NULL, FALSE);
 
-    text = vsw_route_to_string(self, route);
-    what = g_strdup_printf(_("Cannot remove the route “%s”"), text);
-    if (!check_route(route, what, error))
-        return FALSE;
-    r = VSW_PLATFORM_GET_CLASS(self)->route_delete(self, route);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
-        return FALSE;
-    }
-    return TRUE;
+    return route_change(self, route, FALSE, error);
 }
 
 gboolean
@@ -669,10 +629,8 @@ vsw_platform_set_bandwidth(VswPlatform *self, const char *name, guint mbit, GErr
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->set_bandwidth(self, link.ifindex, mbit);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
@@ -690,10 +648,8 @@ vsw_platform_get_bandwidth(VswPlatform *self, const char *name, guint *ret_mbit,
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     r = VSW_PLATFORM_GET_CLASS(self)->get_bandwidth(self, link.ifindex, ret_mbit);
-    if (r < 0) {
-        set_errno_error(error, -r, what);
+    if (!check_result(r, what, error))
         return FALSE;
-    }
     return TRUE;
 }
 
