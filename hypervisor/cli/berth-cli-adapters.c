@@ -10,24 +10,6 @@
 
 #include "berth-cli.h"
 
-static const char *
-dict_string(GVariant *dict, const char *key)
-{
-    const char *value = "";
-
-    g_variant_lookup(dict, key, "&s", &value);
-    return value;
-}
-
-static gboolean
-dict_bool(GVariant *dict, const char *key)
-{
-    gboolean value = FALSE;
-
-    g_variant_lookup(dict, key, "b", &value);
-    return value;
-}
-
 int
 berth_cli_adapters(int argc, char **argv)
 {
@@ -78,20 +60,21 @@ berth_cli_adapters(int argc, char **argv)
         for (gsize i = 0; i < n; i++) {
             g_autoptr(GVariant) adapter = g_variant_get_child_value(adapters, i);
             g_autofree const char **addresses = NULL;
-            const char *kind = dict_string(adapter, "kind");
-            const char *reason = dict_string(adapter, "reason");
+            const char *kind = berth_cli_dict_string(adapter, "kind");
+            const char *reason = berth_cli_dict_string(adapter, "reason");
             char **row = g_new0(char *, G_N_ELEMENTS(headers) + 1);
 
             if (!g_variant_lookup(adapter, "addresses", "^a&s", &addresses))
                 addresses = g_new0(const char *, 1);
-            row[0] = g_strdup(dict_string(adapter, "name"));
+            row[0] = g_strdup(berth_cli_dict_string(adapter, "name"));
             row[1] = g_strdup(g_str_equal(kind, "wireless") ? _("wireless") : _("wired"));
-            row[2] = g_strdup(dict_bool(adapter, "up") ? _("up") : _("down"));
-            row[3] = g_strdup(dict_string(adapter, "mac"));
+            row[2] = g_strdup(berth_cli_dict_bool(adapter, "up") ? _("up") : _("down"));
+            row[3] = g_strdup(berth_cli_dict_string(adapter, "mac"));
             row[4] = addresses[0] != NULL ? g_strjoinv(" ", (char **)addresses) : g_strdup("-");
-            row[5] = g_strdup(
-                *dict_string(adapter, "used-by") != '\0' ? dict_string(adapter, "used-by") : "-");
-            row[6] = dict_bool(adapter, "usable")
+            row[5] = g_strdup(*berth_cli_dict_string(adapter, "used-by") != '\0'
+                                  ? berth_cli_dict_string(adapter, "used-by")
+                                  : "-");
+            row[6] = berth_cli_dict_bool(adapter, "usable")
                          ? g_strdup(_("yes"))
                          /* Translators: "no: <why>" in the Usable column. */
                          : g_strdup_printf(_("no: %s"), reason);

@@ -151,3 +151,51 @@ berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage, in
     }
     return TRUE;
 }
+
+GPtrArray *
+berth_cli_list_objects(GDBusConnection *connection, const char *interface, GError **error)
+{
+    g_autoptr(GVariant) reply = NULL;
+    g_autoptr(GVariant) objects = NULL;
+    GPtrArray *found;
+    GVariantIter iter;
+    const char *path;
+    GVariant *interfaces;
+
+    reply = g_dbus_connection_call_sync(connection, "org.berth.Berth1", "/org/berth/Berth1",
+                                        "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
+                                        NULL, G_VARIANT_TYPE("(a{oa{sa{sv}}})"),
+                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
+    if (reply == NULL)
+        return NULL;
+    objects = g_variant_get_child_value(reply, 0);
+    found = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
+    g_variant_iter_init(&iter, objects);
+    while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
+        g_autoptr(GVariant) owned = interfaces;
+        g_autoptr(GVariant) properties = g_variant_lookup_value(interfaces, interface, NULL);
+
+        if (properties != NULL)
+            g_ptr_array_add(found,
+                            g_variant_ref_sink(g_variant_new("(o@a{sv})", path, properties)));
+    }
+    return found;
+}
+
+const char *
+berth_cli_dict_string(GVariant *dict, const char *key)
+{
+    const char *value = "";
+
+    g_variant_lookup(dict, key, "&s", &value);
+    return value;
+}
+
+gboolean
+berth_cli_dict_bool(GVariant *dict, const char *key)
+{
+    gboolean value = FALSE;
+
+    g_variant_lookup(dict, key, "b", &value);
+    return value;
+}

@@ -104,28 +104,18 @@ compare_vms(gconstpointer a, gconstpointer b)
 static GPtrArray *
 berth_cli_list_vms(GDBusConnection *connection, GError **error)
 {
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GVariant) objects = NULL;
+    g_autoptr(GPtrArray) objects = berth_cli_list_objects(connection, VM_INTERFACE, error);
     GPtrArray *vms;
-    GVariantIter iter;
-    const char *path;
-    GVariant *interfaces;
 
-    reply = g_dbus_connection_call_sync(connection, "org.berth.Berth1", "/org/berth/Berth1",
-                                        "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
-                                        NULL, G_VARIANT_TYPE("(a{oa{sa{sv}}})"),
-                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-    if (reply == NULL)
+    if (objects == NULL)
         return NULL;
-    objects = g_variant_get_child_value(reply, 0);
     vms = g_ptr_array_new_with_free_func((GDestroyNotify)berth_cli_vm_free);
-    g_variant_iter_init(&iter, objects);
-    while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
-        g_autoptr(GVariant) owned = interfaces;
-        GVariant *properties = g_variant_lookup_value(interfaces, VM_INTERFACE, NULL);
+    for (guint i = 0; i < objects->len; i++) {
+        const char *path;
+        g_autoptr(GVariant) properties = NULL;
 
-        if (properties != NULL)
-            g_ptr_array_add(vms, berth_cli_vm_new(path, properties));
+        g_variant_get(g_ptr_array_index(objects, i), "(&o@a{sv})", &path, &properties);
+        g_ptr_array_add(vms, berth_cli_vm_new(path, g_steal_pointer(&properties)));
     }
     g_ptr_array_sort(vms, compare_vms);
     return vms;

@@ -28,52 +28,19 @@ berth_cli_find_switch(GDBusConnection *connection, const char *name_or_uuid, GEr
                                             path, NULL, error);
 }
 
-/* The Switch interfaces' properties (a{sv} each) among berthd's objects, sorted by name. */
+/* The Switch interfaces' properties (a{sv} each) among berthd's objects. */
 static GPtrArray *
 list_switches(GDBusConnection *connection, GError **error)
 {
-    g_autoptr(GVariant) reply = NULL;
-    g_autoptr(GVariant) objects = NULL;
+    g_autoptr(GPtrArray) objects = berth_cli_list_objects(connection, SWITCH_INTERFACE, error);
     GPtrArray *switches;
-    GVariantIter iter;
-    const char *path;
-    GVariant *interfaces;
 
-    reply = g_dbus_connection_call_sync(connection, "org.berth.Berth1", "/org/berth/Berth1",
-                                        "org.freedesktop.DBus.ObjectManager", "GetManagedObjects",
-                                        NULL, G_VARIANT_TYPE("(a{oa{sa{sv}}})"),
-                                        G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
-    if (reply == NULL)
+    if (objects == NULL)
         return NULL;
-    objects = g_variant_get_child_value(reply, 0);
     switches = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
-    g_variant_iter_init(&iter, objects);
-    while (g_variant_iter_next(&iter, "{&o@a{sa{sv}}}", &path, &interfaces)) {
-        g_autoptr(GVariant) owned = interfaces;
-        GVariant *properties = g_variant_lookup_value(interfaces, SWITCH_INTERFACE, NULL);
-
-        if (properties != NULL)
-            g_ptr_array_add(switches, properties);
-    }
+    for (guint i = 0; i < objects->len; i++)
+        g_ptr_array_add(switches, g_variant_get_child_value(g_ptr_array_index(objects, i), 1));
     return switches;
-}
-
-static const char *
-prop_string(GVariant *properties, const char *key)
-{
-    const char *value = "";
-
-    g_variant_lookup(properties, key, "&s", &value);
-    return value;
-}
-
-static gboolean
-prop_bool(GVariant *properties, const char *key)
-{
-    gboolean value = FALSE;
-
-    g_variant_lookup(properties, key, "b", &value);
-    return value;
 }
 
 static int
@@ -82,26 +49,26 @@ compare_by_name(gconstpointer a, gconstpointer b)
     GVariant *pa = *(GVariant *const *)a;
     GVariant *pb = *(GVariant *const *)b;
 
-    return g_utf8_collate(prop_string(pa, "Name"), prop_string(pb, "Name"));
+    return g_utf8_collate(berth_cli_dict_string(pa, "Name"), berth_cli_dict_string(pb, "Name"));
 }
 
 /* What the switch connects to, in a few words. */
 static char *
 describe_connection(GVariant *sw)
 {
-    const char *type = prop_string(sw, "SwitchType");
+    const char *type = berth_cli_dict_string(sw, "SwitchType");
     g_autoptr(GString) text = g_string_new(NULL);
     const char *first = "";
     const char *last = "";
 
     if (g_str_equal(type, "external")) {
-        g_string_append(text, prop_string(sw, "Adapter"));
-        if (prop_bool(sw, "ShareWithHost"))
+        g_string_append(text, berth_cli_dict_string(sw, "Adapter"));
+        if (berth_cli_dict_bool(sw, "ShareWithHost"))
             /* Translators: after the adapter's name in "berth switch list". */
             g_string_append(text, _(" (shared with the host)"));
     } else if (g_str_equal(type, "internal")) {
-        g_string_append(text, prop_string(sw, "Address"));
-        if (prop_bool(sw, "Nat"))
+        g_string_append(text, berth_cli_dict_string(sw, "Address"));
+        if (berth_cli_dict_bool(sw, "Nat"))
             g_string_append(text, _(", NAT"));
         g_variant_lookup(sw, "DhcpRange", "(&s&s)", &first, &last);
         if (*first != '\0')
@@ -135,21 +102,21 @@ print_json(GPtrArray *switches)
             vms = g_new0(const char *, 1);
         json_builder_begin_object(builder);
         json_builder_set_member_name(builder, "name");
-        json_builder_add_string_value(builder, prop_string(sw, "Name"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Name"));
         json_builder_set_member_name(builder, "uuid");
-        json_builder_add_string_value(builder, prop_string(sw, "Uuid"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Uuid"));
         json_builder_set_member_name(builder, "type");
-        json_builder_add_string_value(builder, prop_string(sw, "SwitchType"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "SwitchType"));
         json_builder_set_member_name(builder, "default");
-        json_builder_add_boolean_value(builder, prop_bool(sw, "IsDefault"));
+        json_builder_add_boolean_value(builder, berth_cli_dict_bool(sw, "IsDefault"));
         json_builder_set_member_name(builder, "adapter");
-        json_builder_add_string_value(builder, prop_string(sw, "Adapter"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Adapter"));
         json_builder_set_member_name(builder, "share-with-host");
-        json_builder_add_boolean_value(builder, prop_bool(sw, "ShareWithHost"));
+        json_builder_add_boolean_value(builder, berth_cli_dict_bool(sw, "ShareWithHost"));
         json_builder_set_member_name(builder, "address");
-        json_builder_add_string_value(builder, prop_string(sw, "Address"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Address"));
         json_builder_set_member_name(builder, "nat");
-        json_builder_add_boolean_value(builder, prop_bool(sw, "Nat"));
+        json_builder_add_boolean_value(builder, berth_cli_dict_bool(sw, "Nat"));
         json_builder_set_member_name(builder, "dhcp-first");
         json_builder_add_string_value(builder, first);
         json_builder_set_member_name(builder, "dhcp-last");
@@ -157,14 +124,14 @@ print_json(GPtrArray *switches)
         json_builder_set_member_name(builder, "vlan");
         json_builder_add_int_value(builder, vlan);
         json_builder_set_member_name(builder, "bridge");
-        json_builder_add_string_value(builder, prop_string(sw, "Bridge"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Bridge"));
         json_builder_set_member_name(builder, "connected-vms");
         json_builder_begin_array(builder);
         for (guint k = 0; vms[k] != NULL; k++)
             json_builder_add_string_value(builder, vms[k]);
         json_builder_end_array(builder);
         json_builder_set_member_name(builder, "status");
-        json_builder_add_string_value(builder, prop_string(sw, "Status"));
+        json_builder_add_string_value(builder, berth_cli_dict_string(sw, "Status"));
         json_builder_end_object(builder);
     }
     json_builder_end_array(builder);
@@ -215,11 +182,11 @@ switch_list(int argc, char **argv)
 
         if (!g_variant_lookup(sw, "ConnectedVms", "^a&s", &vms))
             vms = g_new0(const char *, 1);
-        row[0] = g_strdup(prop_string(sw, "Name"));
-        row[1] = g_strdup(prop_string(sw, "SwitchType"));
+        row[0] = g_strdup(berth_cli_dict_string(sw, "Name"));
+        row[1] = g_strdup(berth_cli_dict_string(sw, "SwitchType"));
         row[2] = describe_connection(sw);
         row[3] = g_strdup_printf("%u", g_strv_length((char **)vms));
-        row[4] = g_strdup(prop_string(sw, "Status"));
+        row[4] = g_strdup(berth_cli_dict_string(sw, "Status"));
         g_ptr_array_add(rows, row);
     }
     {

@@ -58,6 +58,15 @@ void berth_cli_print_table(const char *const *headers, guint n_columns, GPtrArra
 BerthDBusSwitch *berth_cli_find_switch(GDBusConnection *connection, const char *name_or_uuid,
                                        GError **error);
 
+/* Each of berthd's objects that has @interface, from one GetManagedObjects call: GVariants of
+ * type "(oa{sv})", the object's path and that interface's properties, in berthd's order. */
+GPtrArray *berth_cli_list_objects(GDBusConnection *connection, const char *interface,
+                                  GError **error);
+
+/* @key's value in an a{sv}: "" or FALSE when absent. */
+const char *berth_cli_dict_string(GVariant *dict, const char *key);
+gboolean berth_cli_dict_bool(GVariant *dict, const char *key);
+
 int berth_cli_validate(int argc, char **argv);
 int berth_cli_host(int argc, char **argv);
 int berth_cli_list(int argc, char **argv);
