@@ -10,6 +10,7 @@
 
 #include "hvd-error.h"
 #include "hvd-switch-store.h"
+#include "hvd-vm-store.h"
 
 struct _HvdSwitchStore {
     GObject parent_instance;
@@ -53,25 +54,6 @@ hvd_switch_store_new(const char *state_dir)
     self = g_object_new(HVD_TYPE_SWITCH_STORE, NULL);
     self->dir = g_build_filename(state_dir, "switches", NULL);
     return self;
-}
-
-char *
-hvd_uuid_normalize(const char *text)
-{
-    g_autoptr(GString) hex = g_string_new(NULL);
-    g_autofree char *dashed = NULL;
-
-    for (const char *p = text; *p != '\0'; p++) {
-        if (g_ascii_isxdigit(*p))
-            g_string_append_c(hex, g_ascii_tolower(*p));
-        else if (*p != '-')
-            return NULL;
-    }
-    if (hex->len != 32)
-        return NULL;
-    dashed = g_strdup_printf("%.8s-%.4s-%.4s-%.4s-%.12s", hex->str, hex->str + 8, hex->str + 12,
-                             hex->str + 16, hex->str + 20);
-    return g_uuid_string_is_valid(dashed) ? g_steal_pointer(&dashed) : NULL;
 }
 
 static gboolean

@@ -48,7 +48,4 @@ gboolean hvd_switch_store_delete(HvdSwitchStore *self, const char *uuid, GError 
 /* The definition as stored, formatted. */
 char *hvd_switch_store_format(HvdSwitchStore *self, const char *uuid);
 
-/* "1B4E…" or dashed, any case → canonical lower-case dashed UUID, NULL when not a UUID. */
-char *hvd_uuid_normalize(const char *text);
-
 G_END_DECLS

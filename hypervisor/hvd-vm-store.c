@@ -84,8 +84,8 @@ name_key(const char *name)
 }
 
 /* "1B4E28BA2FA111D2883F0016D3CCA427" or with dashes → canonical lower-case with dashes. */
-static char *
-normalize_uuid(const char *text)
+char *
+hvd_uuid_normalize(const char *text)
 {
     g_autoptr(GString) hex = g_string_new(NULL);
     g_autofree char *dashed = NULL;
@@ -115,7 +115,7 @@ static gboolean
 hvd_vm_store_load_one(HvdVmStore *self, const char *dir_name)
 {
     g_autofree char *path = g_build_filename(self->vms_dir, dir_name, VM_FILE_NAME, NULL);
-    g_autofree char *dir_uuid = normalize_uuid(dir_name);
+    g_autofree char *dir_uuid = hvd_uuid_normalize(dir_name);
     g_autoptr(GPtrArray) diagnostics = NULL;
     g_autoptr(HvxDefinition) definition = NULL;
     g_autoptr(GError) error = NULL;
@@ -148,7 +148,7 @@ hvd_vm_store_load_one(HvdVmStore *self, const char *dir_name)
     if (def->uuid == NULL) {
         def->uuid = g_strdup(dir_uuid);
     } else {
-        g_autofree char *uuid = normalize_uuid(def->uuid);
+        g_autofree char *uuid = hvd_uuid_normalize(def->uuid);
 
         if (!g_str_equal(uuid, dir_uuid)) {
             g_warning(_("Skipping %s: its UUID %s does not match its folder"), path, def->uuid);
@@ -261,7 +261,7 @@ hvd_vm_store_find(HvdVmStore *self, const char *name_or_uuid, GError **error)
     g_return_val_if_fail(HVD_IS_VM_STORE(self), NULL);
     g_return_val_if_fail(name_or_uuid != NULL, NULL);
 
-    uuid = normalize_uuid(name_or_uuid);
+    uuid = hvd_uuid_normalize(name_or_uuid);
     if (uuid != NULL) {
         HvxVmDef *def = g_hash_table_lookup(self->vms, uuid);
 
@@ -395,7 +395,7 @@ hvd_vm_store_define(HvdVmStore *self, const char *xml, gboolean *ret_created, GE
         return NULL;
     }
     if (def->uuid != NULL) {
-        g_autofree char *uuid = normalize_uuid(def->uuid);
+        g_autofree char *uuid = hvd_uuid_normalize(def->uuid);
 
         g_assert(uuid != NULL); /* the schema checked the pattern */
         g_free(def->uuid);

@@ -58,4 +58,8 @@ gboolean hvd_vm_store_delete(HvdVmStore *self, const char *uuid, gboolean delete
 /* TRUE when @path (as written in a definition) resolves inside @vm_dir. */
 gboolean hvd_vm_store_path_is_inside(const char *vm_dir, const char *path);
 
+/* "1B4E…" or dashed, any case → canonical lower-case dashed UUID, NULL when not a UUID (VMs'
+ * and switches' alike). */
+char *hvd_uuid_normalize(const char *text);
+
 G_END_DECLS
