@@ -8,6 +8,7 @@
 
 #include "vmc-application.h"
 #include "vmc-media.h"
+#include "vmc-render-cache.h"
 #include "vmc-resources.h"
 #include "vmc-window-private.h"
 
@@ -599,6 +600,7 @@ vmc_window_class_init(VmcWindowClass *klass)
 
     /* Referencing the resource keeps its registering constructor in the static library's link. */
     g_assert(vmc_get_resource() != NULL);
+    g_type_ensure(VMC_TYPE_RENDER_CACHE);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/berth/vmconnect/vmc-window.ui");
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, menu_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, toolbar);
