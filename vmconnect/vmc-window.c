@@ -704,12 +704,18 @@ vmc_window_hide_error(VmcWindow *self)
 void
 vmc_window_print_stats(VmcWindow *self)
 {
+    int width = 0, height = 0;
+
     g_return_if_fail(VMC_IS_WINDOW(self));
 
     if (self->display == NULL)
         return;
-    g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT "\n",
-               vmc_display_get_frames(self->display), vmc_display_get_tile_uploads(self->display));
+    vmc_display_get_guest_size(self->display, &width, &height);
+    g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT
+               " guest=%dx%d widget=%dx%d\n",
+               vmc_display_get_frames(self->display), vmc_display_get_tile_uploads(self->display),
+               width, height, gtk_widget_get_width(GTK_WIDGET(self->display)),
+               gtk_widget_get_height(GTK_WIDGET(self->display)));
 }
 
 GtkBox *
