@@ -11,10 +11,8 @@ import glob
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 
@@ -23,6 +21,7 @@ VMCONNECT, BERTHD, BERTH, GUEST_DIR, ARTIFACTS = sys.argv[1:6]
 try:
     import numpy
     from PIL import Image
+    from vmctest import Env, Vmconnect, display_area, log, wait
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
     sys.exit(77)
@@ -34,204 +33,7 @@ if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
     print("1..0 # SKIP the test guest was not built (%s)" % GUEST_DIR)
     sys.exit(77)
 
-TITLE = "Virtual Machine Connection"
 KEYS_TEXT = 'Hello, World! @#$%^&*()_+{}|:"<>?~`-=[]\\;\',./'
-
-
-def log(*args):
-    print("#", *args, flush=True)
-
-
-def wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
-
-
-class Env:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="test-vmconnect-")
-        self.state = os.path.join(self.tmp, "state")
-        self.runtime = os.path.join(self.tmp, "run")
-        self.xdg = os.path.join(self.tmp, "xdg")
-        os.makedirs(self.xdg, mode=0o700)
-        self.procs = []
-        self.berthd = None
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24",
-                                      "-nolisten", "tcp"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
-        self.procs.append(self.xvfb)
-        self.display = ":" + self.xvfb.stdout.readline().strip()
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True)
-        self.procs.append(self.bus)
-        self.address = self.bus.stdout.readline().strip()
-        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
-        self.env = dict(os.environ, DISPLAY=self.display, GDK_BACKEND="x11", NO_AT_BRIDGE="1",
-                        XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="memory", LANG="C.UTF-8",
-                        LANGUAGE="")
-        self.env.pop("WAYLAND_DISPLAY", None)
-
-    def start_berthd(self):
-        self.berthd = subprocess.Popen(
-            [BERTHD, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
-             self.runtime, "--accel", "tcg"],
-            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
-        wait(lambda: self.berth("host", check=False).returncode == 0, 30, "berthd")
-
-    def stop_berthd(self):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berthd.terminate()
-            self.berthd.wait(30)
-        self.berthd = None
-
-    def berth(self, *args, check=True, timeout=300):
-        r = subprocess.run([BERTH, "--connect", self.address] + list(args), capture_output=True,
-                           text=True, timeout=timeout)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr.strip()))
-        return r
-
-    def serial(self):
-        return self.berth("serial", "Guest").stdout
-
-    def send(self, line):
-        self.berth("serial", "Guest", "--send", line)
-
-    def wait_serial(self, text, count, timeout=90):
-        """Waits until COM1's log holds @text more than @count times."""
-        return wait(lambda: self.serial().count(text) > count, timeout, repr(text))
-
-    def command(self, line, answer, timeout=90):
-        before = self.serial().count(answer)
-        self.send(line)
-        self.wait_serial(answer, before, timeout)
-
-    def x(self, *args, check=True):
-        r = subprocess.run(["xdotool"] + list(args), capture_output=True, text=True,
-                           env=self.env, timeout=30)
-        if check and r.returncode != 0:
-            raise AssertionError("xdotool %s: %s" % (" ".join(args), r.stderr.strip()))
-        return r.stdout.strip()
-
-    def close(self):
-        infrastructure = (self.xvfb, self.bus)
-        for p in reversed(self.procs):
-            if p not in infrastructure:
-                stop(p)
-        if self.berthd is not None and self.berthd.poll() is None:
-            # Turn the guest off first, so no QEMU outlives the test.
-            self.berth("turn-off", "Guest", check=False, timeout=60)
-            self.stop_berthd()
-        for pidfile in glob.glob(os.path.join(self.runtime, "*", "*.pid")):
-            try:
-                os.kill(int(open(pidfile).read().strip()), signal.SIGKILL)
-            except (OSError, ValueError):
-                pass
-        stop(self.bus)
-        stop(self.xvfb)
-        self.berthd_log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def stop(p):
-    if p.poll() is None:
-        p.terminate()
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
-
-
-class Vmconnect:
-    """One vmconnect process and its window."""
-
-    def __init__(self, env, *args, name):
-        self.env = env
-        self.name = name
-        self.stderr_path = os.path.join(ARTIFACTS, name + ".stderr")
-        self.stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([VMCONNECT] + list(args), env=env.env,
-                                     stdout=subprocess.DEVNULL, stderr=self.stderr)
-        env.procs.append(self.proc)
-        self.wid = wait(self.find_window, 30, "vmconnect's window")
-
-    def find_window(self):
-        if self.proc.poll() is not None:
-            raise AssertionError("vmconnect exited with %d: %s" % (self.proc.returncode,
-                                                                   self.messages()))
-        r = self.env.x("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid), "--name",
-                       TITLE, check=False)
-        # GTK's other X windows (the client leader) may match the search too.
-        for wid in r.split():
-            if TITLE in self.env.x("getwindowname", wid, check=False):
-                return wid
-        return None
-
-    def title(self):
-        return self.env.x("getwindowname", self.wid)
-
-    def wait_title(self, text, timeout=60):
-        return wait(lambda: text in self.title(), timeout, "%r in the title (%r)" % (
-            text, self.title()))
-
-    def messages(self):
-        self.stderr.flush()
-        with open(self.stderr_path) as f:
-            return f.read()
-
-    def wait_message(self, text, timeout=30):
-        return wait(lambda: text in self.messages(), timeout,
-                    "message %r (stderr: %r)" % (text, self.messages()[-500:]))
-
-    def screenshot(self, name):
-        path = os.path.join(ARTIFACTS, name + ".png")
-        subprocess.run(["import", "-window", self.wid, path], env=self.env.env, check=True,
-                       timeout=30)
-        return path
-
-    def geometry(self):
-        out = self.env.x("getwindowgeometry", "--shell", self.wid)
-        g = dict(line.split("=", 1) for line in out.splitlines())
-        return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
-
-    def click(self, x, y, button=1):
-        self.env.x("mousemove", "--window", self.wid, str(x), str(y))
-        self.env.x("click", str(button))
-
-    def quit(self):
-        """SIGTERM closes the window like Ctrl+Q; returns the exit status."""
-        self.proc.send_signal(signal.SIGTERM)
-        status = self.proc.wait(30)
-        self.stderr.close()
-        return status
-
-
-def display_area(path):
-    """The guest's screen inside a window screenshot: the biggest block of rows and columns that
-    are mostly not the window's light grey chrome."""
-    img = numpy.asarray(Image.open(path).convert("RGB")).astype(int)
-    screen = numpy.abs(img - numpy.array([246, 245, 244])).max(axis=2) > 4
-
-    def longest_run(mask):
-        best, start = (0, 0), None
-        for i, v in enumerate(list(mask) + [False]):
-            if v and start is None:
-                start = i
-            elif not v and start is not None:
-                if i - start > best[1] - best[0]:
-                    best = (start, i)
-                start = None
-        return best
-
-    y0, y1 = longest_run(screen.mean(axis=1) > 0.9)
-    x0, x1 = longest_run(screen[y0:y1].mean(axis=0) > 0.9)
-    return x0, y0, x1, y1
 
 
 def correlation(window_png, guest_png, flip=False):
@@ -510,7 +312,7 @@ TESTS = [test_usage, test_unknown_vm, test_no_berthd, test_bad_uri, test_start_f
 def main():
     os.makedirs(ARTIFACTS, exist_ok=True)
     print("1..%d" % len(TESTS), flush=True)
-    env = Env()
+    env = Env(BERTHD, BERTH, VMCONNECT, ARTIFACTS)
     failed = 0
     try:
         env.start_berthd()
