@@ -488,8 +488,11 @@ on_berth_vm(VmcBerth *berth, GParamSpec *pspec, VmcWindow *self)
     if (self->vm != NULL)
         g_signal_handlers_disconnect_by_data(self->vm, self);
     g_set_object(&self->vm, vm);
+    /* After the proxy's own handler, which drops its cached copies of changed strv properties
+     * (AllowedActions): before it, they would still read as the previous value. */
     if (vm != NULL)
-        g_signal_connect(vm, "g-properties-changed", G_CALLBACK(on_vm_properties_changed), self);
+        g_signal_connect_after(vm, "g-properties-changed", G_CALLBACK(on_vm_properties_changed),
+                               self);
     update_state(self);
 }
 
