@@ -104,6 +104,7 @@ static void
 schedule_guest_size(VmcWindow *self)
 {
     g_clear_handle_id(&self->resize_source, g_source_remove);
+    g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
     self->resize_source = g_timeout_add(GUEST_RESIZE_DELAY_MS, on_resize_timeout, self);
 }
 
@@ -543,6 +544,7 @@ vmc_window_dispose(GObject *object)
     VmcWindow *self = VMC_WINDOW(object);
 
     g_clear_object(&self->media);
+    g_clear_object(&self->settings);
     g_clear_handle_id(&self->resize_source, g_source_remove);
     if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
         vmc_window_print_stats(self);
@@ -606,6 +608,7 @@ vmc_window_class_init(VmcWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, menu_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, toolbar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, media_box);
+    gtk_widget_class_bind_template_child(widget_class, VmcWindow, zoom_button);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, error_revealer);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, error_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, scroller);
@@ -617,6 +620,7 @@ vmc_window_class_init(VmcWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_spinner);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, status_bar);
+    gtk_widget_class_bind_template_child(widget_class, VmcWindow, fullscreen_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, status_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, input_label);
     gtk_widget_class_bind_template_callback(widget_class, on_error_close_clicked);
