@@ -65,10 +65,12 @@ class Env:
         self.procs = []
         self.berthd = None
         self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1200x24",
-                                      "-nolisten", "tcp"], stdout=subprocess.PIPE,
+                                      "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True)
         self.procs.append(self.xvfb)
         self.display = ":" + self.xvfb.stdout.readline().strip()
+        # -noreset: without it the server resets whenever its last client leaves, and a
+        # vmconnect starting at that moment cannot open the display.
         wait(lambda: subprocess.run(["xdotool", "getdisplaygeometry"],
                                     env=dict(os.environ, DISPLAY=self.display),
                                     capture_output=True, timeout=10).returncode == 0, 30, "Xvfb")
