@@ -104,7 +104,6 @@ static void
 schedule_guest_size(VmcWindow *self)
 {
     g_clear_handle_id(&self->resize_source, g_source_remove);
-    g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
     self->resize_source = g_timeout_add(GUEST_RESIZE_DELAY_MS, on_resize_timeout, self);
 }
 
@@ -546,6 +545,7 @@ vmc_window_dispose(GObject *object)
     g_clear_object(&self->media);
     g_clear_object(&self->settings);
     g_clear_handle_id(&self->resize_source, g_source_remove);
+    g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
     if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
         vmc_window_print_stats(self);
     drop_console(self);
