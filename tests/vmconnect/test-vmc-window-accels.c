@@ -142,8 +142,8 @@ test_toolbar(void)
         const char *action = control_action(control);
         const char *open, *close;
         g_autofree char *accel = NULL;
-        guint keyval;
-        GdkModifierType mods;
+        guint keyval = 0;
+        GdkModifierType mods = 0;
 
         g_test_message("%s: %s, tooltip %s", G_OBJECT_TYPE_NAME(control), action, tooltip);
         g_assert_nonnull(action);

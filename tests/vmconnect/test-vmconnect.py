@@ -165,8 +165,9 @@ class Vmconnect:
         self.name = name
         self.stderr_path = os.path.join(ARTIFACTS, name + ".stderr")
         self.stderr = open(self.stderr_path, "w")
+        # GLib writes debug messages (G_MESSAGES_DEBUG) to stdout: keep them beside the rest.
         self.proc = subprocess.Popen([VMCONNECT] + list(args), env=dict(env.env, **(environ or {})),
-                                     stdout=subprocess.DEVNULL, stderr=self.stderr)
+                                     stdout=self.stderr, stderr=self.stderr)
         env.procs.append(self.proc)
         self.wid = wait(self.find_window, 30, "vmconnect's window")
 
