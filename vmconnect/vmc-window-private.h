@@ -31,7 +31,7 @@ struct _VmcWindow {
     gboolean agent_connected;
     SpiceMainChannel *main_channel;
     guint resize_source;
-    guint fit_source; /* the window follows the guest's size once it settles */
+    guint fit_source;    /* the window follows the guest's size once it settles */
     gboolean fits_guest; /* the window was sized to the guest's screen */
 
     VmcDisplay *display;
