@@ -122,11 +122,8 @@ def test_boot_desktop(env):
     """The desktop guest boots under berthd, vmconnect shows it, Xorg and the agent start."""
     env.berth("start", "Guest")
     # vmconnect's own debug messages (the clipboard's) land in ARTIFACTS/desktop.stderr.
-    env.env["G_MESSAGES_DEBUG"] = "all"
-    try:
-        vmc = Vmconnect(env, "--connect", env.address, "Guest", name="desktop")
-    finally:
-        del env.env["G_MESSAGES_DEBUG"]
+    vmc = Vmconnect(env, "--connect", env.address, "Guest", name="desktop",
+                    environ={"G_MESSAGES_DEBUG": "all"})
     STATE["vmc"] = vmc
     vmc.wait_title("(Running)", 120)
     env.wait_serial("BERTH-GUEST-READY gen=1", 0, 240)

@@ -6,6 +6,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import glob
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -43,21 +44,28 @@ class Env:
         self.runtime = os.path.join(self.tmp, "run")
         self.xdg = os.path.join(self.tmp, "xdg")
         os.makedirs(self.xdg, mode=0o700)
+        self.config = os.path.join(self.tmp, "config")
         self.procs = []
         self.berthd = None
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1280x1024x24",
-                                      "-nolisten", "tcp"], stdout=subprocess.PIPE,
+        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1200x24",
+                                      "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True)
         self.procs.append(self.xvfb)
         self.display = ":" + self.xvfb.stdout.readline().strip()
+        # -noreset: without it the server resets whenever its last client leaves, and a
+        # vmconnect starting at that moment cannot open the display.
+        wait(lambda: subprocess.run(["xdotool", "getdisplaygeometry"],
+                                    env=dict(os.environ, DISPLAY=self.display),
+                                    capture_output=True, timeout=10).returncode == 0, 30, "Xvfb")
         self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
                                     stdout=subprocess.PIPE, text=True)
         self.procs.append(self.bus)
         self.address = self.bus.stdout.readline().strip()
         self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
         self.env = dict(os.environ, DISPLAY=self.display, GDK_BACKEND="x11", NO_AT_BRIDGE="1",
-                        XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="memory", LANG="C.UTF-8",
-                        LANGUAGE="")
+                        XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="keyfile",
+                        XDG_CONFIG_HOME=self.config, DBUS_SESSION_BUS_ADDRESS=self.address,
+                        LANG="C.UTF-8", LANGUAGE="")
         self.env.pop("WAYLAND_DISPLAY", None)
 
     def start_berthd(self):
@@ -135,13 +143,14 @@ def stop(p):
 class Vmconnect:
     """One vmconnect process and its window."""
 
-    def __init__(self, env, *args, name):
+    def __init__(self, env, *args, name, environ=None):
         self.env = env
         self.name = name
         self.stderr_path = os.path.join(env.artifacts, name + ".stderr")
         self.stderr = open(self.stderr_path, "w")
-        self.proc = subprocess.Popen([env.vmconnect_exe] + list(args), env=env.env,
-                                     stdout=self.stderr, stderr=subprocess.STDOUT)
+        # GLib writes debug messages (G_MESSAGES_DEBUG) to stdout: keep them beside the rest.
+        self.proc = subprocess.Popen([env.vmconnect_exe] + list(args), env=dict(env.env, **(environ or {})),
+                                     stdout=self.stderr, stderr=self.stderr)
         env.procs.append(self.proc)
         self.wid = wait(self.find_window, 30, "vmconnect's window")
 
@@ -187,6 +196,50 @@ class Vmconnect:
     def click(self, x, y, button=1):
         self.env.x("mousemove", "--window", self.wid, str(x), str(y))
         self.env.x("click", str(button))
+
+    def host_key(self, key):
+        """@key for the window itself: Ctrl+Alt+Left first gives the keyboard back to the host."""
+        self.env.x("windowfocus", "--sync", self.wid)
+        self.env.x("key", "ctrl+alt+Left")
+        time.sleep(0.3)
+        self.env.x("key", key)
+
+    def bus_name(self):
+        """This vmconnect's unique name on the test's bus (its GtkApplication's actions)."""
+        names = subprocess.run(
+            ["gdbus", "call", "--address", self.env.address, "--dest", "org.freedesktop.DBus",
+             "--object-path", "/org/freedesktop/DBus", "--method",
+             "org.freedesktop.DBus.ListNames"], capture_output=True, text=True, timeout=30).stdout
+        for name in re.findall(r"'(:[0-9.]+)'", names):
+            r = subprocess.run(
+                ["gdbus", "call", "--address", self.env.address, "--dest",
+                 "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method",
+                 "org.freedesktop.DBus.GetConnectionUnixProcessID", name],
+                capture_output=True, text=True, timeout=10)
+            if r.returncode != 0 or not re.search(r"\b%d\b" % self.proc.pid, r.stdout):
+                continue
+            # Its GApplication's connection, not the one it talks to berthd on.
+            r = subprocess.run(["gdbus", "introspect", "--address", self.env.address, "--dest",
+                                name, "--object-path", "/org/berth/VmConnect/window/1"],
+                               capture_output=True, text=True, timeout=10)
+            if r.returncode == 0 and "org.gtk.Actions" in r.stdout:
+                return name
+        return None
+
+    def actions(self, method, *args):
+        """org.gtk.Actions.METHOD on the window (GtkApplicationWindow exports its actions)."""
+        name = wait(self.bus_name, 30, "vmconnect on the test's bus")
+        r = subprocess.run(["gdbus", "call", "--address", self.env.address, "--dest", name,
+                            "--object-path", "/org/berth/VmConnect/window/1", "--method",
+                            "org.gtk.Actions." + method] + list(args),
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, (method, args, r.stderr)
+        return r.stdout.strip()
+
+    def action_state(self, action):
+        """The state of a stateful window action, as GVariant text (true, 'auto', …)."""
+        out = self.actions("Describe", action)
+        return re.search(r"\[<(.*)>\]\)", out).group(1)
 
     def quit(self):
         """SIGTERM closes the window like Ctrl+Q; returns the exit status."""
