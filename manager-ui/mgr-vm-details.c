@@ -278,9 +278,11 @@ mgr_vm_details_set_vm(MgrVmDetails *self, BerthDBusVirtualMachine *vm)
         g_signal_handlers_disconnect_by_data(self->vm, self);
     g_set_object(&self->vm, vm);
     g_clear_pointer(&self->def, hvx_vm_def_free);
+    /* After the proxy's own handler, which drops its cached copies of changed strv properties:
+     * before it, a getter would still return the previous value. */
     if (vm != NULL)
         g_signal_connect_object(vm, "g-properties-changed", G_CALLBACK(vm_properties_changed), self,
-                                0);
+                                G_CONNECT_AFTER);
     mgr_thumbnail_set_vm(self->thumbnail, vm);
     mgr_vm_details_refresh(self);
 }

@@ -140,9 +140,12 @@ offer_host_clipboard(VmcClipboard *self)
     guint32 types[2];
     int ntypes;
 
-    if (gdk_clipboard_is_local(self->clipboard))
+    if (gdk_clipboard_is_local(self->clipboard)) {
+        g_debug("clipboard: the host's clipboard changed, and is ours");
         return;
+    }
     if (!sharing(self)) {
+        g_debug("clipboard: the host's clipboard changed, not shared now");
         /* The latest copy wins when sharing resumes: this one, not an earlier guest's. */
         self->host_pending = TRUE;
         self->guest_pending_type = VD_AGENT_CLIPBOARD_NONE;
@@ -151,6 +154,7 @@ offer_host_clipboard(VmcClipboard *self)
     self->host_pending = FALSE;
     ntypes = host_types(self, types);
     if (ntypes == 0) {
+        g_debug("clipboard: the host's clipboard changed, to nothing the guest takes");
         release_guest(self);
         return;
     }

@@ -246,7 +246,8 @@ update_tiles(VmcDisplay *self)
     self->any_dirty = FALSE;
 }
 
-/* Logical pixels per guest pixel, and where the screen's top left corner goes. */
+/* Logical pixels per guest pixel, and where the screen's top left corner goes. A zoom level
+ * counts device pixels: at 100 % one guest pixel is one device pixel, also on a HiDPI screen. */
 static double
 get_geometry(VmcDisplay *self, double *ret_x, double *ret_y)
 {
@@ -261,7 +262,7 @@ get_geometry(VmcDisplay *self, double *ret_x, double *ret_y)
     if (self->zoom == 0)
         scale = MIN((double)w / self->width, (double)h / self->height);
     else
-        scale = self->zoom / 100.0;
+        scale = self->zoom / 100.0 / gtk_widget_get_scale_factor(GTK_WIDGET(self));
     if (scale <= 0)
         scale = 1.0;
     /* Whole device pixels, so 100 % stays sharp. */
@@ -330,7 +331,8 @@ vmc_display_measure(GtkWidget *widget, GtkOrientation orientation, int for_size,
         *minimum = 1;
         *natural = (int)ceil(guest / (double)gtk_widget_get_scale_factor(widget));
     } else {
-        *minimum = *natural = (int)ceil(guest * self->zoom / 100.0);
+        *minimum = *natural =
+            (int)ceil(guest * self->zoom / 100.0 / gtk_widget_get_scale_factor(widget));
     }
 }
 

@@ -4,10 +4,12 @@
  * window's media box, and follows the window's session (a fresh one per connection): for each,
  * a VmcAudio and a VmcClipboard, and the USB menu pointed at it. The person's choices
  * (microphone on, clipboard only while focused, new USB devices redirected) are kept here so a
- * reconnection does not reset them. Failures go to the window's message bar.
+ * reconnection does not reset them, and in GSettings (org.berth.VMConnect) so the next run
+ * starts with them. Failures go to the window's message bar.
  *
  * Window actions: win.microphone, win.clipboard-only-focused, win.usb-auto-connect (stateful),
- * win.usb-share-iso (asks for an image), win.usb-share-iso-file(s) (a path; scripts and tests).
+ * win.usb-share-iso (asks for an image), win.usb-share-iso-file(s) (a path; scripts and tests),
+ * win.usb-menu (opens the USB menu). Their shortcuts are in vmc-window-actions.c.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -15,6 +17,7 @@
 
 #include "vmc-media.h"
 #include "vmc-mic-button.h"
+#include "vmc-settings.h"
 #include "vmc-usb-button.h"
 
 struct _VmcMedia {
@@ -23,6 +26,7 @@ struct _VmcMedia {
     VmcWindow *window; /* weak: the window owns this object */
     GtkWidget *usb_button;
     GtkWidget *mic_button;
+    GSettings *settings; /* NULL without the schema */
     VmcAudio *audio;
     VmcClipboard *clipboard;
     gboolean microphone;
@@ -90,6 +94,12 @@ share_iso_activated(GSimpleAction *action, GVariant *parameter, gpointer user_da
 }
 
 static void
+usb_menu_activated(GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+    vmc_usb_button_popup(VMC_USB_BUTTON(VMC_MEDIA(user_data)->usb_button));
+}
+
+static void
 add_actions(VmcMedia *self)
 {
     GActionMap *map = G_ACTION_MAP(self->window);
@@ -98,6 +108,7 @@ add_actions(VmcMedia *self)
     g_autoptr(GPropertyAction) auto_connect = NULL;
     g_autoptr(GSimpleAction) share = NULL;
     g_autoptr(GSimpleAction) share_file = NULL;
+    g_autoptr(GSimpleAction) usb_menu = NULL;
 
     microphone = g_property_action_new("microphone", self, "microphone");
     only_focused = g_property_action_new("clipboard-only-focused", self, "clipboard-only-focused");
@@ -106,11 +117,14 @@ add_actions(VmcMedia *self)
     share_file = g_simple_action_new("usb-share-iso-file", G_VARIANT_TYPE_STRING);
     g_signal_connect_object(share, "activate", G_CALLBACK(share_iso_activated), self, 0);
     g_signal_connect_object(share_file, "activate", G_CALLBACK(share_iso_activated), self, 0);
+    usb_menu = g_simple_action_new("usb-menu", NULL);
+    g_signal_connect_object(usb_menu, "activate", G_CALLBACK(usb_menu_activated), self, 0);
     g_action_map_add_action(map, G_ACTION(microphone));
     g_action_map_add_action(map, G_ACTION(only_focused));
     g_action_map_add_action(map, G_ACTION(auto_connect));
     g_action_map_add_action(map, G_ACTION(share));
     g_action_map_add_action(map, G_ACTION(share_file));
+    g_action_map_add_action(map, G_ACTION(usb_menu));
 }
 
 static void
@@ -124,6 +138,7 @@ vmc_media_dispose(GObject *object)
     g_clear_object(&self->clipboard);
     g_clear_object(&self->usb_button);
     g_clear_object(&self->mic_button);
+    g_clear_object(&self->settings);
     g_clear_weak_pointer(&self->window);
     G_OBJECT_CLASS(vmc_media_parent_class)->dispose(object);
 }
@@ -214,6 +229,14 @@ vmc_media_new(VmcWindow *window)
     gtk_box_append(vmc_window_get_media_box(window), self->mic_button);
     g_signal_connect_object(self->usb_button, "error", G_CALLBACK(on_error), self, 0);
     add_actions(self);
+    self->settings = vmc_settings_new();
+    if (self->settings != NULL) {
+        g_settings_bind(self->settings, "microphone", self, "microphone", G_SETTINGS_BIND_DEFAULT);
+        g_settings_bind(self->settings, "clipboard-only-focused", self, "clipboard-only-focused",
+                        G_SETTINGS_BIND_DEFAULT);
+        g_settings_bind(self->settings, "usb-auto-connect", self->usb_button, "auto-connect",
+                        G_SETTINGS_BIND_DEFAULT);
+    }
     g_signal_connect_object(window, "notify::session", G_CALLBACK(on_session_changed), self, 0);
     on_session_changed(G_OBJECT(window), NULL, self);
     return self;

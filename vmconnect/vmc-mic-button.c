@@ -36,10 +36,10 @@ update_state(VmcMicButton *self)
     else if (active)
         gtk_widget_set_tooltip_text(GTK_WIDGET(self),
                                     _("Microphone on: the virtual machine hears this computer's "
-                                      "microphone"));
+                                      "microphone (Ctrl+M)"));
     else
         gtk_widget_set_tooltip_text(GTK_WIDGET(self), _("Share this computer's microphone with "
-                                                        "the virtual machine"));
+                                                        "the virtual machine (Ctrl+M)"));
     gtk_button_set_icon_name(GTK_BUTTON(self), active ? "audio-input-microphone-symbolic"
                                                       : "microphone-disabled-symbolic");
 }

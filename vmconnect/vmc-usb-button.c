@@ -640,3 +640,15 @@ vmc_usb_button_get_manager(VmcUsbButton *self)
     g_return_val_if_fail(VMC_IS_USB_BUTTON(self), NULL);
     return self->manager;
 }
+
+/**
+ * vmc_usb_button_popup:
+ *
+ * Opens the menu (the window's Ctrl+U).
+ */
+void
+vmc_usb_button_popup(VmcUsbButton *self)
+{
+    g_return_if_fail(VMC_IS_USB_BUTTON(self));
+    gtk_menu_button_popup(self->menu_button);
+}

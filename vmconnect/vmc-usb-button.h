@@ -16,6 +16,7 @@ GtkWidget *vmc_usb_button_new(void);
 SpiceSession *vmc_usb_button_get_session(VmcUsbButton *self);
 void vmc_usb_button_set_session(VmcUsbButton *self, SpiceSession *session);
 SpiceUsbDeviceManager *vmc_usb_button_get_manager(VmcUsbButton *self);
+void vmc_usb_button_popup(VmcUsbButton *self);
 gboolean vmc_usb_button_share_iso(VmcUsbButton *self, const char *path, GError **error);
 
 G_END_DECLS

@@ -1,12 +1,15 @@
 /* vmc-window-actions.c: the console window's actions (toolbar, menus, shortcuts), enabled from
  * the VM's AllowedActions as they change. Shortcuts are the window's own, in the bubble phase:
- * while the guest's screen has the keyboard, keys go to the guest, as in VMConnect.
+ * while the guest's screen has the keyboard, keys go to the guest, as in VMConnect. Every toolbar
+ * control has one (shown in its tooltip); tests/vmconnect/test-vmc-window-accels.c checks that.
+ * The zoom level is kept in GSettings (org.berth.VMConnect "zoom") for the next run.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <glib/gi18n.h>
 
 #include "hvx.h"
+#include "vmc-settings.h"
 #include "vmc-window-private.h"
 
 /* --- helpers ---------------------------------------------------------------------------------- */
@@ -556,6 +559,14 @@ on_zoom(GSimpleAction *action, GVariant *param, gpointer user_data)
         return;
     vmc_display_set_zoom(self->display, (guint)percent);
     g_simple_action_set_state(action, param);
+    if (self->settings != NULL)
+        g_settings_set_string(self->settings, "zoom", level);
+}
+
+static void
+on_zoom_menu(GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+    gtk_menu_button_popup(GTK_MENU_BUTTON(VMC_WINDOW(user_data)->zoom_button));
 }
 
 static void
@@ -570,16 +581,58 @@ on_fullscreen(GSimpleAction *action, GVariant *param, gpointer user_data)
         gtk_window_unfullscreen(GTK_WINDOW(self));
 }
 
+static gboolean
+hide_fullscreen_bar(gpointer user_data)
+{
+    VmcWindow *self = user_data;
+
+    self->fullscreen_bar_source = 0;
+    gtk_revealer_set_reveal_child(GTK_REVEALER(self->fullscreen_bar), FALSE);
+    return G_SOURCE_REMOVE;
+}
+
+/* Shows the full screen bar, and hides it again after @hide_ms (0: stays). */
+static void
+reveal_fullscreen_bar(VmcWindow *self, guint hide_ms)
+{
+    g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
+    gtk_revealer_set_reveal_child(GTK_REVEALER(self->fullscreen_bar), TRUE);
+    if (hide_ms > 0)
+        self->fullscreen_bar_source = g_timeout_add(hide_ms, hide_fullscreen_bar, self);
+}
+
+/* In full screen the pointer at the top edge shows the bar; moving well away hides it. */
+static void
+on_pointer_motion(GtkEventControllerMotion *controller, double x, double y, VmcWindow *self)
+{
+    if (!gtk_window_is_fullscreen(GTK_WINDOW(self)))
+        return;
+    if (y < 3)
+        reveal_fullscreen_bar(self, 0);
+    else if (gtk_revealer_get_reveal_child(GTK_REVEALER(self->fullscreen_bar)) &&
+             self->fullscreen_bar_source == 0 &&
+             y > gtk_widget_get_height(self->fullscreen_bar) + 48)
+        self->fullscreen_bar_source = g_timeout_add(1000, hide_fullscreen_bar, self);
+}
+
 static void
 on_fullscreened(GtkWindow *window, GParamSpec *pspec, VmcWindow *self)
 {
     const gboolean full = gtk_window_is_fullscreen(window);
     GAction *action = g_action_map_lookup_action(G_ACTION_MAP(self), "fullscreen");
 
-    /* Only the guest's screen in full screen, like VMConnect; Ctrl+Alt+Pause leaves. */
+    /* Only the guest's screen in full screen, like VMConnect; Ctrl+Alt+Pause or the bar at the
+     * top edge leaves. */
     gtk_widget_set_visible(self->menu_bar, !full);
     gtk_widget_set_visible(self->toolbar, !full);
     gtk_widget_set_visible(self->status_bar, !full);
+    gtk_widget_set_visible(self->fullscreen_bar, full);
+    if (full) {
+        reveal_fullscreen_bar(self, 3000);
+    } else {
+        g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
+        gtk_revealer_set_reveal_child(GTK_REVEALER(self->fullscreen_bar), FALSE);
+    }
     g_simple_action_set_state(G_SIMPLE_ACTION(action), g_variant_new_boolean(full));
 }
 
@@ -619,6 +672,7 @@ static const GActionEntry entries[] = {
     {"type-clipboard", on_type_clipboard},
     {"screenshot", on_screenshot},
     {"zoom", on_zoom, "s", "'auto'"},
+    {"zoom-menu", on_zoom_menu},
     {"fullscreen", on_fullscreen, NULL, "false"},
     {"release-input", on_release_input},
     {"reconnect", on_reconnect},
@@ -641,6 +695,12 @@ static const struct {
     {"<Control>i", "win.insert-disk"},
     {"<Control>j", "win.eject-disk"},
     {"<Control><Shift>v", "win.type-clipboard"},
+    {"<Control><Shift>s", "win.screenshot"},
+    {"<Control>z", "win.zoom-menu"},
+    /* vmc-media.c's actions */
+    {"<Control>m", "win.microphone"},
+    {"<Control>u", "win.usb-menu"},
+    {"<Control><Shift>u", "win.usb-share-iso"},
     {"<Control><Alt>Pause", "win.fullscreen"},
     {"<Control><Alt>Break", "win.fullscreen"},
     {"F11", "win.fullscreen"},
@@ -652,6 +712,7 @@ void
 vmc_window_actions_init(VmcWindow *self)
 {
     GtkEventController *controller = gtk_shortcut_controller_new();
+    GtkEventController *motion;
 
     g_action_map_add_action_entries(G_ACTION_MAP(self), entries, G_N_ELEMENTS(entries), self);
     for (guint i = 0; i < G_N_ELEMENTS(shortcuts); i++)
@@ -661,6 +722,16 @@ vmc_window_actions_init(VmcWindow *self)
                              gtk_named_action_new(shortcuts[i].action)));
     gtk_widget_add_controller(GTK_WIDGET(self), controller);
     g_signal_connect(self, "notify::fullscreened", G_CALLBACK(on_fullscreened), self);
+    motion = gtk_event_controller_motion_new();
+    gtk_event_controller_set_propagation_phase(motion, GTK_PHASE_CAPTURE);
+    g_signal_connect(motion, "motion", G_CALLBACK(on_pointer_motion), self);
+    gtk_widget_add_controller(GTK_WIDGET(self), motion);
+    self->settings = vmc_settings_new();
+    if (self->settings != NULL) {
+        g_autofree char *zoom = g_settings_get_string(self->settings, "zoom");
+
+        g_action_group_activate_action(G_ACTION_GROUP(self), "zoom", g_variant_new_string(zoom));
+    }
 }
 
 void

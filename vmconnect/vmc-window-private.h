@@ -31,16 +31,19 @@ struct _VmcWindow {
     gboolean agent_connected;
     SpiceMainChannel *main_channel;
     guint resize_source;
+    guint fit_source;    /* the window follows the guest's size once it settles */
     gboolean fits_guest; /* the window was sized to the guest's screen */
 
     VmcDisplay *display;
     VmcInput *input;
-    VmcMedia *media; /* audio, USB, microphone, clipboard */
+    VmcMedia *media;     /* audio, USB, microphone, clipboard */
+    GSettings *settings; /* org.berth.VMConnect (zoom); NULL without the schema */
 
     /* template children */
     GtkWidget *menu_bar;
     GtkWidget *toolbar;
     GtkWidget *media_box;
+    GtkWidget *zoom_button;
     GtkWidget *error_revealer;
     GtkWidget *error_label;
     GtkWidget *scroller;
@@ -52,6 +55,8 @@ struct _VmcWindow {
     GtkWidget *busy_spinner;
     GtkWidget *busy_label;
     GtkWidget *status_bar;
+    GtkWidget *fullscreen_bar;
+    guint fullscreen_bar_source;
     GtkWidget *status_label;
     GtkWidget *input_label;
 };

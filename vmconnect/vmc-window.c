@@ -15,6 +15,7 @@
 #define RECONNECT_DELAY_MS    1000
 #define RECONNECT_ATTEMPTS    10
 #define GUEST_RESIZE_DELAY_MS 300
+#define FIT_DELAY_MS          250
 
 G_DEFINE_FINAL_TYPE(VmcWindow, vmc_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -130,14 +131,35 @@ fit_window_to_guest(VmcWindow *self)
     gtk_widget_measure(GTK_WIDGET(self), GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width, NULL, NULL);
     gtk_widget_measure(GTK_WIDGET(self), GTK_ORIENTATION_VERTICAL, width, NULL, &height, NULL,
                        NULL);
+    g_debug("fitting the window to the guest's screen: %dx%d", width, height);
     gtk_window_set_default_size(GTK_WINDOW(self), width, height);
     self->fits_guest = TRUE;
+}
+
+static gboolean
+on_fit_timeout(gpointer user_data)
+{
+    VmcWindow *self = user_data;
+
+    self->fit_source = 0;
+    fit_window_to_guest(self);
+    return G_SOURCE_REMOVE;
+}
+
+/* A guest switching modes goes through passing sizes within milliseconds (720x400, 1024x64,
+ * 1024x768 while Linux boots): the window follows the size that stays. Resizing for each raced
+ * the X server's answers, and a passing size could stick. */
+static void
+schedule_fit(VmcWindow *self)
+{
+    g_clear_handle_id(&self->fit_source, g_source_remove);
+    self->fit_source = g_timeout_add(FIT_DELAY_MS, on_fit_timeout, self);
 }
 
 static void
 on_display_guest_size(VmcDisplay *display, GParamSpec *pspec, VmcWindow *self)
 {
-    fit_window_to_guest(self);
+    schedule_fit(self);
 }
 
 static void
@@ -161,7 +183,7 @@ on_display_showing(VmcDisplay *display, GParamSpec *pspec, VmcWindow *self)
     /* A reset or a reconnection may come back at the same guest size (no notify), after the
      * window was sized while the screen was away: size it to the guest again. */
     if (self->fits_guest)
-        fit_window_to_guest(self);
+        schedule_fit(self);
 }
 
 static void
@@ -489,8 +511,11 @@ on_berth_vm(VmcBerth *berth, GParamSpec *pspec, VmcWindow *self)
     if (self->vm != NULL)
         g_signal_handlers_disconnect_by_data(self->vm, self);
     g_set_object(&self->vm, vm);
+    /* After the proxy's own handler, which drops its cached copies of changed strv properties
+     * (AllowedActions): before it, they would still read as the previous value. */
     if (vm != NULL)
-        g_signal_connect(vm, "g-properties-changed", G_CALLBACK(on_vm_properties_changed), self);
+        g_signal_connect_after(vm, "g-properties-changed", G_CALLBACK(on_vm_properties_changed),
+                               self);
     update_state(self);
 }
 
@@ -541,7 +566,10 @@ vmc_window_dispose(GObject *object)
     VmcWindow *self = VMC_WINDOW(object);
 
     g_clear_object(&self->media);
+    g_clear_object(&self->settings);
     g_clear_handle_id(&self->resize_source, g_source_remove);
+    g_clear_handle_id(&self->fullscreen_bar_source, g_source_remove);
+    g_clear_handle_id(&self->fit_source, g_source_remove);
     if (self->display != NULL && g_getenv("VMC_STATS") != NULL)
         vmc_window_print_stats(self);
     drop_console(self);
@@ -605,6 +633,7 @@ vmc_window_class_init(VmcWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, menu_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, toolbar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, media_box);
+    gtk_widget_class_bind_template_child(widget_class, VmcWindow, zoom_button);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, error_revealer);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, error_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, scroller);
@@ -616,6 +645,7 @@ vmc_window_class_init(VmcWindowClass *klass)
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_spinner);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, busy_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, status_bar);
+    gtk_widget_class_bind_template_child(widget_class, VmcWindow, fullscreen_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, status_label);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, input_label);
     gtk_widget_class_bind_template_callback(widget_class, on_error_close_clicked);

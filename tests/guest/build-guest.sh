@@ -34,11 +34,14 @@ cmdline="console=tty0 console=ttyS0,115200 quiet loglevel=3 fbcon=font:TER16x32 
 
 # Files whose content goes into the guest.
 inputs=("$here/build-guest.sh" "$here/init")
-while IFS= read -r f; do inputs+=("$f"); done < <(find "$here/rootfs" -type f | LC_ALL=C sort)
+while IFS= read -r f; do inputs+=("$f"); done < <(find "$here/rootfs" "$here/desktop" -type f | LC_ALL=C sort)
 
 # Debian packages used from the host (installed) and downloaded as .debs.
 host_pkgs=(busybox-static libc6 syslinux syslinux-common isolinux grub-efi-amd64-signed shim-signed
-    dosfstools mtools xorriso fdisk zstd)
+    dosfstools mtools xorriso fdisk zstd
+    # the desktop variant: Xorg, Debian's SPICE agent, X tools (copied with their libraries)
+    xserver-xorg-core xserver-xorg-input-evdev spice-vdagent x11-xserver-utils x11-xkb-utils xkb-data
+    xclip)
 host_versions=$(dpkg-query -W -f='${Package}=${Version} ${Status}\n' "${host_pkgs[@]}" 2>/dev/null || true)
 for p in "${host_pkgs[@]}"; do
     grep -q "^$p=.* install ok installed$" <<<"$host_versions" ||
@@ -99,7 +102,7 @@ key=$( (
     echo "$versions"
 ) | sha256sum | cut -c1-16)
 dest=$cache/$key
-outputs=(vmlinuz initrd.img gen1.img gen2.img guest.iso cmdline)
+outputs=(vmlinuz initrd.img gen1.img gen2.img guest.iso cmdline desktop-initrd.img gen1-desktop.img)
 
 publish() {
     # Kernel, initrd and ISO are read-only media: hard links. The disk images are copied so a
@@ -190,6 +193,8 @@ wanted=(
     button evdev efivarfs
     bochs qxl virtio_gpu
 )
+# Modules only the desktop variant loads (its `desktop` command): spice-vdagentd's mouse.
+desktop_modules=(uinput)
 # efifb and vesafb are built in (bool options, so not in modules.builtin); simpledrm is not
 # configured in Debian's 6.1.
 norm() { tr - _; }
@@ -201,7 +206,7 @@ sed 's|.*/||; s|\.ko$||' "$kx/$mdir/modules.builtin" | norm >"$work/builtin"
 # Close the set over the modules' `depends=` (read from each extracted .ko's .modinfo), one tar
 # pass per level of the dependency tree.
 declare -A have=()
-todo=("${wanted[@]}")
+todo=("${wanted[@]}" "${desktop_modules[@]}")
 while [ ${#todo[@]} -gt 0 ]; do
     paths=()
     for m in "${todo[@]}"; do
@@ -264,6 +269,9 @@ cp -a "$here/rootfs/." "$r/"
 mkdir -p "$r/usr/lib/modules/$kver"
 cp -a "$kx/$mdir/kernel" "$kx/$mdir"/modules.{dep,alias,symbols,builtin} "$r/usr/lib/modules/$kver/"
 cp "$work/order" "$r/usr/lib/modules/$kver/berth-load-order"
+for m in "${desktop_modules[@]}"; do # in the desktop overlay only
+    [ "${have[$m]}" = builtin ] || rm -f "$r/usr/lib/modules/$kver/${have[$m]%.xz}"
+done
 
 # ALSA: aplay/arecord/speaker-test/amixer, libasound and its configuration, with their libraries.
 ax=$work/alsa
@@ -310,6 +318,45 @@ echo "$kver" >"$r/etc/berth-kernel"
 cp "$kx/boot/vmlinuz-$kver" "$work/vmlinuz"
 echo "$cmdline" >"$work/cmdline"
 
+# --- The desktop overlay: Xorg + Debian's SPICE agent (desktop-initrd.img, gen1-desktop.img) ---
+# A second cpio archive appended to initrd.img (the kernel unpacks concatenated archives in
+# order), so the base guest stays as small and fast as it is. The programs come from the host's
+# Debian packages (host_pkgs above), with their shared-library closure.
+d=$work/desktop
+mkdir -p "$d"/{usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64,usr/lib/xorg/modules/drivers} \
+    "$d"/{usr/lib/xorg/modules/input,usr/share/X11,etc/X11,var/lib/xkb,usr/share/berth}
+desktop_bins=(/usr/bin/spice-vdagent /usr/bin/xrandr /usr/bin/xsetroot /usr/bin/xclip /usr/bin/xkbcomp)
+desktop_sbins=(/usr/sbin/spice-vdagentd)
+xmods=/usr/lib/xorg/modules
+desktop_objs=(/usr/lib/xorg/Xorg "$xmods/drivers/modesetting_drv.so" "$xmods/input/evdev_drv.so"
+    "$xmods/libshadow.so" "$xmods/libshadowfb.so" "${desktop_bins[@]}" "${desktop_sbins[@]}")
+for f in "${desktop_objs[@]}"; do
+    [ -e "$f" ] || die "$f is missing (its Debian package is listed above)"
+done
+cp -a /usr/lib/xorg/Xorg "$d/usr/lib/xorg/"
+cp -a "$xmods/drivers/modesetting_drv.so" "$d/usr/lib/xorg/modules/drivers/"
+cp -a "$xmods/input/evdev_drv.so" "$d/usr/lib/xorg/modules/input/"
+cp -a "$xmods/libshadow.so" "$xmods/libshadowfb.so" "$d/usr/lib/xorg/modules/"
+cp -a "${desktop_bins[@]}" "$d/usr/bin/"
+cp -a "${desktop_sbins[@]}" "$d/usr/sbin/"
+cp -a /usr/share/X11/xkb "$d/usr/share/X11/"
+cp "$here/desktop/xorg.conf" "$d/etc/X11/xorg.conf"
+cp "$here/desktop/clip.png" "$d/usr/share/berth/clip.png"
+for m in "${desktop_modules[@]}"; do
+    [ "${have[$m]}" = builtin ] && continue
+    mkdir -p "$d/usr/lib/modules/$kver/$(dirname "${have[$m]}")"
+    cp "$kx/$mdir/${have[$m]%.xz}" "$d/usr/lib/modules/$kver/${have[$m]%.xz}"
+    echo "${have[$m]%.xz}" >>"$d/usr/lib/modules/$kver/berth-desktop-modules"
+done
+touch "$d/usr/lib/modules/$kver/berth-desktop-modules"
+for f in "${desktop_objs[@]}"; do ldd "$f"; done |
+    sed -n 's/.*=> \(\/[^ ]*\) .*/\1/p' | sort -u | while read -r lib; do
+    [ -e "$r/usr/lib/x86_64-linux-gnu/${lib##*/}" ] || cp -L "$lib" "$d/usr/lib/x86_64-linux-gnu/"
+done
+(cd "$d" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0 --reproducible) |
+    zstd -q -19 -T0 >"$work/desktop.cpio.zst"
+cat "$work/initrd.img" "$work/desktop.cpio.zst" >"$work/desktop-initrd.img"
+
 # --- Boot loader configuration -------------------------------------------------------------------
 syslinux_cfg() {
     cat <<EOF
@@ -352,19 +399,26 @@ payload_mib=$((($(stat -c %s "$work/vmlinuz") + $(stat -c %s "$work/initrd.img")
 disk_mib=$((payload_mib + 16))
 
 # --- gen1.img: MBR, one bootable FAT partition, syslinux (SeaBIOS, IDE) --------------------------
-img=$work/gen1.img
-truncate -s "${disk_mib}M" "$img"
-printf 'label: dos\nlabel-id: 0xbe47e001\nstart=2048, type=e, bootable\n' | sfdisk -q "$img"
-part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
+# (gen1-desktop.img: the same with desktop-initrd.img as its initrd.img)
 mkfat() { # mkfs.vfat ARGS... without its warning that the image is larger than the filesystem
     mkfs.vfat "$@" 2>&1 >/dev/null | { grep -v 'block count mismatch' || true; } >&2
 }
-mkfat -F 16 -n BERTH-GEN1 -i be471001 -h 2048 --offset=2048 "$img" $((part_sectors / 2))
-syslinux_cfg >"$work/syslinux.cfg"
-echo berth-guest-gen1 >"$work/berth-gen1.id"
-mcopy -i "$img@@1M" "$work/vmlinuz" "$work/initrd.img" "$work/syslinux.cfg" "$work/berth-gen1.id" ::/
-syslinux --offset $((2048 * 512)) --install "$img"
-dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" bs=440 count=1 conv=notrunc status=none
+make_gen1() { # IMAGE INITRD
+    local img=$1 disk_mib part_sectors
+    disk_mib=$((($(stat -c %s "$work/vmlinuz") + $(stat -c %s "$2")) / 1048576 + 17))
+    truncate -s "${disk_mib}M" "$img"
+    printf 'label: dos\nlabel-id: 0xbe47e001\nstart=2048, type=e, bootable\n' | sfdisk -q "$img"
+    part_sectors=$(sfdisk -l -o Sectors "$img" | tail -n1 | tr -d ' ')
+    mkfat -F 16 -n BERTH-GEN1 -i be471001 -h 2048 --offset=2048 "$img" $((part_sectors / 2))
+    syslinux_cfg >"$work/syslinux.cfg"
+    echo berth-guest-gen1 >"$work/berth-gen1.id"
+    mcopy -i "$img@@1M" "$work/vmlinuz" "$work/syslinux.cfg" "$work/berth-gen1.id" ::/
+    mcopy -i "$img@@1M" "$2" ::/initrd.img
+    syslinux --offset $((2048 * 512)) --install "$img"
+    dd if=/usr/lib/syslinux/mbr/mbr.bin of="$img" bs=440 count=1 conv=notrunc status=none
+}
+make_gen1 "$work/gen1.img" "$work/initrd.img"
+make_gen1 "$work/gen1-desktop.img" "$work/desktop-initrd.img"
 
 # --- gen2.img: GPT, EFI system partition, signed shim + grub (OVMF, virtio-scsi) ---------------------
 img=$work/gen2.img

@@ -73,7 +73,10 @@ class Harness:
                 continue
             self.xvfb = subprocess.Popen(
                 # No key repeat: a loaded machine must not turn one key press into several.
-                ["Xvfb", ":%d" % n, "-screen", "0", "1400x900x24", "-nolisten", "tcp", "-r"],
+                # No reset: a client connecting just as the last one leaves must not meet a
+                # server in the middle of resetting ("cannot open display").
+                ["Xvfb", ":%d" % n, "-screen", "0", "1400x900x24", "-nolisten", "tcp", "-r",
+                 "-noreset"],
                 stdout=subprocess.DEVNULL, stderr=log)
             # Up to 60 s: a loaded machine can take long to start Xvfb; DISPLAY must not be
             # used before the server listens.

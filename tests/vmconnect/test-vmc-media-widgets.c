@@ -177,7 +177,7 @@ test_accessible(void)
 
     g_assert_nonnull(menu_button);
     usb_label = accessible_label(menu_button);
-    g_assert_cmpstr(usb_label, ==, "USB devices");
+    g_assert_cmpstr(usb_label, ==, "USB devices (Ctrl+U)");
     mic_label = accessible_label(mic);
     g_assert_nonnull(mic_label);
     g_assert_cmpuint(strlen(mic_label), >, 10);

@@ -4,7 +4,7 @@
 command -v Xvfb >/dev/null 2>&1 || { echo "Xvfb is not installed: skipping"; exit 77; }
 dir=$(mktemp -d)
 trap 'kill "$xvfb" 2>/dev/null; wait "$xvfb" 2>/dev/null; rm -rf "$dir"' EXIT INT TERM
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$dir/display" 2>"$dir/xvfb.log" &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset 3>"$dir/display" 2>"$dir/xvfb.log" &
 xvfb=$!
 i=0
 while [ ! -s "$dir/display" ] && [ $i -lt 100 ]; do

@@ -1,0 +1,271 @@
+# tests/vmconnect: what the tests of the real vmconnect window share (test-vmconnect.py,
+# test-vmc-desktop.py): Xvfb + a private bus + berthd with the VM "Guest" (Env), one vmconnect
+# process and its window driven with xdotool (Vmconnect), and where the guest's screen is in a
+# window screenshot (display_area).
+#
+# SPDX-License-Identifier: GPL-2.0-or-later
+import glob
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import numpy
+from PIL import Image
+
+TITLE = "Virtual Machine Connection"
+
+
+def log(*args):
+    print("#", *args, flush=True)
+
+
+def wait(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
+
+
+class Env:
+    """Xvfb, a private bus, berthd on it (start_berthd) and the VM "Guest"'s serial port."""
+
+    def __init__(self, berthd, berth, vmconnect, artifacts):
+        self.berthd_exe, self.berth_exe = berthd, berth
+        self.vmconnect_exe, self.artifacts = vmconnect, artifacts
+        self.tmp = tempfile.mkdtemp(prefix="test-vmconnect-")
+        self.state = os.path.join(self.tmp, "state")
+        self.runtime = os.path.join(self.tmp, "run")
+        self.xdg = os.path.join(self.tmp, "xdg")
+        os.makedirs(self.xdg, mode=0o700)
+        self.config = os.path.join(self.tmp, "config")
+        self.procs = []
+        self.berthd = None
+        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1200x24",
+                                      "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, text=True)
+        self.procs.append(self.xvfb)
+        self.display = ":" + self.xvfb.stdout.readline().strip()
+        # -noreset: without it the server resets whenever its last client leaves, and a
+        # vmconnect starting at that moment cannot open the display.
+        wait(lambda: subprocess.run(["xdotool", "getdisplaygeometry"],
+                                    env=dict(os.environ, DISPLAY=self.display),
+                                    capture_output=True, timeout=10).returncode == 0, 30, "Xvfb")
+        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
+                                    stdout=subprocess.PIPE, text=True)
+        self.procs.append(self.bus)
+        self.address = self.bus.stdout.readline().strip()
+        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
+        self.env = dict(os.environ, DISPLAY=self.display, GDK_BACKEND="x11", NO_AT_BRIDGE="1",
+                        XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="keyfile",
+                        XDG_CONFIG_HOME=self.config, DBUS_SESSION_BUS_ADDRESS=self.address,
+                        LANG="C.UTF-8", LANGUAGE="")
+        self.env.pop("WAYLAND_DISPLAY", None)
+
+    def start_berthd(self):
+        self.berthd = subprocess.Popen(
+            [self.berthd_exe, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
+             self.runtime, "--accel", "tcg"],
+            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
+        wait(lambda: self.berth("host", check=False).returncode == 0, 30, "berthd")
+
+    def stop_berthd(self):
+        if self.berthd is not None and self.berthd.poll() is None:
+            self.berthd.terminate()
+            self.berthd.wait(30)
+        self.berthd = None
+
+    def berth(self, *args, check=True, timeout=300):
+        r = subprocess.run([self.berth_exe, "--connect", self.address] + list(args), capture_output=True,
+                           text=True, timeout=timeout)
+        if check and r.returncode != 0:
+            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r
+
+    def serial(self):
+        return self.berth("serial", "Guest").stdout
+
+    def send(self, line):
+        self.berth("serial", "Guest", "--send", line)
+
+    def wait_serial(self, text, count, timeout=90):
+        """Waits until COM1's log holds @text more than @count times."""
+        return wait(lambda: self.serial().count(text) > count, timeout, repr(text))
+
+    def command(self, line, answer, timeout=90):
+        before = self.serial().count(answer)
+        self.send(line)
+        self.wait_serial(answer, before, timeout)
+
+    def x(self, *args, check=True):
+        r = subprocess.run(["xdotool"] + list(args), capture_output=True, text=True,
+                           env=self.env, timeout=30)
+        if check and r.returncode != 0:
+            raise AssertionError("xdotool %s: %s" % (" ".join(args), r.stderr.strip()))
+        return r.stdout.strip()
+
+    def close(self):
+        infrastructure = (self.xvfb, self.bus)
+        for p in reversed(self.procs):
+            if p not in infrastructure:
+                stop(p)
+        if self.berthd is not None and self.berthd.poll() is None:
+            # Turn the guest off first, so no QEMU outlives the test.
+            self.berth("turn-off", "Guest", check=False, timeout=60)
+            self.stop_berthd()
+        for pidfile in glob.glob(os.path.join(self.runtime, "*", "*.pid")):
+            try:
+                os.kill(int(open(pidfile).read().strip()), signal.SIGKILL)
+            except (OSError, ValueError):
+                pass
+        stop(self.bus)
+        stop(self.xvfb)
+        self.berthd_log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def stop(p):
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+class Vmconnect:
+    """One vmconnect process and its window."""
+
+    def __init__(self, env, *args, name, environ=None):
+        self.env = env
+        self.name = name
+        self.stderr_path = os.path.join(env.artifacts, name + ".stderr")
+        self.stderr = open(self.stderr_path, "w")
+        # GLib writes debug messages (G_MESSAGES_DEBUG) to stdout: keep them beside the rest.
+        self.proc = subprocess.Popen([env.vmconnect_exe] + list(args), env=dict(env.env, **(environ or {})),
+                                     stdout=self.stderr, stderr=self.stderr)
+        env.procs.append(self.proc)
+        self.wid = wait(self.find_window, 30, "vmconnect's window")
+
+    def find_window(self):
+        if self.proc.poll() is not None:
+            raise AssertionError("vmconnect exited with %d: %s" % (self.proc.returncode,
+                                                                   self.messages()))
+        r = self.env.x("search", "--all", "--onlyvisible", "--pid", str(self.proc.pid), "--name",
+                       TITLE, check=False)
+        # GTK's other X windows (the client leader) may match the search too.
+        for wid in r.split():
+            if TITLE in self.env.x("getwindowname", wid, check=False):
+                return wid
+        return None
+
+    def title(self):
+        return self.env.x("getwindowname", self.wid)
+
+    def wait_title(self, text, timeout=60):
+        return wait(lambda: text in self.title(), timeout, "%r in the title (%r)" % (
+            text, self.title()))
+
+    def messages(self):
+        self.stderr.flush()
+        with open(self.stderr_path) as f:
+            return f.read()
+
+    def wait_message(self, text, timeout=30):
+        return wait(lambda: text in self.messages(), timeout,
+                    "message %r (stderr: %r)" % (text, self.messages()[-500:]))
+
+    def screenshot(self, name):
+        path = os.path.join(self.env.artifacts, name + ".png")
+        subprocess.run(["import", "-window", self.wid, path], env=self.env.env, check=True,
+                       timeout=30)
+        return path
+
+    def geometry(self):
+        out = self.env.x("getwindowgeometry", "--shell", self.wid)
+        g = dict(line.split("=", 1) for line in out.splitlines())
+        return int(g["X"]), int(g["Y"]), int(g["WIDTH"]), int(g["HEIGHT"])
+
+    def click(self, x, y, button=1):
+        self.env.x("mousemove", "--window", self.wid, str(x), str(y))
+        self.env.x("click", str(button))
+
+    def host_key(self, key):
+        """@key for the window itself: Ctrl+Alt+Left first gives the keyboard back to the host."""
+        self.env.x("windowfocus", "--sync", self.wid)
+        self.env.x("key", "ctrl+alt+Left")
+        time.sleep(0.3)
+        self.env.x("key", key)
+
+    def bus_name(self):
+        """This vmconnect's unique name on the test's bus (its GtkApplication's actions)."""
+        names = subprocess.run(
+            ["gdbus", "call", "--address", self.env.address, "--dest", "org.freedesktop.DBus",
+             "--object-path", "/org/freedesktop/DBus", "--method",
+             "org.freedesktop.DBus.ListNames"], capture_output=True, text=True, timeout=30).stdout
+        for name in re.findall(r"'(:[0-9.]+)'", names):
+            r = subprocess.run(
+                ["gdbus", "call", "--address", self.env.address, "--dest",
+                 "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method",
+                 "org.freedesktop.DBus.GetConnectionUnixProcessID", name],
+                capture_output=True, text=True, timeout=10)
+            if r.returncode != 0 or not re.search(r"\b%d\b" % self.proc.pid, r.stdout):
+                continue
+            # Its GApplication's connection, not the one it talks to berthd on.
+            r = subprocess.run(["gdbus", "introspect", "--address", self.env.address, "--dest",
+                                name, "--object-path", "/org/berth/VmConnect/window/1"],
+                               capture_output=True, text=True, timeout=10)
+            if r.returncode == 0 and "org.gtk.Actions" in r.stdout:
+                return name
+        return None
+
+    def actions(self, method, *args):
+        """org.gtk.Actions.METHOD on the window (GtkApplicationWindow exports its actions)."""
+        name = wait(self.bus_name, 30, "vmconnect on the test's bus")
+        r = subprocess.run(["gdbus", "call", "--address", self.env.address, "--dest", name,
+                            "--object-path", "/org/berth/VmConnect/window/1", "--method",
+                            "org.gtk.Actions." + method] + list(args),
+                           capture_output=True, text=True, timeout=30)
+        assert r.returncode == 0, (method, args, r.stderr)
+        return r.stdout.strip()
+
+    def action_state(self, action):
+        """The state of a stateful window action, as GVariant text (true, 'auto', …)."""
+        out = self.actions("Describe", action)
+        return re.search(r"\[<(.*)>\]\)", out).group(1)
+
+    def quit(self):
+        """SIGTERM closes the window like Ctrl+Q; returns the exit status."""
+        self.proc.send_signal(signal.SIGTERM)
+        status = self.proc.wait(30)
+        self.stderr.close()
+        return status
+
+
+def display_area(path):
+    """The guest's screen inside a window screenshot: the biggest block of rows and columns that
+    are mostly not the window's light grey chrome."""
+    img = numpy.asarray(Image.open(path).convert("RGB")).astype(int)
+    screen = numpy.abs(img - numpy.array([246, 245, 244])).max(axis=2) > 4
+
+    def longest_run(mask):
+        best, start = (0, 0), None
+        for i, v in enumerate(list(mask) + [False]):
+            if v and start is None:
+                start = i
+            elif not v and start is not None:
+                if i - start > best[1] - best[0]:
+                    best = (start, i)
+                start = None
+        return best
+
+    y0, y1 = longest_run(screen.mean(axis=1) > 0.9)
+    x0, x1 = longest_run(screen[y0:y1].mean(axis=0) > 0.9)
+    return x0, y0, x1, y1
