@@ -3,13 +3,13 @@
  * spice-client-glib keeps the guest's primary surface in a buffer it mutates in place and says
  * which rectangles changed (display-invalidate). The widget cuts the screen into tiles, marks the
  * tiles a change touches, and at the next frame (GTK coalesces queue_draw to the frame clock)
- * copies only those tiles into new textures, forcing alpha opaque on the way (SPICE's xRGB has
- * garbage in X; GTK 4.8 has no X8 memory format, so the default premultiplied BGRA with A = 255
- * is used). Unchanged tiles keep their render nodes, so GSK's diff damages only changed tiles.
- * Under the cairo renderer a tile is a cairo node around a cairo image surface: GTK 4.8's cairo
- * renderer would otherwise convert every texture it draws (through floats) on every frame, which
- * was most of vmconnect's CPU on an idle screen (bench/console). Under GL a tile is a texture
- * node, which the renderer uploads once.
+ * copies only those tiles into new render nodes. Unchanged tiles keep their render nodes, so
+ * GSK's diff damages only changed tiles. Under the cairo renderer a tile is a cairo node around
+ * an RGB24 cairo image surface (xRGB as it is: cairo ignores X and copies opaque pixels instead
+ * of blending): GTK 4.8's cairo renderer would otherwise convert every texture it draws (through
+ * floats) on every frame, which was most of vmconnect's CPU on an idle screen (bench/console).
+ * Under GL a tile is a texture node (GDK_MEMORY_DEFAULT with alpha forced to 255: GTK 4.8 has no
+ * X8 memory format), which the renderer uploads once.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -32,8 +32,12 @@ struct _VmcDisplay {
 
     guint tiles_x, tiles_y;
     GskRenderNode **tiles;
-    gboolean cairo_tiles; /* tiles are cairo nodes (cairo renderer), else texture nodes */
-    guint8 *dirty;
+    /* A small change inside a tile becomes a patch drawn over it (at most one per tile, grown
+     * to cover the earlier one), so a blinking cursor damages its cell, not its whole tile. */
+    GskRenderNode **patches;
+    cairo_rectangle_int_t *patch_rects;
+    gboolean cairo_tiles;         /* tiles are cairo nodes (cairo renderer), else texture nodes */
+    cairo_rectangle_int_t *dirty; /* per tile, in guest pixels; empty = clean */
     gboolean any_dirty;
 
     guint zoom;
@@ -65,9 +69,13 @@ static guint signals[N_SIGNALS];
 static void
 free_tiles(VmcDisplay *self)
 {
-    for (guint i = 0; i < self->tiles_x * self->tiles_y; i++)
+    for (guint i = 0; i < self->tiles_x * self->tiles_y; i++) {
         g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
+        g_clear_pointer(&self->patches[i], gsk_render_node_unref);
+    }
     g_clear_pointer(&self->tiles, g_free);
+    g_clear_pointer(&self->patches, g_free);
+    g_clear_pointer(&self->patch_rects, g_free);
     g_clear_pointer(&self->dirty, g_free);
     self->tiles_x = self->tiles_y = 0;
     self->any_dirty = FALSE;
@@ -91,6 +99,23 @@ set_showing(VmcDisplay *self, const guint8 *data, gboolean marked)
 }
 
 static void
+union_rect(cairo_rectangle_int_t *rect, int x, int y, int w, int h)
+{
+    int x1, y1;
+
+    if (rect->width <= 0 || rect->height <= 0) {
+        *rect = (cairo_rectangle_int_t){x, y, w, h};
+        return;
+    }
+    x1 = MAX(rect->x + rect->width, x + w);
+    y1 = MAX(rect->y + rect->height, y + h);
+    rect->x = MIN(rect->x, x);
+    rect->y = MIN(rect->y, y);
+    rect->width = x1 - rect->x;
+    rect->height = y1 - rect->y;
+}
+
+static void
 mark_dirty(VmcDisplay *self, int x, int y, int w, int h)
 {
     int x1, y1;
@@ -103,61 +128,84 @@ mark_dirty(VmcDisplay *self, int x, int y, int w, int h)
     y = MAX(y, 0);
     if (x >= x1 || y >= y1)
         return;
-    for (int ty = y / VMC_DISPLAY_TILE; ty <= (y1 - 1) / VMC_DISPLAY_TILE; ty++)
-        for (int tx = x / VMC_DISPLAY_TILE; tx <= (x1 - 1) / VMC_DISPLAY_TILE; tx++)
-            self->dirty[ty * self->tiles_x + tx] = TRUE;
+    for (int ty = y / VMC_DISPLAY_TILE; ty <= (y1 - 1) / VMC_DISPLAY_TILE; ty++) {
+        for (int tx = x / VMC_DISPLAY_TILE; tx <= (x1 - 1) / VMC_DISPLAY_TILE; tx++) {
+            const int cx0 = MAX(x, tx * VMC_DISPLAY_TILE), cy0 = MAX(y, ty * VMC_DISPLAY_TILE);
+            const int cx1 = MIN(x1, (tx + 1) * VMC_DISPLAY_TILE);
+            const int cy1 = MIN(y1, (ty + 1) * VMC_DISPLAY_TILE);
+
+            union_rect(&self->dirty[ty * self->tiles_x + tx], cx0, cy0, cx1 - cx0, cy1 - cy0);
+        }
+    }
     self->any_dirty = TRUE;
     if (self->marked)
         gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 
+/* Copies a rectangle of the primary surface; with force_alpha, alpha becomes opaque on the way
+ * (SPICE's xRGB has garbage in X). */
 static void
-copy_pixels(VmcDisplay *self, int x0, int y0, int w, int h, guint8 *pixels, gsize stride)
+copy_pixels(VmcDisplay *self, int x0, int y0, int w, int h, guint8 *pixels, gsize stride,
+            gboolean force_alpha)
 {
-    const guint32 alpha = self->format == SPICE_SURFACE_FMT_32_ARGB ? 0 : 0xff000000u;
+    const guint32 alpha = force_alpha ? 0xff000000u : 0;
 
     for (int row = 0; row < h; row++) {
         const guint32 *src = (const guint32 *)(self->data + (gsize)(y0 + row) * self->stride) + x0;
         guint32 *dst = (guint32 *)(pixels + (gsize)row * stride);
 
+        if (alpha == 0 && G_BYTE_ORDER == G_LITTLE_ENDIAN) {
+            memcpy(dst, src, (gsize)w * 4);
+            continue;
+        }
         for (int col = 0; col < w; col++)
             dst[col] = GUINT32_FROM_LE(src[col]) | alpha;
     }
 }
 
-/* Copies one tile out of the primary surface, alpha forced opaque, into a render node placed
- * at the tile's position in guest pixels. */
+static const cairo_user_data_key_t tile_pixels_key;
+static const cairo_user_data_key_t tile_image_key;
+
+/* Copies a rectangle (a tile or a patch) out of the primary surface into a render node placed
+ * at its position in guest pixels. */
 static GskRenderNode *
-copy_tile(VmcDisplay *self, guint tx, guint ty)
+copy_rect(VmcDisplay *self, int x0, int y0, int w, int h)
 {
-    const int x0 = tx * VMC_DISPLAY_TILE, y0 = ty * VMC_DISPLAY_TILE;
-    const int w = MIN(VMC_DISPLAY_TILE, self->width - x0);
-    const int h = MIN(VMC_DISPLAY_TILE, self->height - y0);
     const graphene_rect_t bounds = GRAPHENE_RECT_INIT(x0, y0, w, h);
 
     self->tile_uploads++;
     if (self->cairo_tiles) {
-        /* cairo's ARGB32 is GDK_MEMORY_DEFAULT: premultiplied BGRA in native words. */
-        cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+        /* An image surface over a buffer of our own (cairo's would be cleared first, and every
+         * pixel is written anyway). xRGB is cairo's RGB24: the X byte is ignored and cairo
+         * knows the tile is opaque, so it copies rather than blends, and the rows are copied
+         * as they are. (cairo's ARGB32 is premultiplied BGRA in native words, like SPICE's.) */
+        const gboolean xrgb = self->format != SPICE_SURFACE_FMT_32_ARGB;
+        const cairo_format_t format = xrgb ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32;
+        const int stride = cairo_format_stride_for_width(format, w);
+        guint8 *pixels = g_malloc((gsize)stride * h);
+        cairo_surface_t *image = cairo_image_surface_create_for_data(pixels, format, w, h, stride);
         GskRenderNode *node = gsk_cairo_node_new(&bounds);
         cairo_t *cr;
 
-        cairo_surface_flush(surface);
-        copy_pixels(self, x0, y0, w, h, cairo_image_surface_get_data(surface),
-                    cairo_image_surface_get_stride(surface));
-        cairo_surface_mark_dirty(surface);
+        cairo_surface_set_user_data(image, &tile_pixels_key, pixels, g_free);
+        copy_pixels(self, x0, y0, w, h, pixels, stride, FALSE);
+        cairo_surface_mark_dirty(image);
         cr = gsk_cairo_node_get_draw_context(node);
-        cairo_set_source_surface(cr, surface, x0, y0);
+        cairo_set_source_surface(cr, image, x0, y0);
         cairo_paint(cr);
         cairo_destroy(cr);
-        cairo_surface_destroy(surface);
+        /* The node's recording keeps a snapshot of the image: the image must live as long as
+         * the recording, or cairo copies it when it goes (copy-on-write of a dying source). */
+        cairo_surface_set_user_data(gsk_cairo_node_get_surface(node), &tile_image_key, image,
+                                    (cairo_destroy_func_t)cairo_surface_destroy);
         return node;
     } else {
         guint8 *pixels = g_malloc((gsize)w * h * 4);
         g_autoptr(GBytes) bytes = NULL;
         g_autoptr(GdkTexture) texture = NULL;
 
-        copy_pixels(self, x0, y0, w, h, pixels, (gsize)w * 4);
+        copy_pixels(self, x0, y0, w, h, pixels, (gsize)w * 4,
+                    self->format != SPICE_SURFACE_FMT_32_ARGB);
         bytes = g_bytes_new_take(pixels, (gsize)w * h * 4);
         texture = gdk_memory_texture_new(w, h, GDK_MEMORY_DEFAULT, bytes, (gsize)w * 4);
         return gsk_texture_node_new(texture, &bounds);
@@ -171,13 +219,28 @@ update_tiles(VmcDisplay *self)
         return;
     for (guint ty = 0; ty < self->tiles_y; ty++) {
         for (guint tx = 0; tx < self->tiles_x; tx++) {
-            guint i = ty * self->tiles_x + tx;
+            const guint i = ty * self->tiles_x + tx;
+            const int x0 = tx * VMC_DISPLAY_TILE, y0 = ty * VMC_DISPLAY_TILE;
+            const int w = MIN(VMC_DISPLAY_TILE, self->width - x0);
+            const int h = MIN(VMC_DISPLAY_TILE, self->height - y0);
+            cairo_rectangle_int_t patch = self->dirty[i];
 
-            if (!self->dirty[i])
+            if (patch.width <= 0 || patch.height <= 0)
                 continue;
+            self->dirty[i] = (cairo_rectangle_int_t){0, 0, 0, 0};
+            if (self->patches[i] != NULL)
+                union_rect(&patch, self->patch_rects[i].x, self->patch_rects[i].y,
+                           self->patch_rects[i].width, self->patch_rects[i].height);
+            g_clear_pointer(&self->patches[i], gsk_render_node_unref);
+            /* Up to a quarter of the tile: a patch over the tile as it was; else the whole
+             * tile again (which also drops the patch). */
+            if (self->tiles[i] != NULL && patch.width * patch.height * 4 <= w * h) {
+                self->patches[i] = copy_rect(self, patch.x, patch.y, patch.width, patch.height);
+                self->patch_rects[i] = patch;
+                continue;
+            }
             g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
-            self->tiles[i] = copy_tile(self, tx, ty);
-            self->dirty[i] = FALSE;
+            self->tiles[i] = copy_rect(self, x0, y0, w, h);
         }
     }
     self->any_dirty = FALSE;
@@ -228,7 +291,11 @@ vmc_display_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
     if (cairo_tiles != self->cairo_tiles) {
         /* Another renderer (the widget moved to another window): remake every tile. */
         self->cairo_tiles = cairo_tiles;
-        memset(self->dirty, TRUE, self->tiles_x * self->tiles_y);
+        for (guint i = 0; i < self->tiles_x * self->tiles_y; i++) {
+            g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
+            g_clear_pointer(&self->patches[i], gsk_render_node_unref);
+            self->dirty[i] = (cairo_rectangle_int_t){0, 0, 1, 1}; /* remade whole: no tile */
+        }
         self->any_dirty = TRUE;
     }
     update_tiles(self);
@@ -238,10 +305,12 @@ vmc_display_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
     gtk_snapshot_scale(snapshot, scale, scale);
     for (guint ty = 0; ty < self->tiles_y; ty++) {
         for (guint tx = 0; tx < self->tiles_x; tx++) {
-            GskRenderNode *tile = self->tiles[ty * self->tiles_x + tx];
+            const guint i = ty * self->tiles_x + tx;
 
-            if (tile != NULL)
-                gtk_snapshot_append_node(snapshot, tile);
+            if (self->tiles[i] != NULL)
+                gtk_snapshot_append_node(snapshot, self->tiles[i]);
+            if (self->patches[i] != NULL)
+                gtk_snapshot_append_node(snapshot, self->patches[i]);
         }
     }
     gtk_snapshot_restore(snapshot);
@@ -301,7 +370,9 @@ on_primary_create(SpiceChannel *channel, int format, int width, int height, int 
     self->tiles_x = (width + VMC_DISPLAY_TILE - 1) / VMC_DISPLAY_TILE;
     self->tiles_y = (height + VMC_DISPLAY_TILE - 1) / VMC_DISPLAY_TILE;
     self->tiles = g_new0(GskRenderNode *, self->tiles_x * self->tiles_y);
-    self->dirty = g_new0(guint8, self->tiles_x * self->tiles_y);
+    self->patches = g_new0(GskRenderNode *, self->tiles_x * self->tiles_y);
+    self->patch_rects = g_new0(cairo_rectangle_int_t, self->tiles_x * self->tiles_y);
+    self->dirty = g_new0(cairo_rectangle_int_t, self->tiles_x * self->tiles_y);
     set_showing(self, data, self->marked);
     mark_dirty(self, 0, 0, width, height);
     if (resized) {

@@ -8,6 +8,7 @@
 
 #include "vmc-application.h"
 #include "vmc-media.h"
+#include "vmc-render-cache.h"
 #include "vmc-resources.h"
 #include "vmc-window-private.h"
 
@@ -627,6 +628,7 @@ vmc_window_class_init(VmcWindowClass *klass)
 
     /* Referencing the resource keeps its registering constructor in the static library's link. */
     g_assert(vmc_get_resource() != NULL);
+    g_type_ensure(VMC_TYPE_RENDER_CACHE);
     gtk_widget_class_set_template_from_resource(widget_class, "/org/berth/vmconnect/vmc-window.ui");
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, menu_bar);
     gtk_widget_class_bind_template_child(widget_class, VmcWindow, toolbar);
@@ -732,12 +734,18 @@ vmc_window_hide_error(VmcWindow *self)
 void
 vmc_window_print_stats(VmcWindow *self)
 {
+    int width = 0, height = 0;
+
     g_return_if_fail(VMC_IS_WINDOW(self));
 
     if (self->display == NULL)
         return;
-    g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT "\n",
-               vmc_display_get_frames(self->display), vmc_display_get_tile_uploads(self->display));
+    vmc_display_get_guest_size(self->display, &width, &height);
+    g_printerr("vmconnect-stats: frames=%" G_GUINT64_FORMAT " tiles=%" G_GUINT64_FORMAT
+               " guest=%dx%d widget=%dx%d\n",
+               vmc_display_get_frames(self->display), vmc_display_get_tile_uploads(self->display),
+               width, height, gtk_widget_get_width(GTK_WIDGET(self->display)),
+               gtk_widget_get_height(GTK_WIDGET(self->display)));
 }
 
 GtkBox *

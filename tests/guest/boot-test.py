@@ -11,6 +11,7 @@ the machine. Exit status 0 = pass, 1 = fail, 77 = skipped (meson's convention).
 
 import json
 import os
+import re
 import select
 import shutil
 import socket
@@ -437,6 +438,15 @@ def run(guest, steps):
     if bright < 300:
         raise TestFailure(f"the screen shows no text after 'screen' ({bright} bright pixels)")
     log(f"ok: screen on {detail}, {bright} bright pixels")
+
+    # scroll: a fixed number of lines (rate x seconds) on tty1, then the count; bad usage fails.
+    detail = g.command("scroll 40 1", 60)
+    m = re.match(r"(\d+) lines in ([0-9.]+) s late (\d+)$", detail)
+    if not m or int(m.group(1)) != 40 or float(m.group(2)) < 0.9:
+        raise TestFailure(f"'scroll 40 1' answered {detail!r}")
+    g.send("scroll 0 x")
+    g.wait_line(lambda l: l.startswith("BERTH-FAIL scroll usage"), 15, "BERTH-FAIL scroll")
+    log(f"ok: scroll {detail}")
 
     # keys: typing on the PS/2 keyboard reaches the serial port.
     g.command("keys")
