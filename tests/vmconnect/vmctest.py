@@ -269,3 +269,38 @@ def display_area(path):
     y0, y1 = longest_run(screen.mean(axis=1) > 0.9)
     x0, x1 = longest_run(screen[y0:y1].mean(axis=0) > 0.9)
     return x0, y0, x1, y1
+
+
+class Pulse:
+    """A PulseAudio of the test's own (in @tmp) with two null sinks: "spk", the default sink
+    (the speakers), and "mic", whose monitor is the default source (the microphone). Clients
+    find it through env() (PULSE_SERVER)."""
+
+    def __init__(self, tmp):
+        self.dir = os.path.join(tmp, "pulse")
+        os.makedirs(self.dir, mode=0o700)
+        env = dict(os.environ, XDG_RUNTIME_DIR=self.dir, HOME=self.dir)
+        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
+                        "--log-target=file:" + os.path.join(tmp, "pulse.log"),
+                        "--load=module-native-protocol-unix auth-anonymous=1",
+                        "--load=module-null-sink sink_name=spk",
+                        "--load=module-null-sink sink_name=mic",
+                        "--load=module-always-sink"], env=env, check=True, timeout=30)
+        with open(os.path.join(self.dir, "pulse", "pid")) as f:
+            self.pid = int(f.read().strip())
+        self.pactl("set-default-sink", "spk")
+        self.pactl("set-default-source", "mic.monitor")
+
+    def env(self):
+        return {"XDG_RUNTIME_DIR": self.dir, "HOME": self.dir,
+                "PULSE_SERVER": "unix:" + os.path.join(self.dir, "pulse", "native")}
+
+    def pactl(self, *args):
+        return subprocess.run(["pactl"] + list(args), env=dict(os.environ, **self.env()),
+                              capture_output=True, text=True, check=True, timeout=30).stdout
+
+    def close(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+        except OSError:
+            pass
