@@ -20,7 +20,6 @@ import signal
 import subprocess
 import sys
 import time
-import traceback
 
 VMCONNECT, BERTHD, BERTH, GUEST_DIR, ARTIFACTS = sys.argv[1:6]
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -31,7 +30,7 @@ try:
     from PIL import Image
     from Xlib import X, display as xdisplay
     from Xlib.ext import xfixes  # noqa: F401 (registers the extension's methods)
-    from vmctest import Env, Pulse, Vmconnect, display_area, log, stop, wait
+    from vmctest import Env, Pulse, Vmconnect, display_area, log, run_cases, stop, wait
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy, python3-pil and python3-xlib: %s" % e)
     sys.exit(77)
@@ -408,24 +407,7 @@ def main():
 </vm>
 """ % disk)
         env.berth("define", xml)
-        skip_rest = None
-        for i, test in enumerate(TESTS, 1):
-            name = test.__name__[5:].replace("_", "-")
-            if skip_rest is not None:
-                print("not ok %d - %s # %s" % (i, name, skip_rest), flush=True)
-                failed += 1
-                continue
-            started = time.monotonic()
-            try:
-                test(env)
-                print("ok %d - %s (%.1f s)" % (i, name, time.monotonic() - started), flush=True)
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (i, name), flush=True)
-                for line in traceback.format_exc().splitlines():
-                    log(line)
-                if test is test_boot_desktop:
-                    skip_rest = "the desktop guest did not start"
+        failed = run_cases(env, TESTS, test_boot_desktop, "the desktop guest did not start")
         if failed:
             # What the guest's X server and agents said.
             try:

@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # tests/vmconnect: vmconnect's sound, microphone and USB redirection with the real parts: the
 # test guest booted by berthd (private bus, TCG), vmconnect on Xvfb connected to it, and a
 # PulseAudio of the test's own with two null sinks ("spk" for the speakers, "mic" whose monitor is
@@ -14,8 +14,8 @@
 # - USB: an ISO made with xorriso (one file with a random token) shared as a USB CD drive
 #   (win.usb-share-iso-file): the guest finds a USB CD, mounts it and prints the token; a missing
 #   image is refused with a clear message and the console goes on.
-# - clipboard: the guest has no vdagent, so sharing cannot be shown end to end here; the logic is
-#   tested at unit level (test-vmc-clipboard.c). This test only checks the console stays usable.
+# - clipboard: this guest has no vdagent; test-vmc-desktop.py shows sharing end to end with the
+#   desktop guest, test-vmc-clipboard.c the logic. This test only checks the console stays usable.
 # Prints TAP.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -36,6 +36,12 @@ _spec = importlib.util.spec_from_file_location(
     "berth_cli_test", os.path.join(HERE, "..", "cli", "test-berth-cli.py"))
 cli = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cli)
+sys.path.insert(0, HERE)
+try:
+    import vmctest  # beside this file
+except ImportError as e:
+    print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
+    sys.exit(0)
 
 GUEST_DIR = cli.GUEST_DIR
 VMCONNECT = sys.argv[6] if len(sys.argv) > 6 else None
@@ -55,7 +61,7 @@ class Console:
         self.tmp = env.tmp
         self.procs = []
         self.xvfb = None
-        self.pulse_pid = None
+        self.pulse = None
         self.vmconnect = None
         self.start_xvfb()
         self.start_pulse()
@@ -83,30 +89,13 @@ class Console:
         raise AssertionError("cannot start Xvfb")
 
     def pulse_env(self):
-        env = dict(os.environ)
-        env.update(XDG_RUNTIME_DIR=self.pulse_dir, HOME=self.pulse_dir,
-                   PULSE_SERVER="unix:" + os.path.join(self.pulse_dir, "pulse", "native"))
-        return env
+        return dict(os.environ, **self.pulse.env())
 
     def start_pulse(self):
-        self.pulse_dir = os.path.join(self.tmp, "pulse")
-        os.makedirs(self.pulse_dir, mode=0o700)
-        env = self.pulse_env()
-        del env["PULSE_SERVER"]
-        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "-n", "--use-pid-file=yes",
-                        "--log-target=file:" + os.path.join(self.tmp, "pulse.log"),
-                        "--load=module-native-protocol-unix auth-anonymous=1",
-                        "--load=module-null-sink sink_name=spk",
-                        "--load=module-null-sink sink_name=mic",
-                        "--load=module-always-sink"], env=env, check=True, timeout=30)
-        with open(os.path.join(self.pulse_dir, "pulse", "pid")) as f:
-            self.pulse_pid = int(f.read().strip())
-        self.pactl("set-default-sink", "spk")
-        self.pactl("set-default-source", "mic.monitor")
+        self.pulse = vmctest.Pulse(self.tmp)
 
     def pactl(self, *args):
-        return subprocess.run(["pactl"] + list(args), env=self.pulse_env(), capture_output=True,
-                              text=True, check=True, timeout=30).stdout
+        return self.pulse.pactl(*args)
 
     def start_vmconnect(self, vm):
         env = self.pulse_env()
@@ -169,11 +158,8 @@ class Console:
             except subprocess.TimeoutExpired:
                 self.vmconnect.kill()
                 self.vmconnect.wait(10)
-        if self.pulse_pid is not None:
-            try:
-                os.kill(self.pulse_pid, signal.SIGTERM)
-            except OSError:
-                pass
+        if self.pulse is not None:
+            self.pulse.close()
         if self.xvfb is not None:
             self.xvfb.terminate()
             self.xvfb.wait(10)

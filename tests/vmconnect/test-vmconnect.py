@@ -16,14 +16,13 @@ import shutil
 import subprocess
 import sys
 import time
-import traceback
 
 VMCONNECT, BERTHD, BERTH, GUEST_DIR, ARTIFACTS = sys.argv[1:6]
 
 try:
     import numpy
     from PIL import Image
-    from vmctest import Env, Vmconnect, display_area, log, stop, wait
+    from vmctest import Env, Vmconnect, display_area, log, run_cases, stop, wait
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
     sys.exit(77)
@@ -671,24 +670,7 @@ def main():
 </vm>
 """ % disk)
         env.berth("define", xml)
-        skip_rest = None
-        for i, test in enumerate(TESTS, 1):
-            name = test.__name__[5:].replace("_", "-")
-            if skip_rest is not None:
-                print("not ok %d - %s # %s" % (i, name, skip_rest), flush=True)
-                failed += 1
-                continue
-            started = time.monotonic()
-            try:
-                test(env)
-                print("ok %d - %s (%.1f s)" % (i, name, time.monotonic() - started), flush=True)
-            except Exception:
-                failed += 1
-                print("not ok %d - %s" % (i, name), flush=True)
-                for line in traceback.format_exc().splitlines():
-                    log(line)
-                if test is test_start_from_window:
-                    skip_rest = "the guest did not start"
+        failed = run_cases(env, TESTS, test_start_from_window, "the guest did not start")
     finally:
         with open(os.path.join(env.tmp, "berthd.log")) as f:
             shutil.copyfile(f.name, os.path.join(ARTIFACTS, "berthd.log"))

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import traceback
 
 import numpy
 from PIL import Image
@@ -128,6 +129,32 @@ class Env:
         stop(self.xvfb)
         self.berthd_log.close()
         shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def run_cases(env, cases, first, first_failed):
+    """Runs @cases (functions named test_*, each taking @env) in order, printing a TAP line for
+    each; when @first fails, the cases after it are reported failed with @first_failed. Returns
+    the number of failed cases."""
+    failed = 0
+    skip_rest = None
+    for i, case in enumerate(cases, 1):
+        name = case.__name__[5:].replace("_", "-")
+        if skip_rest is not None:
+            print("not ok %d - %s # %s" % (i, name, skip_rest), flush=True)
+            failed += 1
+            continue
+        started = time.monotonic()
+        try:
+            case(env)
+            print("ok %d - %s (%.1f s)" % (i, name, time.monotonic() - started), flush=True)
+        except Exception:
+            failed += 1
+            print("not ok %d - %s" % (i, name), flush=True)
+            for line in traceback.format_exc().splitlines():
+                log(line)
+            if case is first:
+                skip_rest = first_failed
+    return failed
 
 
 def stop(p):
