@@ -30,7 +30,8 @@ try:
     from PIL import Image
     from Xlib import X, display as xdisplay
     from Xlib.ext import xfixes  # noqa: F401 (registers the extension's methods)
-    from vmctest import Env, Pulse, Vmconnect, display_area, log, run_cases, stop, wait
+    from vmctest import (Env, Pulse, Vmconnect, define_guest, display_area, log, run_cases, stop,
+                         wait)
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy, python3-pil and python3-xlib: %s" % e)
     sys.exit(77)
@@ -393,20 +394,7 @@ def main():
     failed = 0
     try:
         env.start_berthd()
-        disk = os.path.join(env.tmp, "gen1-desktop.img")
-        shutil.copyfile(os.path.join(GUEST_DIR, "gen1-desktop.img"), disk)
-        xml = os.path.join(env.tmp, "guest.xml")
-        with open(xml, "w") as f:
-            f.write("""<vm generation="1">
-  <name>Guest</name>
-  <memory startup="512" unit="MiB"/>
-  <ide-controller number="0">
-    <disk location="0" path="%s"/>
-  </ide-controller>
-  <com port="1" log="true"/>
-</vm>
-""" % disk)
-        env.berth("define", xml)
+        define_guest(env, GUEST_DIR, "gen1-desktop.img")
         failed = run_cases(env, TESTS, test_boot_desktop, "the desktop guest did not start")
         if failed:
             # What the guest's X server and agents said.

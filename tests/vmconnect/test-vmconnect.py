@@ -22,7 +22,7 @@ VMCONNECT, BERTHD, BERTH, GUEST_DIR, ARTIFACTS = sys.argv[1:6]
 try:
     import numpy
     from PIL import Image
-    from vmctest import Env, Vmconnect, display_area, log, run_cases, stop, wait
+    from vmctest import Env, Vmconnect, define_guest, display_area, log, run_cases, stop, wait
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
     sys.exit(77)
@@ -202,12 +202,17 @@ def test_ctrl_alt_del(env):
     env.wait_serial("BERTH-CTRL-ALT-DEL", before + 1, 30)
 
 
-def vm_call(env, method, *args):
+def vm_path(env):
+    """The test VM's object path on berthd's bus."""
     found = subprocess.run(
         ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
          "/org/berth/Berth1", "--method", "org.berth.Berth1.Host.FindVirtualMachine", "Guest"],
         capture_output=True, text=True, timeout=30, check=True).stdout
-    path = re.search(r"'(/org/berth/Berth1/vm/[^']+)'", found).group(1)
+    return re.search(r"'(/org/berth/Berth1/vm/[^']+)'", found).group(1)
+
+
+def vm_call(env, method, *args):
+    path = vm_path(env)
     return subprocess.run(
         ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
          path, "--method", "org.berth.Berth1.VirtualMachine." + method] + list(args),
@@ -216,11 +221,7 @@ def vm_call(env, method, *args):
 
 def vm_property(env, name):
     """A property of the VM on berthd's bus, as gdbus prints it."""
-    found = subprocess.run(
-        ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
-         "/org/berth/Berth1", "--method", "org.berth.Berth1.Host.FindVirtualMachine", "Guest"],
-        capture_output=True, text=True, timeout=30, check=True).stdout
-    path = re.search(r"'(/org/berth/Berth1/vm/[^']+)'", found).group(1)
+    path = vm_path(env)
     return subprocess.run(
         ["gdbus", "call", "--address", env.address, "--dest", "org.berth.Berth1", "--object-path",
          path, "--method", "org.freedesktop.DBus.Properties.Get",
@@ -655,21 +656,7 @@ def main():
     failed = 0
     try:
         env.start_berthd()
-        disk = os.path.join(env.tmp, "gen1.img")
-        shutil.copyfile(os.path.join(GUEST_DIR, "gen1.img"), disk)
-        xml = os.path.join(env.tmp, "guest.xml")
-        with open(xml, "w") as f:
-            f.write("""<vm generation="1">
-  <name>Guest</name>
-  <memory startup="512" unit="MiB"/>
-  <ide-controller number="0">
-    <disk location="0" path="%s"/>
-    <dvd location="1"/>
-  </ide-controller>
-  <com port="1" log="true"/>
-</vm>
-""" % disk)
-        env.berth("define", xml)
+        define_guest(env, GUEST_DIR, "gen1.img", dvd=True)
         failed = run_cases(env, TESTS, test_start_from_window, "the guest did not start")
     finally:
         with open(os.path.join(env.tmp, "berthd.log")) as f:

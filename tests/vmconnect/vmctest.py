@@ -131,6 +131,25 @@ class Env:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def define_guest(env, guest_dir, image, dvd=False):
+    """Defines the Generation 1 VM "Guest" (512 MiB, COM1 logged) on a copy of the test guest's
+    disk @image, with an empty DVD drive when @dvd."""
+    disk = os.path.join(env.tmp, image)
+    shutil.copyfile(os.path.join(guest_dir, image), disk)
+    xml = os.path.join(env.tmp, "guest.xml")
+    with open(xml, "w") as f:
+        f.write("""<vm generation="1">
+  <name>Guest</name>
+  <memory startup="512" unit="MiB"/>
+  <ide-controller number="0">
+    <disk location="0" path="%s"/>%s
+  </ide-controller>
+  <com port="1" log="true"/>
+</vm>
+""" % (disk, '\n    <dvd location="1"/>' if dvd else ""))
+    env.berth("define", xml)
+
+
 def run_cases(env, cases, first, first_failed):
     """Runs @cases (functions named test_*, each taking @env) in order, printing a TAP line for
     each; when @first fails, the cases after it are reported failed with @first_failed. Returns
