@@ -45,7 +45,6 @@ except ImportError as e:
 
 GUEST_DIR = cli.GUEST_DIR
 VMCONNECT = sys.argv[6] if len(sys.argv) > 6 else None
-APP_PATH = "/org/berth/VmConnect"
 
 
 def skip(reason):
@@ -112,34 +111,16 @@ class Console:
         with open(self.log_path, errors="replace") as f:
             return f.read()
 
-    def bus_name(self):
-        """vmconnect's unique name on the test's bus (it is NON_UNIQUE: no well-known name)."""
-        names = subprocess.run(
-            ["gdbus", "call", "--address", self.env.address, "--dest", "org.freedesktop.DBus",
-             "--object-path", "/org/freedesktop/DBus", "--method",
-             "org.freedesktop.DBus.ListNames"], capture_output=True, text=True, timeout=30).stdout
-        for name in re.findall(r"'(:[0-9.]+)'", names):
-            r = subprocess.run(["gdbus", "introspect", "--address", self.env.address, "--dest",
-                                name, "--object-path", APP_PATH + "/window"],
-                               capture_output=True, text=True, timeout=10)
-            if r.returncode == 0 and "node 1" in r.stdout:
-                return name
-        return None
-
     def window_action(self, method, *args):
         name = None
         deadline = time.monotonic() + 30
         while name is None:
             assert self.vmconnect.poll() is None, "vmconnect exited: " + self.log()
             assert time.monotonic() < deadline, "vmconnect is not on the bus: " + self.log()
-            name = self.bus_name()
+            name = vmctest.app_bus_name(self.env.address, self.vmconnect.pid)
             if name is None:
                 time.sleep(0.5)
-        r = subprocess.run(["gdbus", "call", "--address", self.env.address, "--dest", name,
-                            "--object-path", APP_PATH + "/window/1", "--method",
-                            "org.gtk.Actions." + method] + list(args),
-                           capture_output=True, text=True, timeout=30)
-        assert r.returncode == 0, (method, args, r.stderr)
+        vmctest.window_actions(self.env.address, name, method, *args)
 
     def screenshot(self, name):
         path = os.path.join(os.environ.get("VMC_TEST_OUTPUT", self.tmp), name)

@@ -131,6 +131,40 @@ class Env:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+def app_bus_name(address, pid):
+    """The unique name on the bus at @address of the vmconnect with process @pid: the connection
+    of its GApplication (which exports the window's actions), not the one it talks to berthd on;
+    None while there is none."""
+    names = subprocess.run(
+        ["gdbus", "call", "--address", address, "--dest", "org.freedesktop.DBus",
+         "--object-path", "/org/freedesktop/DBus", "--method",
+         "org.freedesktop.DBus.ListNames"], capture_output=True, text=True, timeout=30).stdout
+    for name in re.findall(r"'(:[0-9.]+)'", names):
+        r = subprocess.run(
+            ["gdbus", "call", "--address", address, "--dest",
+             "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method",
+             "org.freedesktop.DBus.GetConnectionUnixProcessID", name],
+            capture_output=True, text=True, timeout=10)
+        if r.returncode != 0 or not re.search(r"\b%d\b" % pid, r.stdout):
+            continue
+        r = subprocess.run(["gdbus", "introspect", "--address", address, "--dest",
+                            name, "--object-path", "/org/berth/VmConnect/window/1"],
+                           capture_output=True, text=True, timeout=10)
+        if r.returncode == 0 and "org.gtk.Actions" in r.stdout:
+            return name
+    return None
+
+
+def window_actions(address, name, method, *args):
+    """org.gtk.Actions.METHOD on the window of the vmconnect at bus name @name."""
+    r = subprocess.run(["gdbus", "call", "--address", address, "--dest", name,
+                        "--object-path", "/org/berth/VmConnect/window/1", "--method",
+                        "org.gtk.Actions." + method] + list(args),
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, (method, args, r.stderr)
+    return r.stdout.strip()
+
+
 def define_guest(env, guest_dir, image, dvd=False):
     """Defines the Generation 1 VM "Guest" (512 MiB, COM1 logged) on a copy of the test guest's
     disk @image, with an empty DVD drive when @dvd."""
@@ -252,35 +286,12 @@ class Vmconnect:
 
     def bus_name(self):
         """This vmconnect's unique name on the test's bus (its GtkApplication's actions)."""
-        names = subprocess.run(
-            ["gdbus", "call", "--address", self.env.address, "--dest", "org.freedesktop.DBus",
-             "--object-path", "/org/freedesktop/DBus", "--method",
-             "org.freedesktop.DBus.ListNames"], capture_output=True, text=True, timeout=30).stdout
-        for name in re.findall(r"'(:[0-9.]+)'", names):
-            r = subprocess.run(
-                ["gdbus", "call", "--address", self.env.address, "--dest",
-                 "org.freedesktop.DBus", "--object-path", "/org/freedesktop/DBus", "--method",
-                 "org.freedesktop.DBus.GetConnectionUnixProcessID", name],
-                capture_output=True, text=True, timeout=10)
-            if r.returncode != 0 or not re.search(r"\b%d\b" % self.proc.pid, r.stdout):
-                continue
-            # Its GApplication's connection, not the one it talks to berthd on.
-            r = subprocess.run(["gdbus", "introspect", "--address", self.env.address, "--dest",
-                                name, "--object-path", "/org/berth/VmConnect/window/1"],
-                               capture_output=True, text=True, timeout=10)
-            if r.returncode == 0 and "org.gtk.Actions" in r.stdout:
-                return name
-        return None
+        return app_bus_name(self.env.address, self.proc.pid)
 
     def actions(self, method, *args):
         """org.gtk.Actions.METHOD on the window (GtkApplicationWindow exports its actions)."""
         name = wait(self.bus_name, 30, "vmconnect on the test's bus")
-        r = subprocess.run(["gdbus", "call", "--address", self.env.address, "--dest", name,
-                            "--object-path", "/org/berth/VmConnect/window/1", "--method",
-                            "org.gtk.Actions." + method] + list(args),
-                           capture_output=True, text=True, timeout=30)
-        assert r.returncode == 0, (method, args, r.stderr)
-        return r.stdout.strip()
+        return window_actions(self.env.address, name, method, *args)
 
     def action_state(self, action):
         """The state of a stateful window action, as GVariant text (true, 'auto', …)."""
