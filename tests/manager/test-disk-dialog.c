@@ -55,6 +55,21 @@ run_clear(Run *run)
     mgr_test_spin(50);
 }
 
+/* Edit Virtual Hard Disk on @path: Convert to the format in row @format of the dropdown, into
+ * @target, and Finish (the form must have nothing to object to). */
+static void
+start_conversion(Run *run, const char *path, guint format, const char *target)
+{
+    open_dialog(run, MGR_DISK_DIALOG_EDIT);
+    mgr_disk_dialog_set_path(run->dialog, path);
+    g_assert_true(mgr_test_wait(not_busy, run, 10000));
+    mgr_test_toggle(run->dialog, D, "convert_check", TRUE);
+    gtk_drop_down_set_selected(mgr_test_child(run->dialog, D, "convert_format_dropdown"), format);
+    mgr_test_type(run->dialog, D, "target_entry", target);
+    g_assert_null(mgr_test_reason(run->dialog, D, "reason_label"));
+    mgr_test_activate(run->dialog, "disk.run");
+}
+
 static char *
 disk_info(const char *path)
 {
@@ -150,14 +165,7 @@ test_edit(void)
     g_assert_nonnull(strstr(info, "2147483648"));
     run_clear(&run);
 
-    open_dialog(&run, MGR_DISK_DIALOG_EDIT);
-    mgr_disk_dialog_set_path(run.dialog, base);
-    g_assert_true(mgr_test_wait(not_busy, &run, 10000));
-    mgr_test_toggle(run.dialog, D, "convert_check", TRUE);
-    gtk_drop_down_set_selected(mgr_test_child(run.dialog, D, "convert_format_dropdown"), 1);
-    mgr_test_type(run.dialog, D, "target_entry", target);
-    g_assert_null(mgr_test_reason(run.dialog, D, "reason_label"));
-    mgr_test_activate(run.dialog, "disk.run");
+    start_conversion(&run, base, 1, target);
     g_assert_true(mgr_test_wait(mgr_test_window_gone, &run.dialog, 60000));
     g_clear_pointer(&info, g_free);
     info = disk_info(target);
@@ -257,14 +265,7 @@ test_progress_and_cancel(void)
 
     g_assert_true(g_spawn_command_line_sync(command, NULL, NULL, NULL, &error));
     g_assert_no_error(error);
-    open_dialog(&run, MGR_DISK_DIALOG_EDIT);
-    mgr_disk_dialog_set_path(run.dialog, source);
-    g_assert_true(mgr_test_wait(not_busy, &run, 10000));
-    mgr_test_toggle(run.dialog, D, "convert_check", TRUE);
-    gtk_drop_down_set_selected(mgr_test_child(run.dialog, D, "convert_format_dropdown"), 0);
-    mgr_test_type(run.dialog, D, "target_entry", target);
-    g_assert_null(mgr_test_reason(run.dialog, D, "reason_label"));
-    mgr_test_activate(run.dialog, "disk.run");
+    start_conversion(&run, source, 0, target);
     g_assert_true(mgr_test_wait(progress_shown, &run, 60000));
     g_assert_nonnull(run.dialog);
     g_assert_true(mgr_disk_dialog_is_busy(run.dialog));
