@@ -98,21 +98,16 @@ set_showing(VmcDisplay *self, const guint8 *data, gboolean marked)
         g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_SHOWING]);
 }
 
+/* Grows @rect to cover (x, y, w, h); an empty @rect (the clean mark) becomes it. */
 static void
 union_rect(cairo_rectangle_int_t *rect, int x, int y, int w, int h)
 {
-    int x1, y1;
+    const GdkRectangle add = {x, y, w, h};
 
-    if (rect->width <= 0 || rect->height <= 0) {
-        *rect = (cairo_rectangle_int_t){x, y, w, h};
-        return;
-    }
-    x1 = MAX(rect->x + rect->width, x + w);
-    y1 = MAX(rect->y + rect->height, y + h);
-    rect->x = MIN(rect->x, x);
-    rect->y = MIN(rect->y, y);
-    rect->width = x1 - rect->x;
-    rect->height = y1 - rect->y;
+    if (rect->width <= 0 || rect->height <= 0)
+        *rect = add;
+    else
+        gdk_rectangle_union(rect, &add, rect);
 }
 
 static void
