@@ -10,10 +10,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import berthtest  # noqa: E402
 
 BERTH, BERTHD, SOURCE_ROOT = sys.argv[1], sys.argv[2], sys.argv[3]
 # "--guest DIR": only the end-to-end test booting the test guest (tests/guest) from DIR.
@@ -32,72 +34,12 @@ def minimal(name, generation=2, vm_uuid=None, extra=""):
     return MINIMAL.format(name=name, generation=generation, uuid=u, extra=extra)
 
 
-def end_processes_using(folder):
-    """Kills the processes whose command line names a file in @folder."""
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
-        try:
-            with open("/proc/%s/cmdline" % pid, "rb") as f:
-                cmdline = f.read().decode(errors="replace")
-            if folder in cmdline:
-                os.kill(int(pid), signal.SIGKILL)
-        except OSError:
-            pass
+class Env(berthtest.Berthd):
+    """berthd on a private bus with a temporary state dir (tests/berthtest.py), and what the
+    CLI tests write and read there."""
 
-
-class Env:
     def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="test-berth-cli-")
-        self.state = os.path.join(self.tmp, "state")
-        self.runtime = os.path.join(self.tmp, "run")
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True)
-        self.address = self.bus.stdout.readline().strip()
-        self.berthd = None
-        self.berthd_log = None
-
-    def start(self, wait=True):
-        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a+")
-        self.berthd_log.seek(0, os.SEEK_END)
-        self.log_start = self.berthd_log.tell()
-        started = time.monotonic()
-        self.berthd = subprocess.Popen(
-            [BERTHD, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
-             self.runtime, "--accel", "tcg", "--log-level", "info"],
-            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
-        if wait:
-            self.wait_name()
-        return time.monotonic() - started
-
-    def wait_name(self):
-        for _ in range(1000):
-            r = self.berth("host", check=False)
-            if r.returncode == 0:
-                return
-            if self.berthd.poll() is not None:
-                raise AssertionError("berthd exited: " + self.log())
-            time.sleep(0.01)
-        raise AssertionError("berthd did not start")
-
-    def log(self):
-        self.berthd_log.flush()
-        with open(self.berthd_log.name) as f:
-            f.seek(self.log_start)
-            return f.read()
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berthd.send_signal(sig)
-            self.berthd.wait(10)
-        self.berthd = None
-
-    def berth(self, *args, check=True):
-        r = subprocess.run([BERTH, "--connect", self.address] + list(args),
-                           capture_output=True, text=True, timeout=60)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s failed: %s" % (" ".join(args), r.stderr))
-        return r
+        super().__init__(BERTHD, BERTH, prefix="test-berth-cli-")
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)
@@ -127,23 +69,6 @@ class Env:
             for d in dirs:
                 files[os.path.join(root, d)] = None
         return files
-
-    def close(self):
-        self.stop(signal.SIGKILL)
-        # VMs a test started are QEMU processes of ours: end them by their pid files.
-        for root, dirs, names in os.walk(self.runtime):
-            if "qemu.pid" in names:
-                try:
-                    with open(os.path.join(root, "qemu.pid")) as f:
-                        os.kill(int(f.read().strip()), signal.SIGKILL)
-                except (OSError, ValueError):
-                    pass
-        # Switches outlive berthd on purpose; their dnsmasq (started with files under our
-        # temporary folder) goes with the test.
-        end_processes_using(self.tmp)
-        self.bus.terminate()
-        self.bus.wait(10)
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def one_line_error(r, *expected):

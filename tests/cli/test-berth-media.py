@@ -6,12 +6,12 @@
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import berthtest  # noqa: E402
 
 BERTH, BERTHD = sys.argv[1], sys.argv[2]
 
@@ -26,30 +26,11 @@ VM_XML = """<vm generation="1">
 """
 
 
-class Env:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="test-berth-media-")
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True)
-        self.address = self.bus.stdout.readline().strip()
-        self.log = open(os.path.join(self.tmp, "berthd.log"), "w")
-        self.berthd = subprocess.Popen(
-            [BERTHD, "--bus", self.address, "--state-dir", os.path.join(self.tmp, "state"),
-             "--runtime-dir", os.path.join(self.tmp, "run"), "--accel", "tcg"],
-            stdout=subprocess.DEVNULL, stderr=self.log)
-        for _ in range(500):
-            if self.berth("host", check=False).returncode == 0:
-                break
-            time.sleep(0.02)
-        else:
-            raise AssertionError("berthd did not start")
+class Env(berthtest.Berthd):
+    """berthd on a private bus with a temporary state dir (tests/berthtest.py)."""
 
-    def berth(self, *args, check=True):
-        r = subprocess.run([BERTH, "--connect", self.address] + list(args), capture_output=True,
-                           text=True, timeout=60)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr))
-        return r
+    def __init__(self):
+        super().__init__(BERTHD, BERTH, prefix="test-berth-media-")
 
     def call(self, method, *args):
         path = subprocess.run(
@@ -63,14 +44,6 @@ class Env:
              "--object-path", path, "--method", "org.berth.Berth1.VirtualMachine." + method]
             + list(args), capture_output=True, text=True, timeout=60)
 
-    def close(self):
-        self.berthd.terminate()
-        self.berthd.wait(30)
-        self.bus.terminate()
-        self.bus.wait(10)
-        self.log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
 
 def refused(r, *words):
     assert r.returncode != 0, r.stdout
@@ -82,6 +55,7 @@ def main():
     print("1..1")
     env = Env()
     try:
+        env.start()
         disk = os.path.join(env.tmp, "disk.img")
         iso = os.path.join(env.tmp, "install.iso")
         for path in (disk, iso):

@@ -204,13 +204,5 @@ def start_without_net_admin(env):
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         return False
-    real = cli.BERTHD
-    wrapper = env.write("berthd-no-net-admin", "#!/bin/sh\nexec %s --inh-caps=-net_admin "
-                        "--bounding-set=-net_admin %s \"$@\"\n" % (setpriv, real))
-    os.chmod(wrapper, 0o755)
-    cli.BERTHD = wrapper
-    try:
-        env.start()
-    finally:
-        cli.BERTHD = real
+    env.start(wrapper=[setpriv, "--inh-caps=-net_admin", "--bounding-set=-net_admin"])
     return True
