@@ -24,6 +24,8 @@ _spec = importlib.util.spec_from_file_location(
 cli = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cli)
 Env, one_line_error = cli.Env, cli.one_line_error
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from berthtest import wait  # noqa: E402
 
 
 # busybox's ping: busybox-static is already there for the test guest; iputils-ping is not.
@@ -89,17 +91,6 @@ def berth_objects():
     }
 
 
-def wait_until(what, predicate, timeout=30, interval=0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
-        time.sleep(interval)
-
-
 def switch(env, name):
     for sw in json.loads(env.berth("switch", "list", "--json").stdout):
         if sw["name"] == name:
@@ -125,8 +116,8 @@ class Lan:
         self.holder = subprocess.Popen(["unshare", "--net", "sleep", "infinity"])
         self.pid = self.holder.pid
         self.dnsmasq = None
-        wait_until("the LAN namespace", lambda: os.readlink("/proc/%d/ns/net" % self.pid)
-                   != own_netns(), timeout=10, interval=0.05)
+        wait(lambda: os.readlink("/proc/%d/ns/net" % self.pid) != own_netns(), 10,
+             "the LAN namespace")
         sh("ip", "link", "add", adapter, "type", "veth", "peer", "name", "lanpeer")
         sh("ip", "link", "set", "lanpeer", "netns", str(self.pid))
         sh("ip", "link", "set", "lo", "up", ns=self)

@@ -271,8 +271,8 @@ def test_adapters(env):
     env.berth("switch", "new", "Lab", "--type", "external", "--adapter", "eth6")
     assert switch(env, "Lab")["status"] == "Active"
     sh("ip", "link", "del", "eth6")
-    switchlab.wait_until("the status to say eth6 is gone",
-                         lambda: "eth6" in switch(env, "Lab")["status"], 20, 0.5)
+    switchlab.wait(lambda: "eth6" in switch(env, "Lab")["status"], 20,
+                   "the status to say eth6 is gone", 0.5)
 
 
 def test_wireless_refused(env):

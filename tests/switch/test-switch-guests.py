@@ -27,7 +27,7 @@ import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import switchlab  # noqa: E402
-from switchlab import Env, Lan, addresses, berth_objects, links, sh, switch  # noqa: E402
+from switchlab import Env, Lan, addresses, berth_objects, links, sh, switch, wait  # noqa: E402
 
 GUEST_DIR = sys.argv[5] if len(sys.argv) > 5 and sys.argv[4] == "--guest" else None
 BOOT_TIMEOUT = 300
@@ -84,8 +84,7 @@ class Guest:
             return f.read()
 
     def wait_ready(self):
-        switchlab.wait_until(self.name + " to boot",
-                             lambda: "BERTH-GUEST-READY" in self.text(), BOOT_TIMEOUT, 1)
+        wait(lambda: "BERTH-GUEST-READY" in self.text(), BOOT_TIMEOUT, self.name + " to boot", 1)
 
     def command(self, line, timeout=STEP_TIMEOUT):
         """Sends @line and returns the guest's BERTH-OK/BERTH-FAIL answer to it."""
@@ -97,7 +96,7 @@ class Guest:
         def answered():
             m = pattern.search(self.text()[start:])
             return m.group(0) if m else None
-        return switchlab.wait_until("%s to answer %r" % (self.name, line), answered, timeout, 0.3)
+        return wait(answered, timeout, "%s to answer %r" % (self.name, line), 0.3)
 
     def ping(self, address):
         return self.command("ping " + address).startswith("BERTH-OK")
@@ -244,8 +243,7 @@ def test_internal_nat(w):
     assert a.ping(host_address)
     assert host_ping(leased)
     # Berth's dnsmasq knows the lease: NetworkAdapters shows it.
-    switchlab.wait_until("the lease in NetworkAdapters",
-                         lambda: leased in a.adapter()["addresses"], 30, 1)
+    wait(lambda: leased in a.adapter()["addresses"], 30, "the lease in NetworkAdapters", 1)
     # The LAN host has no route to the switch's subnet: only masquerade gets an answer back.
     assert a.ping(Lan.HOST)
 
@@ -284,7 +282,7 @@ def test_save_restore(w):
     c = w.guests["C"]
     tap = c.adapter()["tap"]
     w.env.berth("save", "C")
-    switchlab.wait_until("C's tap to go", lambda: tap not in links(), 20)
+    wait(lambda: tap not in links(), 20, "C's tap to go", 0.2)
     assert not c.adapter()["connected"]
     w.env.berth("start", "C")
     c.refollow()
@@ -307,12 +305,11 @@ def test_turn_off_removes_ports(w):
     c_pid = qemu_pid(w.env, "C")
     w.env.stop(signal.SIGKILL)
     os.kill(c_pid, signal.SIGKILL)
-    switchlab.wait_until("C's QEMU to end", lambda: not os.path.exists("/proc/%d" % c_pid), 20)
+    wait(lambda: not os.path.exists("/proc/%d" % c_pid), 20, "C's QEMU to end", 0.2)
     w.env.start()
     assert w.env.vm("C")["state"] == "Off", w.env.vm("C")
-    after = switchlab.wait_until("the taps to go",
-                                 lambda: (lambda o: o if not o["taps"] else None)(
-                                     berth_objects()), 20)
+    after = wait(lambda: (lambda o: o if not o["taps"] else None)(berth_objects()), 20,
+                 "the taps to go", 0.2)
     assert after["bridges"] == with_vms["bridges"], (with_vms, after)
     assert len(after["dnsmasq"]) == len(with_vms["dnsmasq"]) == 1, after
     # Per-port rules go with their ports: nothing mentions a tap any more.
