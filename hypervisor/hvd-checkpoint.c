@@ -9,12 +9,10 @@
 #include <json-glib/json-glib.h>
 
 #include "hvd-checkpoint.h"
-#include "hvd-disk-qemu-img.h"
-#include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-qemu-argv.h"
 
-#define CHECKPOINTS_DIR "checkpoints"
+#define CHECKPOINTS_DIR HVD_CHECKPOINTS_DIR
 #define IMAGES_DIR      "checkpoints/images"
 #define TREE_FILE       "tree.json"
 #define CHECKPOINT_FILE "checkpoint.json"
@@ -440,9 +438,9 @@ mark_chain(HvdCheckpointTree *tree, GHashTable *by_absolute, GHashTable *used, c
     }
 }
 
-/* TRUE when a checkpoint or @active names @absolute as a disk image. */
-static gboolean
-image_is_named(HvdCheckpointTree *tree, const HvxVmDef *active, const char *absolute)
+gboolean
+hvd_checkpoint_tree_names_image(HvdCheckpointTree *tree, const HvxVmDef *active,
+                                const char *absolute)
 {
     for (guint i = 0; i < tree->checkpoints->len; i++) {
         HvdCheckpoint *checkpoint = g_ptr_array_index(tree->checkpoints, i);
@@ -483,7 +481,7 @@ collect_strays(HvdCheckpointTree *tree, const HvxVmDef *active)
         g_autofree char *absolute = g_build_filename(dir_path, name, NULL);
 
         if (g_hash_table_contains(tree->overlays, relative) ||
-            image_is_named(tree, active, absolute))
+            hvd_checkpoint_tree_names_image(tree, active, absolute))
             continue;
         g_info("Deleting %s, an overlay no checkpoint or disk uses", absolute);
         if (g_unlink(absolute) != 0)
@@ -585,288 +583,4 @@ hvd_checkpoint_default_name(const char *vm_name, gint64 created)
     /* Translators: a checkpoint's default name, like Hyper-V's: the VM's name, then the date
      * and time it was taken, e.g. "Test VM - (2026-11-22 05:10:00)". */
     return g_strdup_printf(_("%s - (%s)"), vm_name, text);
-}
-
-/* --- overlays -----------------------------------------------------------------------------------
- */
-
-typedef struct {
-    GPtrArray *overlays;
-    GPtrArray *backings;
-} OverlayData;
-
-static void
-overlay_data_free(OverlayData *data)
-{
-    g_ptr_array_unref(data->overlays);
-    g_ptr_array_unref(data->backings);
-    g_free(data);
-}
-
-static const char *
-qemu_img_binary(void)
-{
-    const char *binary = g_getenv("BERTH_QEMU_IMG");
-
-    return binary != NULL && *binary != '\0' ? binary : "qemu-img";
-}
-
-static gboolean
-run_qemu_img(const char *const *argv, char **ret_stdout, const char *path, gboolean merge,
-             GError **error)
-{
-    g_autofree char *err = NULL;
-    g_autoptr(GError) local_error = NULL;
-    int status = 0;
-
-    if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, ret_stdout, &err,
-                      &status, &local_error) ||
-        !g_spawn_check_wait_status(status, &local_error)) {
-        const char *reason;
-
-        g_strstrip(err != NULL ? err : (err = g_strdup("")));
-        reason = err[0] != '\0' ? err : local_error->message;
-        if (merge)
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
-                        _("Cannot merge a deleted checkpoint’s disk into %s: %s"), path, reason);
-        else
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
-                        _("Cannot create the checkpoint’s disk %s: %s"), path, reason);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static gboolean
-create_overlay(const char *overlay, const char *backing, GError **error)
-{
-    const char *format = hvd_qemu_block_driver_for_path(backing);
-    const char *info_argv[] = {qemu_img_binary(), "info", "-U", "--output=json", "-f", format,
-                               backing,           NULL};
-    g_autofree char *json = NULL;
-    g_autofree char *size = NULL;
-    g_autofree char *dir = g_path_get_dirname(overlay);
-    g_autoptr(JsonParser) parser = json_parser_new();
-    JsonNode *root;
-
-    /* -U and -u: the backing image may be in use by the running QEMU (it holds the lock). */
-    if (!run_qemu_img(info_argv, &json, overlay, FALSE, error))
-        return FALSE;
-    if (!json_parser_load_from_data(parser, json, -1, NULL) ||
-        !JSON_NODE_HOLDS_OBJECT((root = json_parser_get_root(parser)))) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot read the size of %s"), backing);
-        return FALSE;
-    }
-    size = g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member_with_default(
-                                                    json_node_get_object(root), "virtual-size", 0));
-    if (g_mkdir_with_parents(dir, 0700) != 0) {
-        int saved_errno = errno;
-
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), dir,
-                    g_strerror(saved_errno));
-        return FALSE;
-    }
-    {
-        const char *create_argv[] = {
-            qemu_img_binary(), "create", "-q",   "-f",    "qcow2", "-u", "-b",
-            backing,           "-F",     format, overlay, size,    NULL};
-
-        return run_qemu_img(create_argv, NULL, overlay, FALSE, error);
-    }
-}
-
-typedef struct {
-    HvdCheckpointTree *tree;
-    const HvxVmDef *active;
-} MergeData;
-
-/* One overlay that can be merged into its only child: its key, and the child's. */
-static gboolean
-find_merge(HvdCheckpointTree *tree, const HvxVmDef *active, const char **ret_parent,
-           const char **ret_child)
-{
-    GHashTableIter iter;
-    gpointer key;
-
-    g_hash_table_iter_init(&iter, tree->overlays);
-    while (g_hash_table_iter_next(&iter, &key, NULL)) {
-        g_autofree char *absolute = hvd_qemu_resolve_path(tree->vm_dir, key);
-        GHashTableIter children;
-        gpointer child_key;
-        gpointer backing;
-        const char *child = NULL;
-        guint count = 0;
-
-        if (image_is_named(tree, active, absolute))
-            continue;
-        g_hash_table_iter_init(&children, tree->overlays);
-        while (g_hash_table_iter_next(&children, &child_key, &backing)) {
-            if (g_str_equal(backing, absolute)) {
-                child = child_key;
-                count++;
-            }
-        }
-        if (count == 1) {
-            *ret_parent = key;
-            *ret_child = child;
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-static void
-merge_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-    MergeData *data = task_data;
-    HvdCheckpointTree *tree = data->tree;
-    const char *parent;
-    const char *child;
-
-    while (find_merge(tree, data->active, &parent, &child)) {
-        g_autofree char *parent_path = hvd_qemu_resolve_path(tree->vm_dir, parent);
-        g_autofree char *child_path = hvd_qemu_resolve_path(tree->vm_dir, child);
-        g_autofree char *backing = g_strdup(g_hash_table_lookup(tree->overlays, parent));
-        const char *argv[] = {qemu_img_binary(),
-                              "rebase",
-                              "-q",
-                              "-f",
-                              "qcow2",
-                              "-b",
-                              backing,
-                              "-F",
-                              hvd_qemu_block_driver_for_path(backing),
-                              child_path,
-                              NULL};
-        GError *error = NULL;
-
-        if (!run_qemu_img(argv, NULL, child_path, TRUE, &error)) {
-            g_task_return_error(task, error);
-            return;
-        }
-        g_hash_table_replace(tree->overlays, g_strdup(child), g_steal_pointer(&backing));
-        g_hash_table_remove(tree->overlays, parent);
-        if (g_unlink(parent_path) != 0 && errno != ENOENT)
-            g_warning("Cannot delete %s: %s", parent_path, g_strerror(errno));
-    }
-    g_task_return_boolean(task, TRUE);
-}
-
-void
-hvd_checkpoint_tree_merge_async(HvdCheckpointTree *tree, const HvxVmDef *active,
-                                GCancellable *cancellable, GAsyncReadyCallback callback,
-                                gpointer user_data)
-{
-    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
-    MergeData *data = g_new0(MergeData, 1);
-
-    g_task_set_source_tag(task, hvd_checkpoint_tree_merge_async);
-    data->tree = tree;
-    data->active = active;
-    g_task_set_task_data(task, data, g_free);
-    g_task_run_in_thread(task, merge_thread);
-}
-
-gboolean
-hvd_checkpoint_tree_merge_finish(GAsyncResult *result, GError **error)
-{
-    g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
-    return g_task_propagate_boolean(G_TASK(result), error);
-}
-
-static void
-create_overlays_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-    OverlayData *data = task_data;
-    GError *error = NULL;
-
-    for (guint i = 0; i < data->overlays->len; i++) {
-        if (!create_overlay(g_ptr_array_index(data->overlays, i),
-                            g_ptr_array_index(data->backings, i), &error)) {
-            for (guint j = 0; j <= i; j++)
-                g_unlink(g_ptr_array_index(data->overlays, j));
-            g_task_return_error(task, error);
-            return;
-        }
-    }
-    g_task_return_boolean(task, TRUE);
-}
-
-void
-hvd_checkpoint_create_overlays_async(GPtrArray *overlays, GPtrArray *backings,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data)
-{
-    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
-    OverlayData *data = g_new0(OverlayData, 1);
-
-    g_return_if_fail(overlays != NULL && backings != NULL && overlays->len == backings->len);
-
-    g_task_set_source_tag(task, hvd_checkpoint_create_overlays_async);
-    data->overlays = g_ptr_array_ref(overlays);
-    data->backings = g_ptr_array_ref(backings);
-    g_task_set_task_data(task, data, (GDestroyNotify)overlay_data_free);
-    g_task_run_in_thread(task, create_overlays_thread);
-}
-
-gboolean
-hvd_checkpoint_create_overlays_finish(GAsyncResult *result, GError **error)
-{
-    g_return_val_if_fail(g_task_is_valid(result, NULL), FALSE);
-    return g_task_propagate_boolean(G_TASK(result), error);
-}
-
-gboolean
-hvd_checkpoint_commit_to_bases(const HvxVmDef *def, const char *vm_dir, GError **error)
-{
-    g_autofree char *images = g_build_filename(vm_dir, CHECKPOINTS_DIR, NULL);
-    g_autofree char *prefix = g_strconcat(images, G_DIR_SEPARATOR_S, NULL);
-
-    g_return_val_if_fail(def != NULL && vm_dir != NULL, FALSE);
-
-    for (guint i = 0; i < def->controllers->len; i++) {
-        const HvxControllerDef *controller = g_ptr_array_index(def->controllers, i);
-
-        for (guint j = 0; j < controller->drives->len; j++) {
-            const HvxDriveDef *drive = g_ptr_array_index(controller->drives, j);
-            g_autofree char *top = NULL;
-            g_autofree char *json = NULL;
-            g_autoptr(HvdDiskInfo) chain = NULL;
-            g_autofree char *base = NULL;
-
-            if (drive->type != HVX_DRIVE_DISK || drive->path == NULL)
-                continue;
-            top = g_canonicalize_filename(drive->path, vm_dir);
-            if (!g_str_has_prefix(top, prefix))
-                continue; /* the VM writes to the user's disk itself */
-            {
-                const char *info[] = {qemu_img_binary(), "info", "-U", "--backing-chain",
-                                      "--output=json",   top,    NULL};
-
-                if (!run_qemu_img(info, &json, top, TRUE, error))
-                    return FALSE;
-            }
-            chain = hvd_disk_info_from_json(json, top, error);
-            if (chain == NULL)
-                return FALSE;
-            /* The first image of the chain outside checkpoints/ is the user's disk. */
-            for (const HvdDiskInfo *link = chain; link != NULL && base == NULL;
-                 link = link->parent_info) {
-                g_autofree char *dir = g_path_get_dirname(top);
-                g_autofree char *absolute = g_canonicalize_filename(link->path, dir);
-
-                if (!g_str_has_prefix(absolute, prefix))
-                    base = g_steal_pointer(&absolute);
-            }
-            if (base == NULL)
-                continue; /* a disk berthd made inside checkpoints/: nothing outside to keep */
-            {
-                const char *commit[] = {qemu_img_binary(), "commit", "-q", "-b", base, top, NULL};
-
-                if (!run_qemu_img(commit, NULL, base, TRUE, error))
-                    return FALSE;
-            }
-        }
-    }
-    return TRUE;
 }

@@ -1,5 +1,5 @@
 /* hvd-checkpoint.h: a VM's checkpoints (Hyper-V's production checkpoints): the tree, its files
- * and the qcow2 overlays that make them.
+ * and the qcow2 overlays that make them (made and merged by hvd-checkpoint-images).
  *
  * Layout in the VM's folder:
  *   checkpoints/<id>/checkpoint.json   id, name, created (unix seconds), parent id, the VM's
@@ -23,6 +23,9 @@
 #include "hvx.h"
 
 G_BEGIN_DECLS
+
+/* The folder, in the VM's, that holds the checkpoints and berthd's overlays. */
+#define HVD_CHECKPOINTS_DIR "checkpoints"
 
 typedef struct {
     char *id;
@@ -71,16 +74,9 @@ gboolean hvd_checkpoint_tree_is_frozen(HvdCheckpointTree *tree, const char *abso
 gboolean hvd_checkpoint_tree_collect(HvdCheckpointTree *tree, const HvxVmDef *active,
                                      GError **error);
 
-/* Merges away, in a worker thread, each overlay of berthd's that neither a checkpoint nor
- * @active names and that exactly one other overlay is made on: that child is rebased onto the
- * overlay's own backing file (qemu-img rebase, which copies what the child lacks, so what
- * every image shows stays the same) and the overlay is deleted. Only while no QEMU uses the
- * images (the VM Off or Saved). @tree and @active belong to the operation until it ends; the
- * caller saves the tree. */
-void hvd_checkpoint_tree_merge_async(HvdCheckpointTree *tree, const HvxVmDef *active,
-                                     GCancellable *cancellable, GAsyncReadyCallback callback,
-                                     gpointer user_data);
-gboolean hvd_checkpoint_tree_merge_finish(GAsyncResult *result, GError **error);
+/* TRUE when a checkpoint or @active names @absolute as a disk image. */
+gboolean hvd_checkpoint_tree_names_image(HvdCheckpointTree *tree, const HvxVmDef *active,
+                                         const char *absolute);
 
 /* The disks of @def that checkpoints cover (not DVDs, not empty), as HvxDriveDef pointers into
  * @def, and their QEMU node names ("ide0-0", "scsi1-3") in @ret_nodes. */
@@ -91,19 +87,5 @@ char *hvd_checkpoint_new_overlay_path(const char *node);
 
 /* "NAME - (2026-11-22 05:10:00)", Hyper-V's default checkpoint name, in local time. */
 char *hvd_checkpoint_default_name(const char *vm_name, gint64 created);
-
-/* Creates qcow2 overlays in a worker thread: @overlays[i] (absolute) on @backings[i]
- * (absolute), with qemu-img (BERTH_QEMU_IMG overrides). Works on images a running QEMU uses.
- * On failure the overlays made so far are deleted. */
-void hvd_checkpoint_create_overlays_async(GPtrArray *overlays, GPtrArray *backings,
-                                          GCancellable *cancellable, GAsyncReadyCallback callback,
-                                          gpointer user_data);
-gboolean hvd_checkpoint_create_overlays_finish(GAsyncResult *result, GError **error);
-
-/* Before a VM is deleted without its disks: its active images are checkpoint overlays, and the
- * user's disks alone would lose everything written since the first checkpoint. Commits each
- * disk's active chain into the first image outside checkpoints/ (the user's disk). Blocks on
- * qemu-img. */
-gboolean hvd_checkpoint_commit_to_bases(const HvxVmDef *def, const char *vm_dir, GError **error);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 #include <polkit/polkit.h>
 
-#include "hvd-checkpoint.h"
+#include "hvd-checkpoint-images.h"
 #include "hvd-daemon.h"
 #include "hvd-error.h"
 #include "hvd-host-object.h"
@@ -895,49 +895,141 @@ hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError
     return TRUE;
 }
 
-gboolean
-hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks, GError **error)
+typedef struct {
+    HvdDaemon *self;
+    char *uuid;
+    gboolean delete_disks;
+    HvdVmRunner *held; /* while the disks get what the VM wrote into checkpoint overlays */
+} HvdDeleteCall;
+
+static void
+hvd_delete_call_free(HvdDeleteCall *call)
 {
-    HvdVmObject *vm;
+    if (call->held != NULL) {
+        hvd_vm_runner_release(call->held);
+        g_object_unref(call->held);
+    }
+    g_object_unref(call->self);
+    g_free(call->uuid);
+    g_free(call);
+}
+
+/* The VM @uuid when it may be deleted now, else NULL with @error. */
+static HvdVmObject *
+hvd_daemon_deletable_vm(HvdDaemon *self, const char *uuid, GError **error)
+{
+    HvdVmObject *vm = g_hash_table_lookup(self->vms, uuid);
     HvdVmState state;
-    g_autofree char *path = NULL;
-    g_autofree char *key = g_strdup(uuid);
 
-    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
-
-    vm = g_hash_table_lookup(self->vms, key);
     if (vm == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), key);
-        return FALSE;
+        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
+        return NULL;
     }
     state = hvd_vm_object_get_state(vm);
     if (state != HVD_VM_STATE_OFF && state != HVD_VM_STATE_SAVED) {
         g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; only a VM that is Off or Saved can be deleted"),
                     hvd_vm_state_to_display(state));
-        return FALSE;
+        return NULL;
     }
     if (hvd_vm_runner_is_held(hvd_vm_object_get_runner(vm))) {
         g_set_error_literal(error, HVD_ERROR, HVD_ERROR_BUSY,
                             _("A checkpoint of this virtual machine is being taken, applied or "
                               "deleted; try again when it has finished"));
-        return FALSE;
+        return NULL;
     }
-    if (!delete_disks) {
-        const HvxVmDef *def = hvd_vm_store_lookup(self->store, key);
-        g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, key);
+    return vm;
+}
 
-        /* The disks stay: first give them what the VM wrote since its checkpoints began. */
-        if (def != NULL && !hvd_checkpoint_commit_to_bases(def, vm_dir, error))
-            return FALSE;
+/* Takes @task: the definition, its folder (and the disks if asked) and the object go. */
+static void
+hvd_daemon_delete_vm_files(GTask *task)
+{
+    HvdDeleteCall *call = g_task_get_task_data(task);
+    HvdDaemon *self = call->self;
+    g_autofree char *path = NULL;
+    GError *error = NULL;
+
+    if (call->held != NULL) {
+        hvd_vm_runner_release(call->held);
+        g_clear_object(&call->held);
     }
-    if (!hvd_vm_store_delete(self->store, key, delete_disks, error))
-        return FALSE;
-    path = hvd_daemon_vm_object_path(key);
+    if (!hvd_vm_store_delete(self->store, call->uuid, call->delete_disks, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    path = hvd_daemon_vm_object_path(call->uuid);
     g_dbus_object_manager_server_unexport(self->manager, path);
-    g_hash_table_remove(self->vms, key);
+    g_hash_table_remove(self->vms, call->uuid);
     hvd_daemon_refresh_switches(self);
-    return TRUE;
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+static void
+hvd_daemon_delete_vm_committed(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    GError *error = NULL;
+
+    if (!hvd_checkpoint_images_commit_finish(result, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    hvd_daemon_delete_vm_files(task);
+}
+
+void
+hvd_daemon_delete_vm_async(HvdDaemon *self, const char *uuid, gboolean delete_disks,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task;
+    HvdDeleteCall *call;
+    HvdVmObject *vm;
+    const HvxVmDef *def;
+    g_autofree char *vm_dir = NULL;
+    GError *error = NULL;
+
+    g_return_if_fail(HVD_IS_DAEMON(self));
+    g_return_if_fail(uuid != NULL);
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_daemon_delete_vm_async);
+    call = g_new0(HvdDeleteCall, 1);
+    call->self = g_object_ref(self);
+    call->uuid = g_strdup(uuid);
+    call->delete_disks = delete_disks;
+    g_task_set_task_data(task, call, (GDestroyNotify)hvd_delete_call_free);
+    vm = hvd_daemon_deletable_vm(self, uuid, &error);
+    if (vm == NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    def = hvd_vm_store_lookup(self->store, uuid);
+    if (delete_disks || def == NULL) {
+        hvd_daemon_delete_vm_files(task);
+        return;
+    }
+    /* The disks stay: first give them what the VM wrote since its checkpoints began. Nothing
+     * may start the VM or change its checkpoints meanwhile. */
+    if (!hvd_vm_runner_hold(hvd_vm_object_get_runner(vm), "Delete", &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    call->held = g_object_ref(hvd_vm_object_get_runner(vm));
+    vm_dir = hvd_vm_store_get_vm_dir(self->store, uuid);
+    hvd_checkpoint_images_commit_async(def, vm_dir, NULL, hvd_daemon_delete_vm_committed, task);
+}
+
+gboolean
+hvd_daemon_delete_vm_finish(HvdDaemon *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 typedef struct {

@@ -41,8 +41,11 @@ GDBusConnection *hvd_daemon_get_connection(HvdDaemon *self);
 char *hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error);
 char *hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **error);
 gboolean hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError **error);
-gboolean hvd_daemon_delete_vm(HvdDaemon *self, const char *uuid, gboolean delete_disks,
-                              GError **error);
+/* Delete: without @delete_disks the disks first get what the VM wrote into checkpoint
+ * overlays (qemu-img commit), which may take a while. */
+void hvd_daemon_delete_vm_async(HvdDaemon *self, const char *uuid, gboolean delete_disks,
+                                GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_daemon_delete_vm_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
 
 /* Switches: each returns the switch's object path or sets an HVD_ERROR. Delete is refused
  * (HVD_ERROR_BUSY, naming them) while VM definitions use the switch. */

@@ -1,9 +1,7 @@
 /* hvd-disk.c: virtual disks through qemu-img, asynchronously, into HvdJobs.
  *
- * Every qemu-img runs as a GSubprocess with LC_ALL=C (its messages are then matched in
- * hvd-disk-qemu-img.c and replaced by our own sentences), stdout and stderr merged so progress
- * ("(NN.NN/100%)\r" with -p) and errors arrive on one pipe read from the main loop. Cancelling
- * kills qemu-img (SIGKILL via its PID), waits for it and removes the temporary file.
+ * qemu-img runs through hvd-qemu-img (progress, cancel, its messages as our sentences);
+ * cancelling removes the temporary file once qemu-img is gone.
  *
  * New files (create, convert, the copy a VHDX/VHD resize makes) are written under a hidden
  * temporary name in the target's folder and renamed at the end: a failed or cancelled job leaves
@@ -25,6 +23,7 @@
 #include "hvd-disk-qemu-img.h"
 #include "hvd-disk.h"
 #include "hvd-error.h"
+#include "hvd-qemu-img.h"
 
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 #define GIB (G_GUINT64_CONSTANT(1) << 30)
@@ -417,186 +416,7 @@ rename_new(const char *from, const char *to, GError **error)
     return FALSE;
 }
 
-/* ---- Running qemu-img ------------------------------------------------------------------- */
-
-typedef struct {
-    GSubprocess *process;
-    GString *buffer;
-    GString *messages;
-    HvdJob *job;
-    double from;
-    double to;
-    GCancellable *cancellable;
-    gulong cancel_id;
-    gboolean cancelled;
-} RunData;
-
-static void
-run_data_free(RunData *data)
-{
-    if (data->cancel_id != 0)
-        g_cancellable_disconnect(data->cancellable, data->cancel_id);
-    g_clear_object(&data->process);
-    g_string_free(data->buffer, TRUE);
-    g_string_free(data->messages, TRUE);
-    g_clear_object(&data->job);
-    g_clear_object(&data->cancellable);
-    g_free(data);
-}
-
-static const char *
-qemu_img_binary(void)
-{
-    const char *binary = g_getenv("BERTH_QEMU_IMG");
-
-    return binary != NULL && *binary != '\0' ? binary : "qemu-img";
-}
-
-static void
-run_on_cancelled(GCancellable *cancellable, gpointer user_data)
-{
-    RunData *data = user_data;
-
-    data->cancelled = TRUE;
-    g_subprocess_force_exit(data->process);
-}
-
-static void
-run_waited(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    g_autoptr(GTask) task = user_data;
-    RunData *data = g_task_get_task_data(task);
-    double percent = 0.0;
-
-    g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
-    if (data->cancel_id != 0) {
-        g_cancellable_disconnect(data->cancellable, data->cancel_id);
-        data->cancel_id = 0;
-    }
-    if (data->cancelled) {
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                _("The operation was cancelled"));
-        return;
-    }
-    g_string_append_c(data->buffer, '\n');
-    hvd_disk_parse_output(data->buffer, &percent, data->messages);
-    if (!g_subprocess_get_successful(data->process)) {
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", data->messages->str);
-        return;
-    }
-    g_task_return_pointer(task, g_strdup(data->messages->str), g_free);
-}
-
-static void
-run_read(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    g_autoptr(GTask) task = user_data;
-    RunData *data = g_task_get_task_data(task);
-    g_autoptr(GBytes) bytes =
-        g_input_stream_read_bytes_finish(G_INPUT_STREAM(source), result, NULL);
-    double percent;
-
-    if (bytes == NULL || g_bytes_get_size(bytes) == 0) {
-        g_subprocess_wait_async(data->process, NULL, run_waited, g_steal_pointer(&task));
-        return;
-    }
-    g_string_append_len(data->buffer, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-    if (hvd_disk_parse_output(data->buffer, &percent, data->messages) && data->job != NULL &&
-        !data->cancelled)
-        hvd_job_set_progress(data->job, data->from + (data->to - data->from) * percent / 100.0);
-
-    g_input_stream_read_bytes_async(G_INPUT_STREAM(source), 4096, G_PRIORITY_DEFAULT, NULL,
-                                    run_read, g_steal_pointer(&task));
-}
-
-/* Runs qemu-img with @args (without argv[0]); progress maps 0..100% to @from..@to of @job.
- * Fails with G_IO_ERROR_FAILED carrying qemu-img's messages (for hvd_disk_error_from_qemu_img),
- * G_IO_ERROR_CANCELLED, or HVD_ERROR_HOST_UNSUPPORTED without qemu-img. */
-/* qemu-img with @args (without argv[0]), in the C locale so its messages can be matched. */
-static GSubprocess *
-spawn_qemu_img(GPtrArray *args, GSubprocessFlags flags, GError **error)
-{
-    g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new(flags);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_autoptr(GError) local_error = NULL;
-    GSubprocess *process;
-
-    g_ptr_array_add(argv, (gpointer)qemu_img_binary());
-    for (guint i = 0; i < args->len; i++)
-        g_ptr_array_add(argv, args->pdata[i]);
-    g_ptr_array_add(argv, NULL);
-    g_subprocess_launcher_setenv(launcher, "LC_ALL", "C", TRUE);
-
-    process =
-        g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &local_error);
-    if (process == NULL) {
-        if (g_error_matches(local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
-            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
-                        _("qemu-img is not installed (Debian package qemu-utils)"));
-        else
-            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED, _("Cannot run qemu-img: %s"),
-                        local_error->message);
-    }
-    return process;
-}
-
-/* Runs qemu-img with @args (without argv[0]); progress maps 0..100% to @from..@to of @job.
- * Fails with G_IO_ERROR_FAILED carrying qemu-img's messages (for hvd_disk_error_from_qemu_img),
- * G_IO_ERROR_CANCELLED, or HVD_ERROR_HOST_UNSUPPORTED without qemu-img. */
-static void
-run_qemu_img_async(GPtrArray *args, HvdJob *job, double from, double to, GCancellable *cancellable,
-                   GAsyncReadyCallback callback, gpointer user_data)
-{
-    g_autoptr(GTask) task = g_task_new(NULL, NULL, callback, user_data);
-    GError *error = NULL;
-    RunData *data;
-
-    if (g_cancellable_is_cancelled(cancellable)) {
-        g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
-                                _("The operation was cancelled"));
-        return;
-    }
-
-    data = g_new0(RunData, 1);
-    data->buffer = g_string_new(NULL);
-    data->messages = g_string_new(NULL);
-    data->job = job != NULL ? g_object_ref(job) : NULL;
-    data->from = from;
-    data->to = to;
-    data->cancellable = cancellable != NULL ? g_object_ref(cancellable) : NULL;
-    g_task_set_task_data(task, data, (GDestroyNotify)run_data_free);
-
-    data->process = spawn_qemu_img(
-        args, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE, &error);
-    if (data->process == NULL) {
-        g_task_return_error(task, error);
-        return;
-    }
-    if (cancellable != NULL)
-        data->cancel_id =
-            g_cancellable_connect(cancellable, G_CALLBACK(run_on_cancelled), data, NULL);
-    g_input_stream_read_bytes_async(g_subprocess_get_stdout_pipe(data->process), 4096,
-                                    G_PRIORITY_DEFAULT, NULL, run_read, g_steal_pointer(&task));
-}
-
-static char *
-run_qemu_img_finish(GAsyncResult *result, GError **error)
-{
-    return g_task_propagate_pointer(G_TASK(result), error);
-}
-
-/* qemu-img's failure as our error about @path. */
-static GError *
-qemu_img_error(GError *error, const char *path)
-{
-    GError *mapped;
-
-    if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_FAILED))
-        return error;
-    mapped = hvd_disk_error_from_qemu_img(error->message, path);
-    g_error_free(error);
-    return mapped;
-}
+/* ---- qemu-img arguments ---------------------------------------------------------------- */
 
 static void add_args(GPtrArray *args, ...) G_GNUC_NULL_TERMINATED;
 
@@ -610,6 +430,14 @@ add_args(GPtrArray *args, ...)
     while ((arg = va_arg(ap, const char *)) != NULL)
         g_ptr_array_add(args, g_strdup(arg));
     va_end(ap);
+}
+
+/* @args, NULL-terminated for hvd_qemu_img_run_async(). */
+static const char *const *
+args_end(GPtrArray *args)
+{
+    g_ptr_array_add(args, NULL);
+    return (const char *const *)args->pdata;
 }
 
 /* -o for a new disk of @format. VHD gets force_size so its size is exactly what was asked
@@ -730,53 +558,37 @@ raw_name_ok(const char *path)
            g_str_has_suffix(lower, ".iso");
 }
 
-/* In a worker thread: qemu-img info is quick, and the header reads that follow it (fixed or
- * dynamic) are file I/O the main loop should not wait for. */
+/* The file reads around qemu-img info (is it a VHD? fixed or dynamic?) run in worker threads:
+ * file I/O the main loop should not wait for. */
+typedef struct {
+    char *path;
+    char *json;
+} InspectData;
+
 static void
-inspect_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+inspect_data_free(InspectData *data)
 {
-    const char *path = task_data;
-    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GSubprocess) process = NULL;
+    g_free(data->path);
+    g_free(data->json);
+    g_free(data);
+}
+
+static void
+inspect_read_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+    InspectData *data = task_data;
     g_autoptr(HvdDiskInfo) info = NULL;
-    g_autofree char *json = NULL;
-    g_autofree char *messages = NULL;
     GError *error = NULL;
 
-    if (!check_source(path, &error)) {
-        g_task_return_error(task, error);
-        return;
-    }
-    /* -U: works while a VM has the disk open. */
-    add_args(args, "info", "--output=json", "--backing-chain", "-U", NULL);
-    /* A fixed VHD starts with raw data: qemu-img's probe would call it raw. */
-    if (hvd_disk_probe_is_vhd(path))
-        add_args(args, "-f", "vpc", NULL);
-    g_ptr_array_add(args, g_strdup(path));
-
-    process = spawn_qemu_img(args, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                             &error);
-    if (process == NULL) {
-        g_task_return_error(task, error);
-        return;
-    }
-    if (!g_subprocess_communicate_utf8(process, NULL, cancellable, &json, &messages, &error)) {
-        g_subprocess_force_exit(process);
-        g_task_return_error(task, error);
-        return;
-    }
-    if (!g_subprocess_get_successful(process)) {
-        g_task_return_error(task, hvd_disk_error_from_qemu_img(messages, path));
-        return;
-    }
-    info = hvd_disk_info_from_json(json, path, &error);
+    info = hvd_disk_info_from_json(data->json, data->path, &error);
     if (info == NULL) {
         g_task_return_error(task, error);
         return;
     }
-    if (info->format == HVD_DISK_FORMAT_RAW && (!raw_name_ok(path) || info->virtual_size == 0)) {
+    if (info->format == HVD_DISK_FORMAT_RAW &&
+        (!raw_name_ok(data->path) || info->virtual_size == 0)) {
         g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” is not a disk image"),
-                                path);
+                                data->path);
         return;
     }
     for (HvdDiskInfo *i = info; i != NULL; i = i->parent_info) {
@@ -788,17 +600,73 @@ inspect_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
     g_task_return_pointer(task, g_steal_pointer(&info), (GDestroyNotify)hvd_disk_info_free);
 }
 
+static void
+inspect_ran(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    InspectData *data = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    data->json = hvd_qemu_img_run_finish(result, &error);
+    if (data->json == NULL) {
+        g_task_return_error(task, error);
+        return;
+    }
+    g_task_run_in_thread(task, inspect_read_thread);
+}
+
+static void
+inspect_probe_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+    InspectData *data = g_task_get_task_data(G_TASK(task_data));
+    GError *error = NULL;
+
+    if (!check_source(data->path, &error))
+        g_task_return_error(task, error);
+    else
+        g_task_return_boolean(task, hvd_disk_probe_is_vhd(data->path));
+}
+
+static void
+inspect_probed(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    InspectData *data = g_task_get_task_data(task);
+    g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
+    GError *error = NULL;
+    gboolean is_vhd = g_task_propagate_boolean(G_TASK(result), &error);
+
+    if (error != NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    /* -U: works while a VM has the disk open. */
+    add_args(args, "info", "--output=json", "--backing-chain", "-U", NULL);
+    /* A fixed VHD starts with raw data: qemu-img's probe would call it raw. */
+    if (is_vhd)
+        add_args(args, "-f", "vpc", NULL);
+    g_ptr_array_add(args, g_strdup(data->path));
+    hvd_qemu_img_run_async(args_end(args), data->path, NULL, NULL, 0.0, 0.0,
+                           g_task_get_cancellable(task), inspect_ran, task);
+}
+
 void
 hvd_disk_inspect_async(const char *path, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
-    g_autoptr(GTask) task = g_task_new(NULL, cancellable, callback, user_data);
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+    g_autoptr(GTask) probe = NULL;
+    InspectData *data = g_new0(InspectData, 1);
 
     g_return_if_fail(path != NULL);
 
     g_task_set_source_tag(task, hvd_disk_inspect_async);
-    g_task_set_task_data(task, g_strdup(path), g_free);
-    g_task_run_in_thread(task, inspect_thread);
+    data->path = g_strdup(path);
+    g_task_set_task_data(task, data, (GDestroyNotify)inspect_data_free);
+    probe = g_task_new(NULL, cancellable, inspect_probed, task);
+    g_task_set_task_data(probe, g_object_ref(task), g_object_unref);
+    g_task_run_in_thread(probe, inspect_probe_thread);
 }
 
 HvdDiskInfo *
@@ -1022,10 +890,10 @@ create_ran(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(GTask) task = user_data;
     OpData *data = g_task_get_task_data(task);
     GError *error = NULL;
-    g_autofree char *output = run_qemu_img_finish(result, &error);
+    g_autofree char *output = hvd_qemu_img_run_finish(result, &error);
 
     if (output == NULL) {
-        op_return(task, qemu_img_error(error, data->path));
+        op_return(task, error);
         return;
     }
     op_progress(data, 0.5);
@@ -1055,7 +923,8 @@ create_run(GTask *task)
                  NULL);
     g_ptr_array_add(args, g_strdup(data->temp));
     g_ptr_array_add(args, g_strdup_printf("%" G_GUINT64_FORMAT, data->size));
-    run_qemu_img_async(args, data->job, 0.0, 0.5, data->cancellable, create_ran, task);
+    hvd_qemu_img_run_async(args_end(args), data->path, NULL, data->job, 0.0, 0.5, data->cancellable,
+                           create_ran, task);
 }
 
 static void
@@ -1140,17 +1009,11 @@ static void
 convert_ran(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(GTask) task = user_data;
-    OpData *data = g_task_get_task_data(task);
     GError *error = NULL;
-    g_autofree char *output = run_qemu_img_finish(result, &error);
+    g_autofree char *output = hvd_qemu_img_run_finish(result, &error);
 
     if (output == NULL) {
-        /* The target's folder is the likely culprit for space; the source for the rest. */
-        if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_FAILED) &&
-            strstr(error->message, "No space left") != NULL)
-            op_return(task, qemu_img_error(error, data->path));
-        else
-            op_return(task, qemu_img_error(error, data->source));
+        op_return(task, error);
         return;
     }
     op_publish(g_steal_pointer(&task));
@@ -1184,9 +1047,10 @@ convert_inspected(GObject *source, GAsyncResult *result, gpointer user_data)
     if (options != NULL)
         add_args(args, "-o", options, NULL);
     add_args(args, data->source, data->temp, NULL);
-    run_qemu_img_async(args, data->job, 0.0,
-                       needs_allocation(data->format, data->fixed) ? 0.8 : 0.95, data->cancellable,
-                       convert_ran, task);
+    /* The target's folder is the likely culprit for space; the source for the rest. */
+    hvd_qemu_img_run_async(args_end(args), data->source, data->path, data->job, 0.0,
+                           needs_allocation(data->format, data->fixed) ? 0.8 : 0.95,
+                           data->cancellable, convert_ran, task);
 }
 
 void
@@ -1228,10 +1092,10 @@ resize_ran(GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(GTask) task = user_data;
     OpData *data = g_task_get_task_data(task);
     GError *error = NULL;
-    g_autofree char *output = run_qemu_img_finish(result, &error);
+    g_autofree char *output = hvd_qemu_img_run_finish(result, &error);
 
     if (output == NULL) {
-        op_return(task, qemu_img_error(error, data->path));
+        op_return(task, error);
         return;
     }
     if (data->temp != NULL)
@@ -1247,18 +1111,19 @@ resize_created(GObject *source, GAsyncResult *result, gpointer user_data)
     OpData *data = g_task_get_task_data(task);
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     GError *error = NULL;
-    g_autofree char *output = run_qemu_img_finish(result, &error);
+    g_autofree char *output = hvd_qemu_img_run_finish(result, &error);
     const char *format = hvd_disk_format_to_qemu(data->format);
 
     if (output == NULL) {
-        op_return(task, qemu_img_error(error, data->path));
+        op_return(task, error);
         return;
     }
     /* -n: into the disk just made; --target-is-zero: keeps a dynamic disk's holes. */
     add_args(args, "convert", "-p", "-n", "--target-is-zero", "-f", format, "-O", format,
              data->path, data->temp, NULL);
-    run_qemu_img_async(args, data->job, 0.05, data->fixed ? 0.8 : 0.95, data->cancellable,
-                       resize_ran, g_steal_pointer(&task));
+    hvd_qemu_img_run_async(args_end(args), data->path, NULL, data->job, 0.05,
+                           data->fixed ? 0.8 : 0.95, data->cancellable, resize_ran,
+                           g_steal_pointer(&task));
 }
 
 static void
@@ -1306,7 +1171,8 @@ resize_inspected(GObject *source, GAsyncResult *result, gpointer user_data)
             add_args(args, "--preallocation=falloc", NULL);
         g_ptr_array_add(args, g_strdup(data->path));
         g_ptr_array_add(args, g_strdup_printf("%" G_GUINT64_FORMAT, data->size));
-        run_qemu_img_async(args, data->job, 0.0, 0.95, data->cancellable, resize_ran, task);
+        hvd_qemu_img_run_async(args_end(args), data->path, NULL, data->job, 0.0, 0.95,
+                               data->cancellable, resize_ran, task);
         return;
     }
 
@@ -1322,7 +1188,8 @@ resize_inspected(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     add_args(args, "create", "-q", "-f", format, "-o", options, data->temp, NULL);
     g_ptr_array_add(args, g_strdup_printf("%" G_GUINT64_FORMAT, data->size));
-    run_qemu_img_async(args, data->job, 0.0, 0.05, data->cancellable, resize_created, task);
+    hvd_qemu_img_run_async(args_end(args), data->path, NULL, data->job, 0.0, 0.05,
+                           data->cancellable, resize_created, task);
 }
 
 void

@@ -10,7 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "hvd-checkpoint.h"
+#include "hvd-checkpoint-images.h"
 #include "hvd-daemon.h"
 #include "hvd-error.h"
 #include "hvd-qemu-argv.h"
@@ -65,18 +65,27 @@ hvd_vm_object_handle_rename(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+hvd_vm_object_deleted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GDBusMethodInvocation *invocation = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_daemon_delete_vm_finish(HVD_DAEMON(source), result, &error))
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
 static gboolean
 hvd_vm_object_handle_delete(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *invocation,
                             gboolean delete_disks)
 {
-    g_autoptr(HvdVmObject) self = g_object_ref(HVD_VM_OBJECT(vm)); /* outlives its export */
-    g_autoptr(GError) error = NULL;
-    g_autofree char *uuid = g_strdup(berth_dbus_virtual_machine_get_uuid(vm));
+    HvdVmObject *self = HVD_VM_OBJECT(vm);
 
-    if (!hvd_daemon_delete_vm(self->daemon, uuid, delete_disks, &error))
-        g_dbus_method_invocation_return_gerror(invocation, error);
-    else
-        berth_dbus_virtual_machine_complete_delete(vm, invocation);
+    /* The invocation is the handler's reference: ours to complete. */
+    hvd_daemon_delete_vm_async(self->daemon, berth_dbus_virtual_machine_get_uuid(vm), delete_disks,
+                               hvd_vm_object_deleted, invocation);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -508,7 +517,7 @@ hvd_vm_object_checkpoint_overlays_made(GObject *source, GAsyncResult *result, gp
     g_autoptr(GError) error = NULL;
     HvdVmState state;
 
-    if (!hvd_checkpoint_create_overlays_finish(result, &error)) {
+    if (!hvd_checkpoint_images_create_finish(result, &error)) {
         hvd_checkpoint_call_fail(call, error);
         return;
     }
@@ -655,8 +664,8 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
     for (guint i = 0; i < drives->len; i++)
         g_ptr_array_add(checkpoint->images,
                         g_strdup(((HvxDriveDef *)g_ptr_array_index(drives, i))->path));
-    hvd_checkpoint_create_overlays_async(call->absolute, call->backings, NULL,
-                                         hvd_vm_object_checkpoint_overlays_made, call);
+    hvd_checkpoint_images_create_async(call->absolute, call->backings, NULL,
+                                       hvd_vm_object_checkpoint_overlays_made, call);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
@@ -713,7 +722,7 @@ hvd_checkpoint_call_merged(GObject *source, GAsyncResult *result, gpointer user_
     HvdCheckpointCall *call = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!hvd_checkpoint_tree_merge_finish(result, &error))
+    if (!hvd_checkpoint_images_merge_finish(result, &error))
         g_warning("%s", error->message);
     g_clear_error(&error);
     if (!hvd_checkpoint_tree_save(call->tree, &error)) {
@@ -735,8 +744,8 @@ hvd_checkpoint_call_tidy(HvdCheckpointCall *call)
         return;
     }
     if (state == HVD_VM_STATE_OFF || state == HVD_VM_STATE_SAVED)
-        hvd_checkpoint_tree_merge_async(call->tree, call->def, NULL, hvd_checkpoint_call_merged,
-                                        call);
+        hvd_checkpoint_images_merge_async(call->tree, call->def, NULL, hvd_checkpoint_call_merged,
+                                          call);
     else
         hvd_checkpoint_call_complete(call);
 }
@@ -747,7 +756,7 @@ hvd_vm_object_apply_overlays_made(GObject *source, GAsyncResult *result, gpointe
     HvdCheckpointCall *call = user_data;
     g_autoptr(GError) error = NULL;
 
-    if (!hvd_checkpoint_create_overlays_finish(result, &error)) {
+    if (!hvd_checkpoint_images_create_finish(result, &error)) {
         hvd_checkpoint_call_fail(call, error);
         return;
     }
@@ -790,8 +799,8 @@ hvd_vm_object_apply_checkpoint(HvdVmObject *self, GDBusMethodInvocation *invocat
     call->def = g_steal_pointer(&def);
     call->apply_id = g_strdup(checkpoint->id);
     hvd_checkpoint_call_plan_overlays(call);
-    hvd_checkpoint_create_overlays_async(call->absolute, call->backings, NULL,
-                                         hvd_vm_object_apply_overlays_made, call);
+    hvd_checkpoint_images_create_async(call->absolute, call->backings, NULL,
+                                       hvd_vm_object_apply_overlays_made, call);
 }
 
 typedef struct {
