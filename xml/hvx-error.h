@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 typedef enum {
     HVX_ERROR_READ,       /* the file could not be read (missing, a directory, too large) */
-    HVX_ERROR_INVALID,    /* the document is not a valid definition */
+    HVX_ERROR_INVALID,    /* the document is not a valid definition, or a value (an address,
+                           * a MAC) breaks its rule: hvx-net-address.h */
     HVX_ERROR_WRONG_KIND, /* a valid definition, but not the kind asked for */
 } HvxErrorCode;
 

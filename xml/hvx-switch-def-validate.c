@@ -6,68 +6,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "hvx-defs-private.h"
+#include "hvx-error.h"
 #include "hvx-names.h"
-
-/* A dotted-quad IPv4 address, strictly: four decimal numbers 0-255. */
-static gboolean
-hvx_parse_ipv4(const char *text, guint32 *ret)
-{
-    g_auto(GStrv) parts = g_strsplit(text, ".", -1);
-    guint32 address = 0;
-
-    if (g_strv_length(parts) != 4)
-        return FALSE;
-    for (guint i = 0; i < 4; i++) {
-        guint value = 0;
-        gsize len = strlen(parts[i]);
-
-        if (len == 0 || len > 3)
-            return FALSE;
-        for (const char *p = parts[i]; *p != '\0'; p++) {
-            if (!g_ascii_isdigit(*p))
-                return FALSE;
-            value = value * 10 + (guint)(*p - '0');
-        }
-        if (value > 255)
-            return FALSE;
-        address = (address << 8) | value;
-    }
-    *ret = address;
-    return TRUE;
-}
-
-static gboolean
-hvx_parse_cidr(const char *text, guint32 *ret_address, guint *ret_prefix)
-{
-    const char *slash = strchr(text, '/');
-    g_autofree char *address = NULL;
-    guint prefix = 0;
-    gsize digits;
-
-    if (slash == NULL)
-        return FALSE;
-    digits = strlen(slash + 1);
-    if (digits == 0 || digits > 2)
-        return FALSE;
-    for (const char *p = slash + 1; *p != '\0'; p++) {
-        if (!g_ascii_isdigit(*p))
-            return FALSE;
-        prefix = prefix * 10 + (guint)(*p - '0');
-    }
-    if (prefix > 32)
-        return FALSE;
-    address = g_strndup(text, (gsize)(slash - text));
-    if (!hvx_parse_ipv4(address, ret_address))
-        return FALSE;
-    *ret_prefix = prefix;
-    return TRUE;
-}
-
-static guint32
-hvx_netmask(guint prefix)
-{
-    return prefix == 0 ? 0 : G_MAXUINT32 << (32 - prefix);
-}
+#include "hvx-net-address.h"
 
 /* Which elements each type allows. */
 static gboolean
@@ -116,81 +57,66 @@ hvx_switch_validate_fields(HvxParseContext *ctx, const HvxSwitchDef *def)
     return ok;
 }
 
-static gboolean
-hvx_switch_validate_dhcp_address(HvxParseContext *ctx, const HvxSwitchDef *def, const char *attr,
-                                 const char *text, guint32 network, guint32 mask, guint32 *ret)
+gboolean
+hvx_switch_def_get_addresses(const HvxSwitchDef *def, HvxSwitchAddresses *ret_addresses,
+                             guint *ret_line, GError **error)
 {
-    if (!hvx_parse_ipv4(text, ret)) {
-        hvx_xml_error(ctx, def->dhcp_line,
-                      _("<dhcp %s=\"%s\">: not an IPv4 address like 192.168.211.100"), attr, text);
-        return FALSE;
+    HvxSwitchAddresses addresses = {0};
+    guint line = 0;
+
+    g_return_val_if_fail(def != NULL, FALSE);
+    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
+
+    if (def->type != HVX_SWITCH_TYPE_INTERNAL)
+        goto done;
+    if (def->address == NULL) {
+        if (def->nat) {
+            line = def->nat_line;
+            g_set_error(error, HVX_ERROR, HVX_ERROR_INVALID,
+                        _("<nat/> needs an <address> for the host"));
+            goto fail;
+        }
+        if (def->dhcp_first != NULL || def->dhcp_last != NULL) {
+            line = def->dhcp_line;
+            g_set_error(error, HVX_ERROR, HVX_ERROR_INVALID,
+                        _("<dhcp> needs an <address> for the host"));
+            goto fail;
+        }
+        goto done;
     }
-    if ((*ret & mask) != network || *ret == network || *ret == (network | ~mask)) {
-        hvx_xml_error(ctx, def->dhcp_line,
-                      _("<dhcp %s=\"%s\">: not a host address in the subnet of <address> %s"), attr,
-                      text, def->address);
-        return FALSE;
-    }
+    line = def->address_line;
+    if (!hvx_ipv4_host_cidr_parse(def->address, "<address>", &addresses.host, error))
+        goto fail;
+    addresses.has_host = TRUE;
+    if (def->dhcp_first == NULL && def->dhcp_last == NULL)
+        goto done;
+    line = def->dhcp_line;
+    if (!hvx_ipv4_range_parse(def->dhcp_first, def->dhcp_last, &addresses.host, "<dhcp>",
+                              &addresses.dhcp, error))
+        goto fail;
+    addresses.has_dhcp = TRUE;
+
+done:
+    if (ret_addresses != NULL)
+        *ret_addresses = addresses;
     return TRUE;
+
+fail:
+    if (ret_line != NULL)
+        *ret_line = line;
+    return FALSE;
 }
 
 static gboolean
 hvx_switch_validate_addresses(HvxParseContext *ctx, const HvxSwitchDef *def)
 {
-    guint32 address, network, mask, first, last;
-    guint prefix;
-    gboolean ok = TRUE;
+    g_autoptr(GError) error = NULL;
+    guint line = 0;
 
-    if (def->type != HVX_SWITCH_TYPE_INTERNAL)
+    if (hvx_switch_def_get_addresses(def, NULL, &line, &error))
         return TRUE;
-    if (def->address == NULL) {
-        if (def->nat) {
-            hvx_xml_error(ctx, def->nat_line, _("<nat/> needs an <address> for the host"));
-            ok = FALSE;
-        }
-        if (def->dhcp_first != NULL) {
-            hvx_xml_error(ctx, def->dhcp_line, _("<dhcp> needs an <address> for the host"));
-            ok = FALSE;
-        }
-        return ok;
-    }
-    if (!hvx_parse_cidr(def->address, &address, &prefix)) {
-        hvx_xml_error(ctx, def->address_line,
-                      _("<address>: \"%s\" is not an IPv4 address with a prefix length, like "
-                        "192.168.211.1/24"),
-                      def->address);
-        return FALSE;
-    }
-    mask = hvx_netmask(prefix);
-    network = address & mask;
-    if (prefix > 30) {
-        hvx_xml_error(ctx, def->address_line,
-                      _("<address>: the prefix length must be at most 30 to leave room for VMs"));
-        return FALSE;
-    }
-    if (address == network || address == (network | ~mask)) {
-        hvx_xml_error(ctx, def->address_line,
-                      _("<address>: %s is the network or broadcast address of its subnet"),
-                      def->address);
-        return FALSE;
-    }
-    if (def->dhcp_first == NULL)
-        return TRUE;
-    if (!hvx_switch_validate_dhcp_address(ctx, def, "first", def->dhcp_first, network, mask,
-                                          &first) ||
-        !hvx_switch_validate_dhcp_address(ctx, def, "last", def->dhcp_last, network, mask, &last))
-        return FALSE;
-    if (first > last) {
-        hvx_xml_error(ctx, def->dhcp_line, _("<dhcp>: first (%s) comes after last (%s)"),
-                      def->dhcp_first, def->dhcp_last);
-        return FALSE;
-    }
-    if (address >= first && address <= last) {
-        hvx_xml_error(ctx, def->dhcp_line,
-                      _("<dhcp>: the range includes the host's own address from <address>"));
-        return FALSE;
-    }
-    return TRUE;
+    hvx_xml_error(ctx, line, "%s", error->message);
+    return FALSE;
 }
 
 gboolean

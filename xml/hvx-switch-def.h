@@ -7,6 +7,7 @@
 #include <glib.h>
 
 #include "hvx-enums.h"
+#include "hvx-net-address.h"
 
 G_BEGIN_DECLS
 
@@ -51,6 +52,22 @@ HvxSwitchDef *hvx_switch_def_parse_string(const char *text, gssize len, const ch
                                           GError **error);
 char *hvx_switch_def_format(const HvxSwitchDef *def);
 const char *hvx_switch_def_ensure_uuid(HvxSwitchDef *def);
+
+/* An internal switch's host address and DHCP range, parsed. */
+typedef struct {
+    gboolean has_host;
+    HvxIpv4Cidr host;
+    gboolean has_dhcp;
+    HvxIpv4Range dhcp;
+} HvxSwitchAddresses;
+
+/* @def's <address> and <dhcp> under the rules of hvx-net-address.h (a host address for a
+ * switch, a DHCP range in its subnet), and NAT and DHCP only with a host address: what
+ * `berth validate` checks and what vswitch/ uses, with the same messages. A switch that is not
+ * internal has neither (which fields a type allows is hvx_switch_def_validate()'s). On failure,
+ * HVX_ERROR_INVALID and the line of the element at fault in @ret_line (0 when not parsed). */
+gboolean hvx_switch_def_get_addresses(const HvxSwitchDef *def, HvxSwitchAddresses *ret_addresses,
+                                      guint *ret_line, GError **error);
 
 /* The bridge interface name: "bsw" + the first 8 hex digits of the UUID (11 characters, shorter
  * than IFNAMSIZ). NULL when the switch has no UUID yet. */

@@ -7,6 +7,7 @@
 
 #include "hvx-defs-private.h"
 #include "hvx-names.h"
+#include "hvx-net-address.h"
 
 static guint64
 hvx_to_mib(guint64 value, HvxSizeUnit unit)
@@ -168,45 +169,15 @@ hvx_vm_validate_controllers(HvxParseContext *ctx, const HvxVmDef *def)
     return ok;
 }
 
-/* Six hex pairs, unicast, not all zero. */
+/* "dynamic" or a MAC address an adapter may have (hvx_mac_parse()). */
 static gboolean
 hvx_validate_mac(HvxParseContext *ctx, const char *mac, guint line)
 {
-    guint8 bytes[6] = {0};
-    gboolean zero = TRUE;
+    g_autoptr(GError) error = NULL;
 
-    if (g_str_equal(mac, "dynamic"))
+    if (g_str_equal(mac, "dynamic") || hvx_mac_parse(mac, "<network-adapter mac>", NULL, &error))
         return TRUE;
-    if (strlen(mac) != 17)
-        goto bad;
-    for (guint i = 0; i < 6; i++) {
-        const char *p = mac + i * 3;
-
-        if (!g_ascii_isxdigit(p[0]) || !g_ascii_isxdigit(p[1]) || (i < 5 && p[2] != ':'))
-            goto bad;
-        bytes[i] = (guint8)(g_ascii_xdigit_value(p[0]) * 16 + g_ascii_xdigit_value(p[1]));
-        zero &= bytes[i] == 0;
-    }
-    if (zero) {
-        hvx_xml_error(ctx, line,
-                      _("<network-adapter mac=\"%s\">: the all-zero MAC address is not allowed"),
-                      mac);
-        return FALSE;
-    }
-    if (bytes[0] & 1) {
-        hvx_xml_error(ctx, line,
-                      _("<network-adapter mac=\"%s\">: a multicast MAC address cannot be an "
-                        "adapter's address"),
-                      mac);
-        return FALSE;
-    }
-    return TRUE;
-
-bad:
-    hvx_xml_error(ctx, line,
-                  _("<network-adapter mac=\"%s\">: use \"dynamic\" or six hex pairs like "
-                    "00:15:5d:01:02:03"),
-                  mac);
+    hvx_xml_error(ctx, line, "%s", error->message);
     return FALSE;
 }
 

@@ -9,6 +9,7 @@
 
 #include "hvx-defs-private.h"
 #include "hvx-error.h"
+#include "hvx-net-address.h"
 
 #define ATTRS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -331,6 +332,16 @@ hvx_network_adapter_parse(HvxParseContext *ctx, xmlNode *node, HvxVmDef *def)
     ok &= hvx_xml_check_empty(ctx, node);
     ok &= hvx_xml_get_string(ctx, node, "switch", FALSE, &adapter->switch_name);
     ok &= hvx_xml_get_string(ctx, node, "mac", FALSE, &adapter->mac);
+    {
+        guint8 mac[6];
+
+        /* One form for a valid MAC, whatever case it was written in; a bad one stays as written
+         * for the validation's message. */
+        if (hvx_mac_parse(adapter->mac, NULL, mac, NULL)) {
+            g_free(adapter->mac);
+            adapter->mac = hvx_mac_to_string(mac);
+        }
+    }
     ok &= hvx_xml_get_uint(ctx, node, "vlan", 0, HVX_VLAN_MAX, FALSE, &vlan, NULL);
     ok &= hvx_xml_get_bool(ctx, node, "legacy", &adapter->legacy);
     ok &= hvx_xml_get_uint(ctx, node, "bandwidth-max", 0, HVX_BANDWIDTH_MAX_MBITS, FALSE,

@@ -43,7 +43,7 @@ typedef struct {
 
 typedef struct {
     char *switch_name; /* NULL = not connected */
-    char *mac;         /* "dynamic" or XX:XX:XX:XX:XX:XX as written */
+    char *mac;         /* "dynamic" or xx:xx:xx:xx:xx:xx (parsed: lower case) */
     guint vlan;        /* 0 = untagged */
     gboolean legacy;
     guint bandwidth_max; /* Mbit/s, 0 = unlimited */

@@ -8,5 +8,6 @@
 #include "hvx-enums.h"
 #include "hvx-error.h"
 #include "hvx-names.h"
+#include "hvx-net-address.h"
 #include "hvx-switch-def.h"
 #include "hvx-vm-def.h"

@@ -36,6 +36,9 @@ expect "valid files" 0 $'good/gen1-full.xml: ok\ngood/switch-private.xml: ok' ""
 expect "one invalid file" 1 "" \
   "invalid/gen2-ide-controller.xml:4: <ide-controller> is not allowed in a Generation 2 VM; use <scsi-controller>" -- \
   validate invalid/gen2-ide-controller.xml
+expect "an address the switch code cannot use" 1 "" \
+  'invalid/switch-address-leading-zero.xml:3: <address>: "192.168.010.1/24" has a leading zero in "010": write the numbers without leading zeros (some programs read them as octal)' -- \
+  validate invalid/switch-address-leading-zero.xml
 expect "mixed files: ok ones still reported" 1 "good/gen2-minimal.xml: ok" \
   $'invalid/empty.xml: the file is empty\ninvalid/missing.xml: cannot open the file: No such file or directory' -- \
   validate invalid/empty.xml good/gen2-minimal.xml invalid/missing.xml

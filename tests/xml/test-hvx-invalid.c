@@ -49,12 +49,12 @@ static const char *const cases[] = {
     "to 1",
     "location-duplicate.xml:5: <dvd location=\"0\">: location 0 of <scsi-controller number=\"0\"> "
     "is already used by the <disk> on line 4",
-    "mac-all-zero.xml:3: <network-adapter mac=\"00:00:00:00:00:00\">: the all-zero MAC address is "
-    "not allowed",
-    "mac-malformed.xml:3: <network-adapter mac=\"00:15:5d:01:02\">: use \"dynamic\" or six hex "
-    "pairs like 00:15:5d:01:02:03",
-    "mac-multicast.xml:3: <network-adapter mac=\"01:00:5e:00:00:01\">: a multicast MAC address "
-    "cannot be an adapter's address",
+    "mac-all-zero.xml:3: <network-adapter mac>: \"00:00:00:00:00:00\" is the all-zero MAC address, "
+    "which no adapter may have",
+    "mac-malformed.xml:3: <network-adapter mac>: \"00:15:5d:01:02\" is not a MAC address: write "
+    "six pairs of hex digits separated by colons, like 52:54:00:a0:00:01",
+    "mac-multicast.xml:3: <network-adapter mac>: \"01:00:5e:00:00:01\" is a multicast MAC address "
+    "(the lowest bit of its first byte is set); an adapter needs a unicast one",
     "malformed-attribute-twice.xml:3: malformed XML: the attribute \"count\" appears twice",
     "malformed-mismatch.xml:2: malformed XML: <name> is closed by </nmae>",
     "malformed-trailing-content.xml:4: malformed XML: content after the end of the root element",
@@ -99,18 +99,37 @@ static const char *const cases[] = {
     "interface name (1-15 characters, no spaces, \"/\" or \":\")",
     "switch-adapter-on-internal.xml:3: <adapter> is only for external switches, not for type "
     "\"internal\"",
-    "switch-address-malformed.xml:3: <address>: \"192.168.300.1/24\" is not an IPv4 address with a "
-    "prefix length, like 192.168.211.1/24",
-    "switch-address-network.xml:3: <address>: 192.168.211.0/24 is the network or broadcast address "
-    "of its subnet",
+    "switch-address-broadcast.xml:3: <address>: \"192.168.211.255/24\" is the broadcast address of "
+    "192.168.211.0/24; the host needs an address inside the subnet, like 192.168.211.1/24",
+    "switch-address-ipv6.xml:3: <address>: \"fd00:211::1/64\" is an IPv6 address; only IPv4 is "
+    "supported here, like 192.168.211.1/24",
+    "switch-address-leading-zero.xml:3: <address>: \"192.168.010.1/24\" has a leading zero in "
+    "\"010\": write the numbers without leading zeros (some programs read them as octal)",
+    "switch-address-malformed.xml:3: <address>: \"192.168.300.1/24\" has the number 300: each of "
+    "the four numbers must be from 0 to 255",
+    "switch-address-network.xml:3: <address>: \"192.168.211.0/24\" is the network address of "
+    "192.168.211.0/24; the host needs an address inside the subnet, like 192.168.211.1/24",
+    "switch-address-no-prefix.xml:3: <address>: \"192.168.211.1\" has no prefix length: write the "
+    "subnet's size after a slash, like 192.168.211.1/24",
     "switch-address-on-private.xml:3: <address> is only for internal switches, not for type "
     "\"private\"",
-    "switch-dhcp-includes-host.xml:4: <dhcp>: the range includes the host's own address from "
-    "<address>",
-    "switch-dhcp-outside-subnet.xml:4: <dhcp last=\"192.168.212.10\">: not a host address in the "
-    "subnet of <address> 192.168.211.1/24",
-    "switch-dhcp-reversed.xml:4: <dhcp>: first (192.168.211.199) comes after last "
-    "(192.168.211.100)",
+    "switch-address-prefix-31.xml:3: <address>: \"192.168.211.1/31\": a /31 subnet has two "
+    "addresses and no broadcast address, for point-to-point links only; use a prefix length from 8 "
+    "to 30",
+    "switch-address-prefix-32.xml:3: <address>: \"192.168.211.1/32\": a /32 is a single address, "
+    "with no room for VMs; use a prefix length from 8 to 30",
+    "switch-dhcp-includes-host.xml:4: <dhcp>: the range 192.168.211.1-192.168.211.50 includes the "
+    "host's own address 192.168.211.1",
+    "switch-dhcp-ipv6.xml:4: <dhcp>: \"fd00:211::100\" is an IPv6 address; only IPv4 is supported "
+    "here, like 192.168.211.1",
+    "switch-dhcp-leading-zero.xml:4: <dhcp>: \"192.168.211.0199\" has a leading zero in \"0199\": "
+    "write the numbers without leading zeros (some programs read them as octal)",
+    "switch-dhcp-network.xml:4: <dhcp>: \"192.168.211.0\" is the network address of "
+    "192.168.211.0/24; VMs cannot use it",
+    "switch-dhcp-outside-subnet.xml:4: <dhcp>: \"192.168.212.10\" is outside 192.168.211.0/24, the "
+    "subnet of the host's address 192.168.211.1/24",
+    "switch-dhcp-reversed.xml:4: <dhcp>: the first address 192.168.211.199 comes after the last "
+    "192.168.211.100",
     "switch-dhcp-without-address.xml:3: <dhcp> needs an <address> for the host",
     "switch-external-without-adapter.xml:1: <switch type=\"external\">: the element <adapter> is "
     "required",
