@@ -10,30 +10,27 @@
 
 #include "berth-cli.h"
 
-int
-berth_cli_adapters(int argc, char **argv)
+static gboolean adapters_json;
+
+static const GOptionEntry adapters_options[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &adapters_json, N_("A JSON array of the adapters"), NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_adapters(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusHost) host = NULL;
     g_autoptr(GVariant) adapters = NULL;
-    const char *usage = _("Usage: berth adapters [--json]\n\n"
-                          "Lists the host's physical network adapters and whether an external\n"
-                          "switch can use them.");
-    gboolean json = FALSE;
+    g_auto(GStrv) args = NULL;
+    int exit_status;
     gsize n;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--json")) {
-            json = TRUE;
-        } else {
-            berth_cli_error("adapters", "%s", usage);
-            return 1;
-        }
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("adapters", error);
@@ -41,7 +38,7 @@ berth_cli_adapters(int argc, char **argv)
     if (host == NULL || !berth_dbus_host_call_list_adapters_sync(host, &adapters, NULL, &error))
         return berth_cli_fail("adapters", error);
     n = g_variant_n_children(adapters);
-    if (json) {
+    if (adapters_json) {
         g_autoptr(JsonNode) root = json_gvariant_serialize(adapters);
         g_autoptr(JsonGenerator) generator = json_generator_new();
         g_autofree char *text = NULL;
@@ -85,38 +82,32 @@ berth_cli_adapters(int argc, char **argv)
     return 0;
 }
 
-int
-berth_cli_mac_range(int argc, char **argv)
+static int
+run_mac_range(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusHost) host = NULL;
-    const char *usage = _("Usage: berth mac-range [FIRST LAST]\n\n"
-                          "Prints the range dynamic MAC addresses come from, or sets it, e.g.\n"
-                          "berth mac-range 52:54:00:a0:00:00 52:54:00:a0:ff:ff");
+    g_auto(GStrv) args = NULL;
     const char *first = NULL;
     const char *last = NULL;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        }
-    }
-    if (argc != 1 && argc != 3) {
-        berth_cli_error("mac-range", "%s", usage);
-        return 1;
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    if (g_strv_length(args) == 1)
+        return berth_cli_usage_error(command, _("%s is missing"), _("LAST"));
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("mac-range", error);
     host = berth_cli_get_host(connection, &error);
     if (host == NULL)
         return berth_cli_fail("mac-range", error);
-    if (argc == 3 &&
-        !berth_dbus_host_call_set_mac_address_range_sync(host, argv[1], argv[2], NULL, &error))
+    if (args[0] != NULL &&
+        !berth_dbus_host_call_set_mac_address_range_sync(host, args[0], args[1], NULL, &error))
         return berth_cli_fail("mac-range", error);
-    if (argc == 3) {
+    if (args[0] != NULL) {
         /* The proxy's cache follows PropertiesChanged; read the answer fresh. */
         g_clear_object(&host);
         host = berth_cli_get_host(connection, &error);
@@ -135,3 +126,21 @@ berth_cli_mac_range(int argc, char **argv)
     }
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_adapters = {
+    .name = "adapters",
+    .run = run_adapters,
+    .summary = N_("List the host's physical network adapters"),
+    .options = adapters_options,
+    .description = N_("Lists the host's physical network adapters and whether an external "
+                      "switch can use them."),
+};
+
+const BerthCliCommand berth_cli_command_mac_range = {
+    .name = "mac-range",
+    .run = run_mac_range,
+    .summary = N_("Show or set the range of dynamic MAC addresses"),
+    .parameters = N_("[FIRST LAST]"),
+    .description = N_("Prints the range dynamic MAC addresses come from, or sets it, e.g.\n"
+                      "berth mac-range 52:54:00:a0:00:00 52:54:00:a0:ff:ff"),
+};

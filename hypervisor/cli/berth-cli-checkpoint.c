@@ -32,35 +32,30 @@ berth_cli_checkpoint_vm(const char *command, const char *name, int *ret_exit)
     return vm;
 }
 
-int
-berth_cli_checkpoint(int argc, char **argv)
+static int
+run_checkpoint(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
     g_autoptr(GVariant) list = NULL;
     g_autofree char *id = NULL;
-    const char *usage = _("Usage: berth checkpoint VM [NAME]");
     const char *name = NULL;
     int exit_status = 1;
 
-    if (argc == 2 && (g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h"))) {
-        printf("%s\n", usage);
-        return 0;
-    }
-    if (argc < 2 || argc > 3 || argv[1][0] == '-' || (argc == 3 && argv[2][0] == '-')) {
-        berth_cli_error("checkpoint", "%s", usage);
-        return 1;
-    }
-    vm = berth_cli_checkpoint_vm("checkpoint", argv[1], &exit_status);
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    vm = berth_cli_checkpoint_vm("checkpoint", args[0], &exit_status);
     if (vm == NULL)
         return exit_status;
-    if (!berth_dbus_virtual_machine_call_create_checkpoint_sync(vm, argc == 3 ? argv[2] : "", &id,
-                                                                NULL, &error))
+    if (!berth_dbus_virtual_machine_call_create_checkpoint_sync(vm, args[1] != NULL ? args[1] : "",
+                                                                &id, NULL, &error))
         return berth_cli_fail("checkpoint", error);
     /* The name berthd gave it (the default one when none was asked for). */
     if (!berth_dbus_virtual_machine_call_list_checkpoints_sync(vm, &list, NULL, &error))
         return berth_cli_fail("checkpoint", error);
-    name = argc == 3 ? argv[2] : id;
+    name = args[1] != NULL ? args[1] : id;
     for (gsize i = 0; i < g_variant_n_children(list); i++) {
         const char *cp_id = NULL;
         const char *cp_name = NULL;
@@ -139,40 +134,32 @@ berth_cli_checkpoints_json(GVariant *list)
     printf("%s\n", text);
 }
 
-int
-berth_cli_checkpoints(int argc, char **argv)
+static gboolean checkpoints_json;
+
+static const GOptionEntry checkpoints_options[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &checkpoints_json,
+     N_("A JSON array of the checkpoints (id, name, parent, created, current)"), NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_checkpoints(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
     g_autoptr(GVariant) list = NULL;
-    const char *usage = _("Usage: berth checkpoints [--json] VM");
-    const char *name = NULL;
-    gboolean json = FALSE;
+    g_auto(GStrv) args = NULL;
     int exit_status = 1;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--json")) {
-            json = TRUE;
-        } else if (argv[i][0] == '-' || name != NULL) {
-            berth_cli_error("checkpoints", "%s", usage);
-            return 1;
-        } else {
-            name = argv[i];
-        }
-    }
-    if (name == NULL) {
-        berth_cli_error("checkpoints", "%s", usage);
-        return 1;
-    }
-    vm = berth_cli_checkpoint_vm("checkpoints", name, &exit_status);
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    vm = berth_cli_checkpoint_vm("checkpoints", args[0], &exit_status);
     if (vm == NULL)
         return exit_status;
     if (!berth_dbus_virtual_machine_call_list_checkpoints_sync(vm, &list, NULL, &error))
         return berth_cli_fail("checkpoints", error);
-    if (json) {
+    if (checkpoints_json) {
         berth_cli_checkpoints_json(list);
         return 0;
     }
@@ -199,26 +186,55 @@ berth_cli_checkpoints(int argc, char **argv)
 }
 
 /* "apply VM CP" and "delete-checkpoint VM CP". */
-int
-berth_cli_checkpoint_action(int argc, char **argv)
+static int
+run_checkpoint_action(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
-    g_autofree char *usage = g_strdup_printf(_("Usage: berth %s VM CHECKPOINT"), argv[0]);
-    gboolean apply = g_str_equal(argv[0], "apply");
+    g_auto(GStrv) args = NULL;
     gboolean ok;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 2, usage, &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
-    vm = berth_cli_checkpoint_vm(argv[0], argv[1], &exit_status);
+    vm = berth_cli_checkpoint_vm(command->name, args[0], &exit_status);
     if (vm == NULL)
         return exit_status;
-    if (apply)
-        ok = berth_dbus_virtual_machine_call_apply_checkpoint_sync(vm, argv[2], NULL, &error);
+    if (command == &berth_cli_command_apply)
+        ok = berth_dbus_virtual_machine_call_apply_checkpoint_sync(vm, args[1], NULL, &error);
     else
-        ok = berth_dbus_virtual_machine_call_delete_checkpoint_sync(vm, argv[2], NULL, &error);
+        ok = berth_dbus_virtual_machine_call_delete_checkpoint_sync(vm, args[1], NULL, &error);
     if (!ok)
-        return berth_cli_fail(argv[0], error);
+        return berth_cli_fail(command->name, error);
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_checkpoint = {
+    .name = "checkpoint",
+    .run = run_checkpoint,
+    .summary = N_("Take a checkpoint of a VM"),
+    .parameters = N_("VM [NAME]"),
+};
+
+const BerthCliCommand berth_cli_command_checkpoints = {
+    .name = "checkpoints",
+    .run = run_checkpoints,
+    .summary = N_("List a VM's checkpoints as a tree"),
+    .parameters = N_("VM"),
+    .options = checkpoints_options,
+};
+
+const BerthCliCommand berth_cli_command_apply = {
+    .name = "apply",
+    .run = run_checkpoint_action,
+    .summary = N_("Apply a checkpoint (the VM must be off)"),
+    .parameters = N_("VM CHECKPOINT"),
+};
+
+const BerthCliCommand berth_cli_command_delete_checkpoint = {
+    .name = "delete-checkpoint",
+    .run = run_checkpoint_action,
+    .summary = N_("Delete a checkpoint"),
+    .parameters = N_("VM CHECKPOINT"),
+};

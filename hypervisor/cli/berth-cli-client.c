@@ -125,33 +125,6 @@ berth_cli_fail(const char *command, GError *error)
     return 1;
 }
 
-gboolean
-berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage, int *ret_exit)
-{
-    guint positional = 0;
-
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            *ret_exit = 0;
-            return FALSE;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            berth_cli_error(argv[0], _("unknown option “%s”; see “berth %s --help”"), argv[i],
-                            argv[0]);
-            *ret_exit = 1;
-            return FALSE;
-        }
-        positional++;
-    }
-    if (positional != n_args) {
-        berth_cli_error(argv[0], "%s", usage);
-        *ret_exit = 1;
-        return FALSE;
-    }
-    return TRUE;
-}
-
 GPtrArray *
 berth_cli_list_objects(GDBusConnection *connection, const char *interface, GError **error)
 {

@@ -29,9 +29,10 @@ find_vmconnect(void)
     return g_find_program_in_path("vmconnect");
 }
 
-int
-berth_cli_connect_vm(int argc, char **argv)
+static int
+run_connect(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
@@ -40,24 +41,21 @@ berth_cli_connect_vm(int argc, char **argv)
     GPtrArray *child_argv;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1,
-                               _("Usage: berth connect VM\n"
-                                 "\n"
-                                 "Opens the VM's console window (vmconnect)."),
-                               &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
 
     /* Say "no such VM" here rather than in a window that opens only to fail. */
     connection = berth_cli_connect(&error);
     if (connection == NULL)
-        return berth_cli_fail(argv[0], error);
-    vm = berth_cli_find_vm(connection, argv[1], &error);
+        return berth_cli_fail(command->name, error);
+    vm = berth_cli_find_vm(connection, args[0], &error);
     if (vm == NULL)
-        return berth_cli_fail(argv[0], error);
+        return berth_cli_fail(command->name, error);
 
     vmconnect = find_vmconnect();
     if (vmconnect == NULL) {
-        berth_cli_error(argv[0], _("vmconnect, Berth's console window, is not installed"));
+        berth_cli_error(command->name, _("vmconnect, Berth's console window, is not installed"));
         return 1;
     }
     child_argv = g_ptr_array_new();
@@ -68,10 +66,17 @@ berth_cli_connect_vm(int argc, char **argv)
     }
     g_ptr_array_add(child_argv, berth_dbus_virtual_machine_get_uuid(vm) != NULL
                                     ? (char *)berth_dbus_virtual_machine_get_uuid(vm)
-                                    : argv[1]);
+                                    : args[0]);
     g_ptr_array_add(child_argv, NULL);
     execv(vmconnect, (char **)child_argv->pdata);
-    berth_cli_error(argv[0], _("Cannot run %s: %s"), vmconnect, g_strerror(errno));
+    berth_cli_error(command->name, _("Cannot run %s: %s"), vmconnect, g_strerror(errno));
     g_ptr_array_free(child_argv, TRUE);
     return 1;
 }
+
+const BerthCliCommand berth_cli_command_connect = {
+    .name = "connect",
+    .run = run_connect,
+    .summary = N_("Open a VM's console window (vmconnect)"),
+    .parameters = N_("VM"),
+};

@@ -25,9 +25,10 @@ print_invalid_definition(const char *file, const char *message)
     }
 }
 
-int
-berth_cli_define(int argc, char **argv)
+static int
+run_define(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusHost) host = NULL;
@@ -37,9 +38,10 @@ berth_cli_define(int argc, char **argv)
     const char *file;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth define FILE"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
-    file = argv[argc - 1];
+    file = args[0];
     if (!g_file_get_contents(file, &xml, NULL, &error))
         return berth_cli_fail("define", error);
     connection = berth_cli_connect(&error);
@@ -67,81 +69,105 @@ berth_cli_define(int argc, char **argv)
     return 0;
 }
 
-int
-berth_cli_dumpxml(int argc, char **argv)
+static int
+run_dumpxml(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
     g_autofree char *xml = NULL;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth dumpxml VM"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("dumpxml", error);
-    vm = berth_cli_find_vm(connection, argv[argc - 1], &error);
+    vm = berth_cli_find_vm(connection, args[0], &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_get_definition_sync(vm, &xml, NULL, &error))
         return berth_cli_fail("dumpxml", error);
     fputs(xml, stdout);
     return 0;
 }
 
-int
-berth_cli_rename(int argc, char **argv)
+static int
+run_rename(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 2, _("Usage: berth rename VM NEW-NAME"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("rename", error);
-    vm = berth_cli_find_vm(connection, argv[argc - 2], &error);
-    if (vm == NULL ||
-        !berth_dbus_virtual_machine_call_rename_sync(vm, argv[argc - 1], NULL, &error))
+    vm = berth_cli_find_vm(connection, args[0], &error);
+    if (vm == NULL || !berth_dbus_virtual_machine_call_rename_sync(vm, args[1], NULL, &error))
         return berth_cli_fail("rename", error);
     return 0;
 }
 
-int
-berth_cli_delete(int argc, char **argv)
+static gboolean delete_disks;
+
+static const GOptionEntry delete_options[] = {
+    {"delete-disks", 0, 0, G_OPTION_ARG_NONE, &delete_disks,
+     N_("Delete the VM's disks inside its folder too"), NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_delete(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
-    const char *usage = _("Usage: berth delete [--delete-disks] VM\n\n"
-                          "Deletes the VM's definition and berthd's files for it. With\n"
-                          "--delete-disks its disks inside the VM's folder go too.");
-    const char *name = NULL;
-    gboolean delete_disks = FALSE;
+    g_auto(GStrv) args = NULL;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--delete-disks")) {
-            delete_disks = TRUE;
-        } else if (argv[i][0] == '-' || name != NULL) {
-            berth_cli_error("delete", "%s", usage);
-            return 1;
-        } else {
-            name = argv[i];
-        }
-    }
-    if (name == NULL) {
-        berth_cli_error("delete", "%s", usage);
-        return 1;
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("delete", error);
-    vm = berth_cli_find_vm(connection, name, &error);
+    vm = berth_cli_find_vm(connection, args[0], &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_delete_sync(vm, delete_disks, NULL, &error))
         return berth_cli_fail("delete", error);
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_define = {
+    .name = "define",
+    .run = run_define,
+    .summary = N_("Create or update a VM from a definition file"),
+    .parameters = N_("FILE"),
+};
+
+const BerthCliCommand berth_cli_command_dumpxml = {
+    .name = "dumpxml",
+    .run = run_dumpxml,
+    .summary = N_("Print a VM's definition"),
+    .parameters = N_("VM"),
+};
+
+const BerthCliCommand berth_cli_command_rename = {
+    .name = "rename",
+    .run = run_rename,
+    .summary = N_("Rename a VM"),
+    .parameters = N_("VM NEW-NAME"),
+};
+
+const BerthCliCommand berth_cli_command_delete = {
+    .name = "delete",
+    .run = run_delete,
+    .summary = N_("Delete a VM (and optionally its disks)"),
+    .parameters = N_("VM"),
+    .options = delete_options,
+    .description = N_("Deletes the VM's definition and berthd's files for it."),
+};

@@ -11,14 +11,6 @@
 
 #include "berth-cli.h"
 
-static const char berth_cli_disk_usage[] =
-    N_("Usage: berth disk create FILE --size SIZE [--format vhdx|vhd|qcow2|raw] [--fixed]\n"
-       "                         [--parent FILE]\n"
-       "       berth disk info FILE\n"
-       "       berth disk convert SOURCE TARGET [--format vhdx|vhd|qcow2|raw] [--fixed]\n"
-       "       berth disk resize FILE --size SIZE\n\n"
-       "SIZE is in bytes or with a suffix: K, M, G or T (powers of 1024), e.g. 20G.");
-
 /* "20G" → 21474836480. */
 gboolean
 berth_cli_parse_size(const char *text, guint64 *ret_bytes)
@@ -131,116 +123,168 @@ print_info(GVariant *info)
         printf("%-14s %s\n", _("Parent:"), parent);
 }
 
-int
-berth_cli_disk(int argc, char **argv)
+/* The disk commands' options; each command takes only those that mean something to it. */
+static char *disk_size;
+static char *disk_format;
+static char *disk_parent;
+static gboolean disk_fixed;
+
+#define DISK_SIZE_OPTION                                                                         \
+    {                                                                                            \
+        "size", 0, 0, G_OPTION_ARG_STRING, &disk_size,                                           \
+            N_("In bytes or with a suffix: K, M, G or T (powers of 1024), e.g. 20G"), N_("SIZE") \
+    }
+#define DISK_FORMAT_OPTION                                                \
+    {                                                                     \
+        "format", 0, 0, G_OPTION_ARG_STRING, &disk_format,                \
+            N_("The disk's format (default: VHDX)"), "vhdx|vhd|qcow2|raw" \
+    }
+#define DISK_FIXED_OPTION                                              \
+    {                                                                  \
+        "fixed", 0, 0, G_OPTION_ARG_NONE, &disk_fixed,                 \
+            N_("Allocate the whole size now (default: dynamic)"), NULL \
+    }
+
+static const GOptionEntry create_options[] = {
+    DISK_SIZE_OPTION,
+    DISK_FORMAT_OPTION,
+    DISK_FIXED_OPTION,
+    {"parent", 0, 0, G_OPTION_ARG_FILENAME, &disk_parent,
+     N_("Make a differencing disk on top of this one (its size by default)"), N_("FILE")},
+    G_OPTION_ENTRY_NULL,
+};
+
+static const GOptionEntry convert_options[] = {
+    DISK_FORMAT_OPTION,
+    DISK_FIXED_OPTION,
+    G_OPTION_ENTRY_NULL,
+};
+
+static const GOptionEntry resize_options[] = {
+    DISK_SIZE_OPTION,
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_disk(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusHost) host = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+    g_auto(GStrv) args = NULL;
     g_autofree char *job = NULL;
-    const char *command;
-    const char *format = NULL;
-    const char *parent = NULL;
-    gboolean fixed = FALSE;
-    gboolean has_size = FALSE;
+    const char *name = command->name + strlen("disk ");
     guint64 size = 0;
-    guint wanted_files;
+    int exit_status;
 
-    if (argc < 2 || g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h")) {
-        fprintf(argc < 2 ? stderr : stdout, "%s\n", _(berth_cli_disk_usage));
-        return argc < 2 ? 1 : 0;
-    }
-    command = argv[1];
-    if (g_str_equal(command, "create") || g_str_equal(command, "info") ||
-        g_str_equal(command, "resize"))
-        wanted_files = 1;
-    else if (g_str_equal(command, "convert"))
-        wanted_files = 2;
-    else {
-        berth_cli_error("disk", _("unknown disk command “%s”; see “berth disk --help”"), command);
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    if (disk_size == NULL &&
+        (g_str_equal(name, "resize") || (g_str_equal(name, "create") && disk_parent == NULL)))
+        return berth_cli_usage_error(command, _("--size is missing"));
+    if (disk_size != NULL && !berth_cli_parse_size(disk_size, &size)) {
+        berth_cli_error(command->name, _("invalid size “%s”, e.g. 20G"), disk_size);
         return 1;
     }
-    for (int i = 2; i < argc; i++) {
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", _(berth_cli_disk_usage));
-            return 0;
-        } else if (g_str_equal(argv[i], "--size") && value != NULL) {
-            if (!berth_cli_parse_size(value, &size)) {
-                berth_cli_error("disk", _("invalid size “%s”, e.g. 20G"), value);
-                return 1;
-            }
-            has_size = TRUE;
-            i++;
-        } else if (g_str_equal(argv[i], "--format") && value != NULL) {
-            format = value;
-            i++;
-        } else if (g_str_equal(argv[i], "--parent") && value != NULL) {
-            parent = value;
-            i++;
-        } else if (g_str_equal(argv[i], "--fixed")) {
-            fixed = TRUE;
-        } else if (argv[i][0] == '-') {
-            berth_cli_error("disk", _("unknown option “%s”; see “berth disk --help”"), argv[i]);
-            return 1;
-        } else {
-            /* berthd has no working directory of ours. */
-            g_ptr_array_add(files, g_canonicalize_filename(argv[i], NULL));
-        }
-    }
-    if (files->len != wanted_files || (g_str_equal(command, "resize") && !has_size) ||
-        (g_str_equal(command, "create") && !has_size && parent == NULL)) {
-        berth_cli_error("disk", "%s", _(berth_cli_disk_usage));
-        return 1;
-    }
+    /* berthd has no working directory of ours. */
+    for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(files, g_canonicalize_filename(args[i], NULL));
 
     connection = berth_cli_connect(&error);
     if (connection == NULL)
-        return berth_cli_fail("disk", error);
+        return berth_cli_fail(command->name, error);
     host = berth_cli_get_host(connection, &error);
     if (host == NULL)
-        return berth_cli_fail("disk", error);
+        return berth_cli_fail(command->name, error);
 
-    if (g_str_equal(command, "info")) {
+    if (g_str_equal(name, "info")) {
         g_autoptr(GVariant) info = NULL;
 
         if (!berth_dbus_host_call_inspect_disk_sync(host, g_ptr_array_index(files, 0), &info, NULL,
                                                     &error))
-            return berth_cli_fail("disk", error);
+            return berth_cli_fail(command->name, error);
         print_info(info);
         return 0;
     }
-    if (g_str_equal(command, "resize")) {
+    if (g_str_equal(name, "resize")) {
         if (!berth_dbus_host_call_resize_disk_sync(host, g_ptr_array_index(files, 0), size, &job,
                                                    NULL, &error))
-            return berth_cli_fail("disk", error);
+            return berth_cli_fail(command->name, error);
     } else {
         GVariantBuilder options;
 
         g_variant_builder_init(&options, G_VARIANT_TYPE_VARDICT);
-        if (format != NULL)
-            g_variant_builder_add(&options, "{sv}", "format", g_variant_new_string(format));
-        if (fixed)
+        if (disk_format != NULL)
+            g_variant_builder_add(&options, "{sv}", "format", g_variant_new_string(disk_format));
+        if (disk_fixed)
             g_variant_builder_add(&options, "{sv}", "fixed", g_variant_new_boolean(TRUE));
-        if (g_str_equal(command, "create")) {
-            if (has_size)
+        if (g_str_equal(name, "create")) {
+            if (disk_size != NULL)
                 g_variant_builder_add(&options, "{sv}", "size-bytes", g_variant_new_uint64(size));
-            if (parent != NULL) {
-                g_autofree char *absolute = g_canonicalize_filename(parent, NULL);
+            if (disk_parent != NULL) {
+                g_autofree char *absolute = g_canonicalize_filename(disk_parent, NULL);
 
                 g_variant_builder_add(&options, "{sv}", "parent", g_variant_new_string(absolute));
             }
             if (!berth_dbus_host_call_create_disk_sync(host, g_ptr_array_index(files, 0),
                                                        g_variant_builder_end(&options), &job, NULL,
                                                        &error))
-                return berth_cli_fail("disk", error);
+                return berth_cli_fail(command->name, error);
         } else if (!berth_dbus_host_call_convert_disk_sync(
                        host, g_ptr_array_index(files, 0), g_ptr_array_index(files, 1),
                        g_variant_builder_end(&options), &job, NULL, &error)) {
-            return berth_cli_fail("disk", error);
+            return berth_cli_fail(command->name, error);
         }
     }
-    return berth_cli_wait_for_job(connection, "disk", job);
+    return berth_cli_wait_for_job(connection, command->name, job);
 }
+
+static const BerthCliCommand berth_cli_command_disk_create = {
+    .name = "disk create",
+    .run = run_disk,
+    .summary = N_("Create a virtual hard disk"),
+    .parameters = N_("FILE"),
+    .options = create_options,
+    .description = N_("--size is needed unless the disk has a --parent."),
+};
+
+static const BerthCliCommand berth_cli_command_disk_info = {
+    .name = "disk info",
+    .run = run_disk,
+    .summary = N_("Show a disk's format, type, sizes and parent"),
+    .parameters = N_("FILE"),
+};
+
+static const BerthCliCommand berth_cli_command_disk_convert = {
+    .name = "disk convert",
+    .run = run_disk,
+    .summary = N_("Copy a disk into another format or type"),
+    .parameters = N_("SOURCE TARGET"),
+    .options = convert_options,
+};
+
+static const BerthCliCommand berth_cli_command_disk_resize = {
+    .name = "disk resize",
+    .run = run_disk,
+    .summary = N_("Grow a disk to a new size"),
+    .parameters = N_("FILE"),
+    .options = resize_options,
+};
+
+static const BerthCliCommand *const disk_commands[] = {
+    &berth_cli_command_disk_create,
+    &berth_cli_command_disk_info,
+    &berth_cli_command_disk_convert,
+    &berth_cli_command_disk_resize,
+    NULL,
+};
+
+const BerthCliCommand berth_cli_command_disk = {
+    .name = "disk",
+    .run = berth_cli_run_group,
+    .summary = N_("Create, inspect, convert or resize virtual disks"),
+    .parameters = N_("COMMAND [ARGUMENT…]"),
+    .subcommands = disk_commands,
+};

@@ -17,9 +17,10 @@ yes_no(GVariant *capabilities, const char *key)
     return value ? _("yes") : _("no");
 }
 
-int
-berth_cli_host(int argc, char **argv)
+static int
+run_host(const BerthCliCommand *command, int argc, char **argv)
 {
+    g_auto(GStrv) args = NULL;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusHost) host = NULL;
@@ -30,7 +31,8 @@ berth_cli_host(int argc, char **argv)
     guint64 memory_mib = 0;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 0, _("Usage: berth host"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
@@ -60,3 +62,9 @@ berth_cli_host(int argc, char **argv)
     printf("%-18s %" G_GUINT64_FORMAT " MiB\n", _("Memory:"), memory_mib);
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_host = {
+    .name = "host",
+    .run = run_host,
+    .summary = N_("Show the accelerator and what the host offers"),
+};

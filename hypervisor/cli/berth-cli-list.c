@@ -250,38 +250,45 @@ print_json(GPtrArray *vms)
     printf("%s\n", text);
 }
 
-int
-berth_cli_list(int argc, char **argv)
+static gboolean list_json;
+
+static const GOptionEntry list_options[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &list_json,
+     N_("A JSON array of objects with every property (network adapters included: switch, MAC, "
+        "VLAN, connected, status, addresses, tap)"),
+     NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_list(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(GPtrArray) vms = NULL;
-    gboolean json = FALSE;
-    const char *usage = _("Usage: berth list [--json]\n\n"
-                          "Lists the VMs: Name, State, CPU, Memory, Uptime and Status, or with\n"
-                          "--json a JSON array of objects with every property (network adapters\n"
-                          "included: switch, MAC, VLAN, connected, status, addresses, tap).");
+    g_auto(GStrv) args = NULL;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--json")) {
-            json = TRUE;
-        } else {
-            berth_cli_error("list", "%s", usage);
-            return 1;
-        }
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("list", error);
     vms = berth_cli_list_vms(connection, &error);
     if (vms == NULL)
         return berth_cli_fail("list", error);
-    if (json)
+    if (list_json)
         print_json(vms);
     else
         print_table(vms);
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_list = {
+    .name = "list",
+    .run = run_list,
+    .summary = N_("List the virtual machines"),
+    .options = list_options,
+    .description = N_("Lists the VMs: Name, State, CPU, Memory, Uptime and Status."),
+};

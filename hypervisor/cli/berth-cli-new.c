@@ -11,19 +11,6 @@
 #include "berth-cli.h"
 #include "hvx.h"
 
-static const char berth_cli_new_usage[] =
-    N_("Usage: berth new --name NAME --generation 1|2 [--memory SIZE] [--processors N]\n"
-       "                 [--disk PATH | --new-disk PATH --size SIZE] [--dvd ISO]\n"
-       "                 [--switch NAME] [--secure-boot on|off] [--tpm] [--dynamic-memory]\n"
-       "                 [--start]\n\n"
-       "Defines a VM like Hyper-V's New-VM. Generation 1: the disk on IDE 0, the DVD on IDE 1.\n"
-       "Generation 2: both on SCSI 0 (disk at location 0, DVD at 1).\n"
-       "--memory: startup memory in MiB or with a suffix, e.g. 2048M or 2G (default 1024M).\n"
-       "--new-disk: creates a dynamic disk of --size (format from the extension, VHDX when\n"
-       "            none is known). Relative paths are taken from the current directory.\n"
-       "--dynamic-memory: from 512M (or less, if the startup memory is) up to 1T.\n"
-       "--secure-boot and --tpm: Generation 2 only (Secure Boot is on by default).");
-
 #define BERTH_CLI_NEW_DYNAMIC_MINIMUM_MIB 512
 #define BERTH_CLI_NEW_DYNAMIC_MAXIMUM_MIB (G_GUINT64_CONSTANT(1024) * 1024)
 
@@ -86,121 +73,137 @@ parse_memory(const char *text, HvxSizeUnit *ret_unit, guint64 *ret_value)
     return TRUE;
 }
 
+/* What GOptionContext read; parse_options checks it into a BerthCliNewOptions. */
+static struct {
+    char *name;
+    char *generation;
+    char *memory;
+    char *processors;
+    char *disk;
+    char *new_disk;
+    char *size;
+    char *dvd;
+    char *switch_name;
+    char *secure_boot;
+    gboolean tpm;
+    gboolean dynamic_memory;
+    gboolean start;
+} new_args;
+
+static const GOptionEntry new_options[] = {
+    {"name", 0, 0, G_OPTION_ARG_STRING, &new_args.name, N_("The VM's name (required)"), N_("NAME")},
+    {"generation", 0, 0, G_OPTION_ARG_STRING, &new_args.generation,
+     N_("Generation 1 (BIOS, IDE) or 2 (UEFI, SCSI) (required)"), "1|2"},
+    {"memory", 0, 0, G_OPTION_ARG_STRING, &new_args.memory,
+     N_("Startup memory in MiB or with a suffix, e.g. 2048M or 2G (default 1024M)"), N_("SIZE")},
+    {"processors", 0, 0, G_OPTION_ARG_STRING, &new_args.processors,
+     N_("Number of virtual processors"), N_("N")},
+    {"disk", 0, 0, G_OPTION_ARG_FILENAME, &new_args.disk, N_("An existing virtual hard disk"),
+     N_("FILE")},
+    {"new-disk", 0, 0, G_OPTION_ARG_FILENAME, &new_args.new_disk,
+     N_("Create a dynamic disk of --size here (format from the extension, VHDX when none is "
+        "known)"),
+     N_("FILE")},
+    {"size", 0, 0, G_OPTION_ARG_STRING, &new_args.size, N_("The new disk's size, e.g. 40G"),
+     N_("SIZE")},
+    {"dvd", 0, 0, G_OPTION_ARG_FILENAME, &new_args.dvd, N_("An ISO image in the DVD drive"),
+     N_("FILE")},
+    {"switch", 0, 0, G_OPTION_ARG_STRING, &new_args.switch_name,
+     N_("Connect a network adapter to this virtual switch"), N_("SWITCH")},
+    {"secure-boot", 0, 0, G_OPTION_ARG_STRING, &new_args.secure_boot,
+     N_("Secure Boot (Generation 2; on by default)"), "on|off"},
+    {"tpm", 0, 0, G_OPTION_ARG_NONE, &new_args.tpm, N_("A virtual TPM (Generation 2)"), NULL},
+    {"dynamic-memory", 0, 0, G_OPTION_ARG_NONE, &new_args.dynamic_memory,
+     N_("Dynamic memory, from 512M (or less, if the startup memory is) up to 1T"), NULL},
+    {"start", 0, 0, G_OPTION_ARG_NONE, &new_args.start, N_("Start the VM once it is defined"),
+     NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
 /* Parses the options; FALSE with *ret_exit set when the command ends here. */
 static gboolean
-parse_options(int argc, char **argv, BerthCliNewOptions *options, int *ret_exit)
+parse_options(const BerthCliCommand *command, int argc, char **argv, BerthCliNewOptions *options,
+              int *ret_exit)
 {
+    g_auto(GStrv) args = berth_cli_parse_args(command, argc, argv, ret_exit);
+
+    if (args == NULL)
+        return FALSE;
     options->secure_boot = -1;
     *ret_exit = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *option = argv[i];
-        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        gboolean takes_value = TRUE;
+    if (new_args.name == NULL || new_args.generation == NULL) {
+        *ret_exit = berth_cli_usage_error(command, _("--name and --generation are required"));
+        return FALSE;
+    }
+    if (new_args.disk != NULL && new_args.new_disk != NULL) {
+        *ret_exit = berth_cli_usage_error(command, _("use either --disk or --new-disk, not both"));
+        return FALSE;
+    }
+    if (new_args.new_disk != NULL && new_args.size == NULL) {
+        *ret_exit = berth_cli_usage_error(command, _("--new-disk needs --size, e.g. --size 40G"));
+        return FALSE;
+    }
+    if (new_args.size != NULL && new_args.new_disk == NULL) {
+        *ret_exit = berth_cli_usage_error(command, _("--size goes with --new-disk"));
+        return FALSE;
+    }
 
-        if (g_str_equal(option, "--help") || g_str_equal(option, "-h")) {
-            printf("%s\n", _(berth_cli_new_usage));
-            *ret_exit = 0;
-            return FALSE;
-        } else if (g_str_equal(option, "--tpm")) {
-            options->tpm = TRUE;
-            takes_value = FALSE;
-        } else if (g_str_equal(option, "--dynamic-memory")) {
-            options->dynamic_memory = TRUE;
-            takes_value = FALSE;
-        } else if (g_str_equal(option, "--start")) {
-            options->start = TRUE;
-            takes_value = FALSE;
-        } else if (!g_str_equal(option, "--name") && !g_str_equal(option, "--generation") &&
-                   !g_str_equal(option, "--memory") && !g_str_equal(option, "--processors") &&
-                   !g_str_equal(option, "--disk") && !g_str_equal(option, "--new-disk") &&
-                   !g_str_equal(option, "--size") && !g_str_equal(option, "--dvd") &&
-                   !g_str_equal(option, "--switch") && !g_str_equal(option, "--secure-boot")) {
-            if (option[0] == '-')
-                berth_cli_error("new", _("unknown option “%s”; see “berth new --help”"), option);
-            else
-                berth_cli_error("new", _("unexpected argument “%s”; see “berth new --help”"),
-                                option);
-            return FALSE;
-        }
-        if (!takes_value)
-            continue;
-        if (value == NULL) {
-            berth_cli_error("new", _("%s needs a value; see “berth new --help”"), option);
+    options->name = new_args.name;
+    if (g_str_equal(new_args.generation, "1"))
+        options->generation = 1;
+    else if (g_str_equal(new_args.generation, "2"))
+        options->generation = 2;
+    else {
+        berth_cli_error("new", _("unknown generation “%s”: use 1 or 2"), new_args.generation);
+        return FALSE;
+    }
+    if (new_args.memory != NULL) {
+        if (!parse_memory(new_args.memory, &options->memory_unit, &options->memory)) {
+            berth_cli_error("new", _("--memory “%s” is not a size, e.g. 2048M or 2G"),
+                            new_args.memory);
             return FALSE;
         }
-        i++;
+        options->has_memory = TRUE;
+    }
+    if (new_args.processors != NULL) {
+        guint64 count;
 
-        if (g_str_equal(option, "--name")) {
-            options->name = value;
-        } else if (g_str_equal(option, "--generation")) {
-            if (g_str_equal(value, "1"))
-                options->generation = 1;
-            else if (g_str_equal(value, "2"))
-                options->generation = 2;
-            else {
-                berth_cli_error("new", _("unknown generation “%s”: use 1 or 2"), value);
-                return FALSE;
-            }
-        } else if (g_str_equal(option, "--memory")) {
-            if (!parse_memory(value, &options->memory_unit, &options->memory)) {
-                berth_cli_error("new", _("--memory “%s” is not a size, e.g. 2048M or 2G"), value);
-                return FALSE;
-            }
-            options->has_memory = TRUE;
-        } else if (g_str_equal(option, "--processors")) {
-            guint64 count;
-
-            if (!g_ascii_string_to_unsigned(value, 10, 1, G_MAXUINT32, &count, NULL)) {
-                berth_cli_error("new", _("--processors “%s” is not a positive number"), value);
-                return FALSE;
-            }
-            options->processors = (guint)count;
-        } else if (g_str_equal(option, "--disk")) {
-            /* berthd has no working directory of ours. */
-            g_free(options->disk);
-            options->disk = g_canonicalize_filename(value, NULL);
-        } else if (g_str_equal(option, "--new-disk")) {
-            g_free(options->new_disk);
-            options->new_disk = g_canonicalize_filename(value, NULL);
-        } else if (g_str_equal(option, "--size")) {
-            if (!berth_cli_parse_size(value, &options->size)) {
-                berth_cli_error("new", _("--size “%s” is not a size, e.g. 40G"), value);
-                return FALSE;
-            }
-            options->has_size = TRUE;
-        } else if (g_str_equal(option, "--dvd")) {
-            g_free(options->dvd);
-            options->dvd = g_canonicalize_filename(value, NULL);
-        } else if (g_str_equal(option, "--switch")) {
-            options->switch_name = value;
-        } else if (g_str_equal(option, "--secure-boot")) {
-            if (g_str_equal(value, "on"))
-                options->secure_boot = TRUE;
-            else if (g_str_equal(value, "off"))
-                options->secure_boot = FALSE;
-            else {
-                berth_cli_error("new", _("--secure-boot wants “on” or “off”, not “%s”"), value);
-                return FALSE;
-            }
+        if (!g_ascii_string_to_unsigned(new_args.processors, 10, 1, G_MAXUINT32, &count, NULL)) {
+            berth_cli_error("new", _("--processors “%s” is not a positive number"),
+                            new_args.processors);
+            return FALSE;
+        }
+        options->processors = (guint)count;
+    }
+    /* berthd has no working directory of ours. */
+    if (new_args.disk != NULL)
+        options->disk = g_canonicalize_filename(new_args.disk, NULL);
+    if (new_args.new_disk != NULL)
+        options->new_disk = g_canonicalize_filename(new_args.new_disk, NULL);
+    if (new_args.size != NULL) {
+        if (!berth_cli_parse_size(new_args.size, &options->size)) {
+            berth_cli_error("new", _("--size “%s” is not a size, e.g. 40G"), new_args.size);
+            return FALSE;
+        }
+        options->has_size = TRUE;
+    }
+    if (new_args.dvd != NULL)
+        options->dvd = g_canonicalize_filename(new_args.dvd, NULL);
+    options->switch_name = new_args.switch_name;
+    if (new_args.secure_boot != NULL) {
+        if (g_str_equal(new_args.secure_boot, "on"))
+            options->secure_boot = TRUE;
+        else if (g_str_equal(new_args.secure_boot, "off"))
+            options->secure_boot = FALSE;
+        else {
+            berth_cli_error("new", _("--secure-boot wants “on” or “off”, not “%s”"),
+                            new_args.secure_boot);
+            return FALSE;
         }
     }
-
-    if (options->name == NULL || options->generation == 0) {
-        berth_cli_error("new", _("--name and --generation are required; see “berth new --help”"));
-        return FALSE;
-    }
-    if (options->disk != NULL && options->new_disk != NULL) {
-        berth_cli_error("new", _("use either --disk or --new-disk, not both"));
-        return FALSE;
-    }
-    if (options->new_disk != NULL && !options->has_size) {
-        berth_cli_error("new", _("--new-disk needs --size, e.g. --size 40G"));
-        return FALSE;
-    }
-    if (options->has_size && options->new_disk == NULL) {
-        berth_cli_error("new", _("--size goes with --new-disk"));
-        return FALSE;
-    }
+    options->tpm = new_args.tpm;
+    options->dynamic_memory = new_args.dynamic_memory;
+    options->start = new_args.start;
     if (options->generation == 1 && (options->secure_boot != -1 || options->tpm)) {
         berth_cli_error("new", _("--secure-boot and --tpm need a Generation 2 VM"));
         return FALSE;
@@ -314,8 +317,8 @@ print_invalid_definition(const char *message)
     }
 }
 
-int
-berth_cli_new(int argc, char **argv)
+static int
+run_new(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
@@ -328,7 +331,7 @@ berth_cli_new(int argc, char **argv)
     g_autofree char *path = NULL;
     int exit_status;
 
-    if (!parse_options(argc, argv, &options, &exit_status))
+    if (!parse_options(command, argc, argv, &options, &exit_status))
         return exit_status;
     def = build_definition(&options);
     xml = hvx_vm_def_format(def);
@@ -374,3 +377,13 @@ berth_cli_new(int argc, char **argv)
         return berth_cli_fail("new", error);
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_new = {
+    .name = "new",
+    .run = run_new,
+    .summary = N_("Create a VM from options, like Hyper-V's New-VM"),
+    .options = new_options,
+    .description = N_("Defines a VM like Hyper-V's New-VM. Generation 1: the disk on IDE 0, the "
+                      "DVD on IDE 1.\nGeneration 2: both on SCSI 0 (disk at location 0, DVD at "
+                      "1). Relative paths are\ntaken from the current directory."),
+};

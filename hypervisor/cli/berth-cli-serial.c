@@ -71,43 +71,40 @@ on_interrupt(gpointer user_data)
     return G_SOURCE_REMOVE;
 }
 
-int
-berth_cli_serial(int argc, char **argv)
+static gboolean serial_follow;
+static char *serial_send;
+
+static const GOptionEntry serial_options[] = {
+    {"follow", 'f', 0, G_OPTION_ARG_NONE, &serial_follow,
+     N_("Keep printing what the guest writes until interrupted"), NULL},
+    {"send", 0, 0, G_OPTION_ARG_STRING, &serial_send, N_("Write LINE and a newline to COM1"),
+     N_("LINE")},
+    G_OPTION_ENTRY_NULL,
+};
+
+static int
+run_serial(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
-    const char *usage = _("Usage: berth serial [--follow] [--send LINE] VM\n\n"
-                          "Prints COM1's log; with --follow keeps printing what the guest writes\n"
-                          "until interrupted; with --send writes LINE and a newline to COM1.");
-    const char *name = NULL;
-    const char *send = NULL;
-    gboolean follow = FALSE;
+    g_auto(GStrv) args = NULL;
+    const char *send;
+    gboolean follow;
     BerthCliSerial state = {0};
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--follow") || g_str_equal(argv[i], "-f")) {
-            follow = TRUE;
-        } else if (g_str_equal(argv[i], "--send") && i + 1 < argc) {
-            send = argv[++i];
-        } else if (argv[i][0] == '-' || name != NULL) {
-            berth_cli_error("serial", "%s", usage);
-            return 1;
-        } else {
-            name = argv[i];
-        }
-    }
-    if (name == NULL || (send != NULL && follow)) {
-        berth_cli_error("serial", "%s", usage);
-        return 1;
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    send = serial_send;
+    follow = serial_follow;
+    if (send != NULL && follow)
+        return berth_cli_usage_error(command, _("--follow and --send do not go together"));
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("serial", error);
-    vm = berth_cli_find_vm(connection, name, &error);
+    vm = berth_cli_find_vm(connection, args[0], &error);
     if (vm == NULL)
         return berth_cli_fail("serial", error);
     if (send != NULL) {
@@ -138,3 +135,12 @@ berth_cli_serial(int argc, char **argv)
     }
     return 0;
 }
+
+const BerthCliCommand berth_cli_command_serial = {
+    .name = "serial",
+    .run = run_serial,
+    .summary = N_("Print, follow or write a VM's serial port (COM1)"),
+    .parameters = N_("VM"),
+    .options = serial_options,
+    .description = N_("Prints COM1's log."),
+};

@@ -142,27 +142,26 @@ print_json(GPtrArray *switches)
     printf("%s\n", text);
 }
 
+static gboolean list_json;
+
+static const GOptionEntry list_options[] = {
+    {"json", 0, 0, G_OPTION_ARG_NONE, &list_json, N_("A JSON array of the switches"), NULL},
+    G_OPTION_ENTRY_NULL,
+};
+
 static int
-switch_list(int argc, char **argv)
+switch_list(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(GPtrArray) switches = NULL;
     g_autoptr(GPtrArray) rows = NULL;
-    const char *usage = _("Usage: berth switch list [--json]");
-    gboolean json = FALSE;
+    g_auto(GStrv) args = NULL;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h")) {
-            printf("%s\n", usage);
-            return 0;
-        } else if (g_str_equal(argv[i], "--json")) {
-            json = TRUE;
-        } else {
-            berth_cli_error("switch list", "%s", usage);
-            return 1;
-        }
-    }
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("switch list", error);
@@ -170,7 +169,7 @@ switch_list(int argc, char **argv)
     if (switches == NULL)
         return berth_cli_fail("switch list", error);
     g_ptr_array_sort(switches, compare_by_name);
-    if (json) {
+    if (list_json) {
         print_json(switches);
         return 0;
     }
@@ -261,34 +260,38 @@ define_switch(const char *command, const char *xml, const char *file)
 }
 
 static int
-switch_define(int argc, char **argv)
+switch_define(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
+    g_auto(GStrv) args = NULL;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth switch define FILE"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
-    if (!g_file_get_contents(argv[argc - 1], &xml, NULL, &error))
+    if (!g_file_get_contents(args[0], &xml, NULL, &error))
         return berth_cli_fail("switch define", error);
-    return define_switch("switch define", xml, argv[argc - 1]);
+    return define_switch("switch define", xml, args[0]);
 }
 
 static int
-switch_dumpxml(int argc, char **argv)
+switch_dumpxml(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusSwitch) sw = NULL;
     g_autofree char *xml = NULL;
+    g_auto(GStrv) args = NULL;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth switch dumpxml NAME"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("switch dumpxml", error);
-    sw = berth_cli_find_switch(connection, argv[argc - 1], &error);
+    sw = berth_cli_find_switch(connection, args[0], &error);
     if (sw == NULL || !berth_dbus_switch_call_get_definition_sync(sw, &xml, NULL, &error))
         return berth_cli_fail("switch dumpxml", error);
     fputs(xml, stdout);
@@ -296,152 +299,99 @@ switch_dumpxml(int argc, char **argv)
 }
 
 static int
-switch_delete(int argc, char **argv)
+switch_delete(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(BerthDBusSwitch) sw = NULL;
+    g_auto(GStrv) args = NULL;
     int exit_status;
 
-    if (!berth_cli_simple_args(argc, argv, 1, _("Usage: berth switch delete NAME"), &exit_status))
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
         return exit_status;
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("switch delete", error);
-    sw = berth_cli_find_switch(connection, argv[argc - 1], &error);
+    sw = berth_cli_find_switch(connection, args[0], &error);
     if (sw == NULL || !berth_dbus_switch_call_delete_sync(sw, NULL, &error))
         return berth_cli_fail("switch delete", error);
     return 0;
 }
 
-static const char *
-new_usage(void)
-{
-    return _("Usage: berth switch new NAME --type external|internal|private [OPTION…]\n\n"
-             "  --adapter IF         the host's adapter an external switch uses\n"
-             "  --share-with-host    external: the host keeps using the adapter\n"
-             "  --address CIDR       internal: the host's address, e.g. 192.168.50.1/24\n"
-             "  --nat                internal: VMs reach the outside through the host (NAT)\n"
-             "  --dhcp FIRST-LAST    internal: hand out addresses in this range\n"
-             "  --vlan ID            external, internal: the host's VLAN on the switch\n"
-             "  --notes TEXT         a note kept with the switch");
-}
+static char *new_type;
+static char *new_adapter;
+static char *new_address;
+static char *new_dhcp;
+static char *new_vlan;
+static char *new_notes;
+static gboolean new_share;
+static gboolean new_nat;
 
-/* The value of option argv[*i] ("--x VALUE" or "--x=VALUE"). */
-static const char *
-option_value(int argc, char **argv, int *i, const char *option)
-{
-    gsize len = strlen(option);
-
-    if (argv[*i][len] == '=')
-        return argv[*i] + len + 1;
-    if (*i + 1 >= argc) {
-        /* Translators: %s is an option such as --adapter. */
-        berth_cli_error("switch new", _("%s needs a value"), option);
-        return NULL;
-    }
-    return argv[++*i];
-}
-
-static gboolean
-is_option(const char *arg, const char *option)
-{
-    gsize len = strlen(option);
-
-    return strncmp(arg, option, len) == 0 && (arg[len] == '\0' || arg[len] == '=');
-}
+static const GOptionEntry new_options[] = {
+    {"type", 0, 0, G_OPTION_ARG_STRING, &new_type, N_("The kind of switch (required)"),
+     "external|internal|private"},
+    {"adapter", 0, 0, G_OPTION_ARG_STRING, &new_adapter,
+     N_("The host's adapter an external switch uses"), N_("IF")},
+    {"share-with-host", 0, 0, G_OPTION_ARG_NONE, &new_share,
+     N_("External: the host keeps using the adapter"), NULL},
+    {"address", 0, 0, G_OPTION_ARG_STRING, &new_address,
+     N_("Internal: the host's address, e.g. 192.168.50.1/24"), N_("CIDR")},
+    {"nat", 0, 0, G_OPTION_ARG_NONE, &new_nat,
+     N_("Internal: VMs reach the outside through the host (NAT)"), NULL},
+    {"dhcp", 0, 0, G_OPTION_ARG_STRING, &new_dhcp, N_("Internal: hand out addresses in this range"),
+     N_("FIRST-LAST")},
+    {"vlan", 0, 0, G_OPTION_ARG_STRING, &new_vlan,
+     N_("External, internal: the host's VLAN on the switch"), N_("ID")},
+    {"notes", 0, 0, G_OPTION_ARG_STRING, &new_notes, N_("A note kept with the switch"), N_("TEXT")},
+    G_OPTION_ENTRY_NULL,
+};
 
 static int
-switch_new(int argc, char **argv)
+switch_new(const BerthCliCommand *command, int argc, char **argv)
 {
     g_autoptr(HvxSwitchDef) def = NULL;
-    g_autoptr(GError) error = NULL;
     g_autofree char *xml = NULL;
-    const char *name = NULL;
-    const char *type = NULL;
-    const char *adapter = NULL;
-    const char *address = NULL;
-    const char *dhcp = NULL;
-    const char *vlan = NULL;
-    const char *notes = NULL;
-    gboolean share = FALSE;
-    gboolean nat = FALSE;
+    g_auto(GStrv) args = NULL;
     int type_value;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-        const char **target = NULL;
-        const char *option = NULL;
-
-        if (g_str_equal(arg, "--help") || g_str_equal(arg, "-h")) {
-            printf("%s\n", new_usage());
-            return 0;
-        } else if (g_str_equal(arg, "--share-with-host")) {
-            share = TRUE;
-            continue;
-        } else if (g_str_equal(arg, "--nat")) {
-            nat = TRUE;
-            continue;
-        }
-        if (is_option(arg, "--type"))
-            target = &type, option = "--type";
-        else if (is_option(arg, "--adapter"))
-            target = &adapter, option = "--adapter";
-        else if (is_option(arg, "--address"))
-            target = &address, option = "--address";
-        else if (is_option(arg, "--dhcp"))
-            target = &dhcp, option = "--dhcp";
-        else if (is_option(arg, "--vlan"))
-            target = &vlan, option = "--vlan";
-        else if (is_option(arg, "--notes"))
-            target = &notes, option = "--notes";
-        if (target != NULL) {
-            *target = option_value(argc, argv, &i, option);
-            if (*target == NULL)
-                return 1;
-        } else if (arg[0] == '-' || name != NULL) {
-            /* Translators: %s is what was not understood. */
-            berth_cli_error("switch new", _("unexpected “%s”; see “berth switch new --help”"), arg);
-            return 1;
-        } else {
-            name = arg;
-        }
-    }
-    if (name == NULL || type == NULL) {
-        berth_cli_error("switch new", "%s", new_usage());
-        return 1;
-    }
-    type_value = hvx_switch_type_from_string(type);
+    args = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (args == NULL)
+        return exit_status;
+    if (new_type == NULL)
+        return berth_cli_usage_error(command, _("--type is missing"));
+    type_value = hvx_switch_type_from_string(new_type);
     if (type_value < 0) {
         berth_cli_error("switch new", _("--type must be external, internal or private, not “%s”"),
-                        type);
+                        new_type);
         return 1;
     }
     def = hvx_switch_def_new((HvxSwitchType)type_value);
-    def->name = g_strdup(name);
-    def->notes = g_strdup(notes);
-    def->adapter_name = g_strdup(adapter);
-    def->adapter_share_with_host = share;
-    def->address = g_strdup(address);
-    def->nat = nat;
-    if (dhcp != NULL) {
-        const char *dash = strchr(dhcp, '-');
+    def->name = g_strdup(args[0]);
+    def->notes = g_strdup(new_notes);
+    def->adapter_name = g_strdup(new_adapter);
+    def->adapter_share_with_host = new_share;
+    def->address = g_strdup(new_address);
+    def->nat = new_nat;
+    if (new_dhcp != NULL) {
+        const char *dash = strchr(new_dhcp, '-');
 
-        if (dash == NULL || dash == dhcp || dash[1] == '\0') {
+        if (dash == NULL || dash == new_dhcp || dash[1] == '\0') {
             berth_cli_error(
                 "switch new",
                 _("--dhcp needs a range FIRST-LAST, e.g. 192.168.50.100-192.168.50.199"));
             return 1;
         }
-        def->dhcp_first = g_strndup(dhcp, (gsize)(dash - dhcp));
+        def->dhcp_first = g_strndup(new_dhcp, (gsize)(dash - new_dhcp));
         def->dhcp_last = g_strdup(dash + 1);
     }
-    if (vlan != NULL) {
+    if (new_vlan != NULL) {
         guint64 id = 0;
 
-        if (!g_ascii_string_to_unsigned(vlan, 10, 1, 4094, &id, NULL)) {
+        if (!g_ascii_string_to_unsigned(new_vlan, 10, 1, 4094, &id, NULL)) {
             berth_cli_error("switch new", _("--vlan must be a number from 1 to 4094, not “%s”"),
-                            vlan);
+                            new_vlan);
             return 1;
         }
         def->has_vlan = TRUE;
@@ -453,43 +403,52 @@ switch_new(int argc, char **argv)
     return define_switch("switch new", xml, NULL);
 }
 
-static const struct {
-    const char *name;
-    BerthCliCommandFunc run;
-} switch_commands[] = {
-    {"list", switch_list}, {"define", switch_define},   {"delete", switch_delete},
-    {"new", switch_new},   {"dumpxml", switch_dumpxml},
+static const BerthCliCommand berth_cli_command_switch_list = {
+    .name = "switch list",
+    .run = switch_list,
+    .summary = N_("The virtual switches, their connection, VMs and status"),
+    .options = list_options,
 };
 
-int
-berth_cli_switch(int argc, char **argv)
-{
-    const char *usage =
-        _("Usage: berth switch COMMAND …\n\n"
-          "  list [--json]       the virtual switches, their connection, VMs and status\n"
-          "  define FILE         create or update a switch from a definition file\n"
-          "  new NAME --type …   create a switch from options (see “berth switch new --help”)\n"
-          "  dumpxml NAME        print a switch's definition\n"
-          "  delete NAME         delete a switch no VM uses");
+static const BerthCliCommand berth_cli_command_switch_define = {
+    .name = "switch define",
+    .run = switch_define,
+    .summary = N_("Create or update a switch from a definition file"),
+    .parameters = N_("FILE"),
+};
 
-    if (argc < 2 || g_str_equal(argv[1], "--help") || g_str_equal(argv[1], "-h")) {
-        if (argc < 2) {
-            berth_cli_error("switch", "%s", usage);
-            return 1;
-        }
-        printf("%s\n", usage);
-        return 0;
-    }
-    for (guint i = 0; i < G_N_ELEMENTS(switch_commands); i++) {
-        if (g_str_equal(switch_commands[i].name, argv[1])) {
-            /* Messages name the whole command: "berth switch define: …". */
-            g_autofree char *full = g_strconcat("switch ", argv[1], NULL);
+static const BerthCliCommand berth_cli_command_switch_new = {
+    .name = "switch new",
+    .run = switch_new,
+    .summary = N_("Create a switch from options"),
+    .parameters = N_("NAME"),
+    .options = new_options,
+};
 
-            argv[1] = full;
-            return switch_commands[i].run(argc - 1, argv + 1);
-        }
-    }
-    /* Translators: %s is the unknown subcommand. */
-    berth_cli_error("switch", _("unknown command “%s”; see “berth switch --help”"), argv[1]);
-    return 1;
-}
+static const BerthCliCommand berth_cli_command_switch_dumpxml = {
+    .name = "switch dumpxml",
+    .run = switch_dumpxml,
+    .summary = N_("Print a switch's definition"),
+    .parameters = N_("SWITCH"),
+};
+
+static const BerthCliCommand berth_cli_command_switch_delete = {
+    .name = "switch delete",
+    .run = switch_delete,
+    .summary = N_("Delete a switch no VM uses"),
+    .parameters = N_("SWITCH"),
+};
+
+static const BerthCliCommand *const switch_commands[] = {
+    &berth_cli_command_switch_list,   &berth_cli_command_switch_define,
+    &berth_cli_command_switch_new,    &berth_cli_command_switch_dumpxml,
+    &berth_cli_command_switch_delete, NULL,
+};
+
+const BerthCliCommand berth_cli_command_switch = {
+    .name = "switch",
+    .run = berth_cli_run_group,
+    .summary = N_("List, create, change or delete virtual switches"),
+    .parameters = N_("COMMAND [ARGUMENT…]"),
+    .subcommands = switch_commands,
+};

@@ -9,51 +9,25 @@
 #include "berth-cli.h"
 #include "hvx.h"
 
-static void
-berth_cli_validate_usage(FILE *stream)
+static int
+run_validate(const BerthCliCommand *command, int argc, char **argv)
 {
-    fprintf(stream, "%s\n\n%s\n", _("Usage: berth validate FILE…"),
-            _("Checks each VM or switch definition file against the schema and Berth's rules.\n"
-              "Prints \"FILE: ok\" on standard output for a valid file and each problem as\n"
-              "\"FILE:LINE: message\" on standard error. Exits 0 when every file is valid."));
-}
-
-int
-berth_cli_validate(int argc, char **argv)
-{
+    g_auto(GStrv) files = NULL;
     gboolean all_ok = TRUE;
-    gboolean options_done = FALSE;
-    guint files = 0;
+    int exit_status;
 
-    for (int i = 1; i < argc; i++) {
-        if (!options_done && (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h"))) {
-            berth_cli_validate_usage(stdout);
-            return 0;
-        }
-        if (!options_done && g_str_equal(argv[i], "--")) {
-            options_done = TRUE;
-        } else if (!options_done && argv[i][0] == '-' && argv[i][1] != '\0') {
-            berth_cli_error("validate", _("unknown option “%s”; see “berth validate --help”"),
-                            argv[i]);
-            return 1;
-        }
-    }
-
-    options_done = FALSE;
-    for (int i = 1; i < argc; i++) {
+    files = berth_cli_parse_args(command, argc, argv, &exit_status);
+    if (files == NULL)
+        return exit_status;
+    for (guint i = 0; files[i] != NULL; i++) {
         g_autoptr(HvxDefinition) definition = NULL;
         g_autoptr(GPtrArray) diagnostics = NULL;
 
-        if (!options_done && g_str_equal(argv[i], "--")) {
-            options_done = TRUE;
-            continue;
-        }
-        files++;
         definition =
-            hvx_definition_parse_file(argv[i], HVX_DEFINITION_KIND_ANY, &diagnostics, NULL);
+            hvx_definition_parse_file(files[i], HVX_DEFINITION_KIND_ANY, &diagnostics, NULL);
         if (definition != NULL) {
             /* Translators: printed for a valid file, e.g. "vm.xml: ok". */
-            printf(_("%s: ok\n"), argv[i]);
+            printf(_("%s: ok\n"), files[i]);
             continue;
         }
         all_ok = FALSE;
@@ -63,10 +37,17 @@ berth_cli_validate(int argc, char **argv)
             fprintf(stderr, "%s\n", line);
         }
     }
-    if (files == 0) {
-        berth_cli_error("validate", _("no files given; usage: berth validate FILE…"));
-        return 1;
-    }
     fflush(stdout);
     return all_ok ? 0 : 1;
 }
+
+const BerthCliCommand berth_cli_command_validate = {
+    .name = "validate",
+    .run = run_validate,
+    .summary = N_("Check VM and switch definition files"),
+    .parameters = N_("FILE…"),
+    .description =
+        N_("Checks each VM or switch definition file against the schema and Berth's rules.\n"
+           "Prints \"FILE: ok\" on standard output for a valid file and each problem as\n"
+           "\"FILE:LINE: message\" on standard error. Exits 0 when every file is valid."),
+};

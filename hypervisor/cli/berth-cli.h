@@ -10,19 +10,55 @@
 
 G_BEGIN_DECLS
 
-/* A command gets its own arguments (argv[0] is the command's name) and returns the exit
- * status. It prints its results on stdout and its errors on stderr. */
-typedef int (*BerthCliCommandFunc)(int argc, char **argv);
+typedef struct _BerthCliCommand BerthCliCommand;
 
-typedef struct {
-    const char *name;
-    BerthCliCommandFunc run;
-    const char *summary; /* N_() marked; shown translated by --help */
-} BerthCliCommand;
+/* A command gets itself and its own arguments (argv[0] is the command's name) and returns the
+ * exit status: 0, 1 when it failed, 2 when the command line was wrong. It prints its results on
+ * stdout and its errors on stderr. */
+typedef int (*BerthCliCommandFunc)(const BerthCliCommand *command, int argc, char **argv);
 
-/* The command table, NULL-terminated. */
-const BerthCliCommand *berth_cli_commands(void);
-const BerthCliCommand *berth_cli_find_command(const char *name);
+/* How a command is called. Its options are parsed by GOptionContext (berth-cli-syntax.c), which
+ * gives every command the same --help and the same usage errors; bash completion reads the same
+ * table ("berth __complete"). */
+struct _BerthCliCommand {
+    const char *name;            /* "list", "switch new" */
+    BerthCliCommandFunc run;     /* berth_cli_run_group for a group of commands */
+    const char *summary;         /* N_(): one line, shown by "berth --help" */
+    const char *parameters;      /* N_(): "VM [NAME]", "FILE…"; NULL when it takes none. Words
+                                  * in [] are optional, a word with … repeats. VM and SWITCH
+                                  * name berthd's VMs and switches; FILE, SOURCE, TARGET files. */
+    const GOptionEntry *options; /* NULL-terminated, or NULL */
+    const char *description;     /* N_(): shown by --help after the options, or NULL */
+    const BerthCliCommand *const *subcommands; /* a group's commands (NULL-terminated) */
+};
+
+/* berth itself: its global options (--connect, --version) and every command
+ * (berth-cli-commands.c). */
+extern const BerthCliCommand berth_cli_main_command;
+
+/* Parses @argv by @command's options with GOptionContext: --help prints the command's help and
+ * exits 0. Returns the positional arguments (NULL-terminated; for a group, the subcommand and
+ * its arguments), or NULL with *ret_exit set to 2 after printing a usage error: an unknown
+ * option, an option without its value, or (not for groups) missing or extra arguments. */
+char **berth_cli_parse_args(const BerthCliCommand *command, int argc, char **argv, int *ret_exit);
+/* The words of @parameters without their brackets and dots, and how many arguments are needed
+ * and allowed (G_MAXUINT: no limit). "VM [NAME]" → {VM, NAME}, 1, 2; "FILE…" → {FILE}, 1,
+ * G_MAXUINT. */
+char **berth_cli_parameter_words(const char *parameters, guint *ret_min, guint *ret_max);
+/* "berth COMMAND: message" and the command's usage line on stderr; returns 2. */
+int berth_cli_usage_error(const BerthCliCommand *command, const char *format, ...)
+    G_GNUC_PRINTF(2, 3);
+/* Runs the subcommand @args[0] of the group @command (@args: its positional arguments). */
+int berth_cli_run_subcommand(const BerthCliCommand *command, char **args);
+/* A group's run function ("berth", "berth switch …", "berth disk …"): its options, then the
+ * subcommand. */
+int berth_cli_run_group(const BerthCliCommand *command, int argc, char **argv);
+/* The command called @name among @group's subcommands (the last word of their names). */
+const BerthCliCommand *berth_cli_find_subcommand(const BerthCliCommand *group, const char *name);
+
+/* "berth __complete CWORD WORD…" (berth-cli-complete.c): what bash may complete COMP_WORDS
+ * [CWORD] with. Hidden: not in the command table. */
+int berth_cli_complete(int argc, char **argv);
 
 /* "berth: message" (or "berth COMMAND: message") on stderr. */
 void berth_cli_error(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
@@ -39,11 +75,6 @@ BerthDBusVirtualMachine *berth_cli_find_vm(GDBusConnection *connection, const ch
                                            GError **error);
 /* Prints @error (without GDBus's remote-error prefix) as one line and returns 1. */
 int berth_cli_fail(const char *command, GError *error);
-
-/* Parses "COMMAND [--help] ARG…" without options: @n_args positional arguments expected;
- * prints @usage for --help (sets *ret_exit to 0) or a usage error (*ret_exit 1). */
-gboolean berth_cli_simple_args(int argc, char **argv, guint n_args, const char *usage,
-                               int *ret_exit);
 
 /* Sizes and disk jobs (berth-cli-disk.c). "20G" → bytes (suffix K, M, G or T, powers of 1024). */
 gboolean berth_cli_parse_size(const char *text, guint64 *ret_bytes);
@@ -67,24 +98,32 @@ GPtrArray *berth_cli_list_objects(GDBusConnection *connection, const char *inter
 const char *berth_cli_dict_string(GVariant *dict, const char *key);
 gboolean berth_cli_dict_bool(GVariant *dict, const char *key);
 
-int berth_cli_validate(int argc, char **argv);
-int berth_cli_host(int argc, char **argv);
-int berth_cli_list(int argc, char **argv);
-int berth_cli_define(int argc, char **argv);
-int berth_cli_dumpxml(int argc, char **argv);
-int berth_cli_delete(int argc, char **argv);
-int berth_cli_rename(int argc, char **argv);
-int berth_cli_lifecycle(int argc, char **argv); /* start, shutdown, turn-off, save, … */
-int berth_cli_screenshot(int argc, char **argv);
-int berth_cli_serial(int argc, char **argv);
-int berth_cli_disk(int argc, char **argv);
-int berth_cli_checkpoint(int argc, char **argv);
-int berth_cli_checkpoints(int argc, char **argv);
-int berth_cli_checkpoint_action(int argc, char **argv); /* apply, delete-checkpoint */
-int berth_cli_new(int argc, char **argv);
-int berth_cli_connect_vm(int argc, char **argv);
-int berth_cli_switch(int argc, char **argv); /* switch list|define|delete|new|dumpxml */
-int berth_cli_adapters(int argc, char **argv);
-int berth_cli_mac_range(int argc, char **argv);
+/* The commands, one or more a file. */
+extern const BerthCliCommand berth_cli_command_validate;
+extern const BerthCliCommand berth_cli_command_host;
+extern const BerthCliCommand berth_cli_command_list;
+extern const BerthCliCommand berth_cli_command_define;
+extern const BerthCliCommand berth_cli_command_new;
+extern const BerthCliCommand berth_cli_command_dumpxml;
+extern const BerthCliCommand berth_cli_command_rename;
+extern const BerthCliCommand berth_cli_command_delete;
+extern const BerthCliCommand berth_cli_command_start;
+extern const BerthCliCommand berth_cli_command_shutdown;
+extern const BerthCliCommand berth_cli_command_turn_off;
+extern const BerthCliCommand berth_cli_command_save;
+extern const BerthCliCommand berth_cli_command_pause;
+extern const BerthCliCommand berth_cli_command_resume;
+extern const BerthCliCommand berth_cli_command_reset;
+extern const BerthCliCommand berth_cli_command_screenshot;
+extern const BerthCliCommand berth_cli_command_connect;
+extern const BerthCliCommand berth_cli_command_serial;
+extern const BerthCliCommand berth_cli_command_disk;
+extern const BerthCliCommand berth_cli_command_checkpoint;
+extern const BerthCliCommand berth_cli_command_checkpoints;
+extern const BerthCliCommand berth_cli_command_apply;
+extern const BerthCliCommand berth_cli_command_delete_checkpoint;
+extern const BerthCliCommand berth_cli_command_switch;
+extern const BerthCliCommand berth_cli_command_adapters;
+extern const BerthCliCommand berth_cli_command_mac_range;
 
 G_END_DECLS

@@ -42,26 +42,27 @@ expect "an address the switch code cannot use" 1 "" \
 expect "mixed files: ok ones still reported" 1 "good/gen2-minimal.xml: ok" \
   $'invalid/empty.xml: the file is empty\ninvalid/missing.xml: cannot open the file: No such file or directory' -- \
   validate invalid/empty.xml good/gen2-minimal.xml invalid/missing.xml
-expect "no files" 1 "" "berth validate: no files given; usage: berth validate FILE…" -- validate
-expect "validate unknown option" 1 "" \
-  "berth validate: unknown option “--strict”; see “berth validate --help”" -- validate --strict good/gen2-minimal.xml
+# Usage errors exit 2: what was wrong, then the command's usage.
+expect "no files" 2 "" $'berth validate: FILE is missing\nUsage: berth validate [OPTION…] FILE…' -- validate
+expect "validate unknown option" 2 "" \
+  $'berth validate: Unknown option --strict\nUsage: berth validate [OPTION…] FILE…' -- validate --strict good/gen2-minimal.xml
 expect "file named like an option after --" 1 "" "-x.xml: cannot open the file: No such file or directory" -- \
   validate -- -x.xml
 expect "version" 0 "berth 0.1.0" "" -- --version
-expect "unknown command" 1 "" "berth: unknown command “frobnicate”; see “berth --help”" -- frobnicate
-expect "unknown option" 1 "" "berth: unknown option “--frobnicate”; see “berth --help”" -- --frobnicate
+expect "unknown command" 2 "" $'berth: unknown command “frobnicate”\nUsage: berth [OPTION…] COMMAND [ARGUMENT…]' -- frobnicate
+expect "unknown option" 2 "" $'berth: Unknown option --frobnicate\nUsage: berth [OPTION…] COMMAND [ARGUMENT…]' -- --frobnicate
 
-# --help mentions every command; no command at all prints the usage on stderr and fails.
+# --help mentions every command; no command at all prints the usage on stderr and exits 2.
 status=0
 "$berth" --help >"$tmp/out" 2>&1 || status=$?
-if [ $status -ne 0 ] || ! grep -q '^Usage: berth' "$tmp/out" || ! grep -q '^  validate ' "$tmp/out"; then
+if [ $status -ne 0 ] || ! grep -q '^  berth \[OPTION…\] COMMAND' "$tmp/out" || ! grep -q '^  validate ' "$tmp/out"; then
   echo "not ok - --help"; cat "$tmp/out"; failures=$((failures + 1))
 else
   echo "ok - --help"
 fi
 status=0
 "$berth" >"$tmp/out" 2>"$tmp/err" || status=$?
-if [ $status -ne 1 ] || [ -s "$tmp/out" ] || ! grep -q '^Usage: berth' "$tmp/err"; then
+if [ $status -ne 2 ] || [ -s "$tmp/out" ] || ! grep -q '^Usage: berth' "$tmp/err"; then
   echo "not ok - no command"; failures=$((failures + 1))
 else
   echo "ok - no command"
