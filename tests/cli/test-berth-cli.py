@@ -80,6 +80,18 @@ def one_line_error(r, *expected):
         assert e in lines[0], "%r not in %r" % (e, lines[0])
 
 
+def usage_error(r, command, *expected):
+    """A usage error of `berth COMMAND`: exit 2, one line naming what was wrong, then the
+    command's usage line."""
+    assert r.returncode == 2, "exit %d, stderr %r" % (r.returncode, r.stderr)
+    lines = r.stderr.strip().split("\n")
+    assert len(lines) == 2, "not two lines: %r" % r.stderr
+    assert lines[0].startswith("berth %s: " % command), lines
+    assert lines[1].startswith("Usage: berth %s [OPTION…]" % command), lines
+    for e in expected:
+        assert e in lines[0], "%r not in %r" % (e, lines[0])
+
+
 def test_list_empty(env):
     r = env.berth("list")
     assert r.stdout.split() == ["Name", "State", "CPU", "Memory", "Uptime", "Status"], r.stdout

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # tests/cli: "berth new" against berthd on a private bus with a temporary state dir: Generation 1
 # and 2 VMs from options (dumpxml shows them), a new disk made by berthd, --start, and bad
-# options (exit 1, one clear line, nothing defined). Uses test-berth-cli.py's environment.
+# options (exit 1 with one clear line, or 2 with the usage for the command line's shape; nothing
+# defined). Uses test-berth-cli.py's environment.
 # Prints TAP.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
@@ -15,7 +16,7 @@ _spec = importlib.util.spec_from_file_location(
     "test_berth_cli", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test-berth-cli.py"))
 cli = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(cli)
-Env, one_line_error = cli.Env, cli.one_line_error
+Env, one_line_error, usage_error = cli.Env, cli.one_line_error, cli.usage_error
 
 
 def definition(env, name):
@@ -121,15 +122,8 @@ def test_new_bad_options(env):
         (["--name", "X", "--generation", "2", "--secure-boot", "maybe"], "--secure-boot"),
         (["--name", "X", "--generation", "1", "--tpm"], "Generation 2"),
         (["--name", "X", "--generation", "1", "--secure-boot", "on"], "Generation 2"),
-        (["--name", "X", "--generation", "2", "--new-disk", "/tmp/x.vhdx"], "--size"),
         (["--name", "X", "--generation", "2", "--new-disk", "/tmp/x.vhdx", "--size", "big"],
          "--size “big” is not a size"),
-        (["--name", "X", "--generation", "2", "--disk", "/a", "--new-disk", "/b", "--size", "1G"],
-         "either --disk or --new-disk"),
-        (["--generation", "2"], "--name and --generation are required"),
-        (["--name", "X"], "--name and --generation are required"),
-        (["--name", "X", "--generation", "2", "--bogus"], "unknown option “--bogus”"),
-        (["--name", "X", "--generation"], "--generation needs a value"),
         # berthd's validation, one line each.
         (["--name", "X", "--generation", "2", "--memory", "8M"], "32 MiB"),
         (["--name", "X", "--generation", "2", "--processors", "999"], "processor"),
@@ -141,11 +135,28 @@ def test_new_bad_options(env):
             one_line_error(r, "berth new: ", expected)
         except AssertionError as e:
             raise AssertionError("berth new %s: %s" % (" ".join(args), e))
+    # The command line's shape: exit 2 with the usage.
+    usage_cases = [
+        (["--name", "X", "--generation", "2", "--new-disk", "/tmp/x.vhdx"], "--size"),
+        (["--name", "X", "--generation", "2", "--disk", "/a", "--new-disk", "/b", "--size", "1G"],
+         "either --disk or --new-disk"),
+        (["--generation", "2"], "--name and --generation are required"),
+        (["--name", "X"], "--name and --generation are required"),
+        (["--name", "X", "--generation", "2", "--bogus"], "Unknown option --bogus"),
+        (["--name", "X", "--generation"], "Missing argument for --generation"),
+        (["--name", "X", "--generation", "2", "extra"], "unexpected argument “extra”"),
+    ]
+    for args, expected in usage_cases:
+        r = env.berth("new", *args, check=False)
+        try:
+            usage_error(r, "new", expected)
+        except AssertionError as e:
+            raise AssertionError("berth new %s: %s" % (" ".join(args), e))
     env.berth("new", "--name", "Taken", "--generation", "2")
     one_line_error(env.berth("new", "--name", "Taken", "--generation", "1", check=False),
                    "already called “Taken”")
     assert env.names() == ["Taken"], env.names()
-    assert "Usage: berth new" in env.berth("new", "--help").stdout
+    assert "berth new [OPTION…]" in env.berth("new", "--help").stdout
 
 
 TESTS = [test_new_gen1, test_new_gen2, test_new_disk, test_new_start, test_new_bad_options]
