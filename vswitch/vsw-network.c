@@ -14,7 +14,6 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
@@ -23,6 +22,7 @@
 #include <unistd.h>
 
 #include "hvx-names.h"
+#include "hvx-net-address.h"
 #include "vsw-dnsmasq.h"
 #include "vsw-error.h"
 #include "vsw-network.h"
@@ -139,59 +139,11 @@ port_from_config(const VswPortConfig *config)
     return port;
 }
 
+/* A CIDR Berth or the kernel wrote (a stored switch's address, a route): already checked. */
 static gboolean
-parse_ipv4(const char *text, guint32 *ret_host_order)
+parse_cidr(const char *text, HvxIpv4Cidr *ret_cidr)
 {
-    struct in_addr in;
-
-    if (!text || inet_pton(AF_INET, text, &in) != 1)
-        return FALSE;
-    *ret_host_order = g_ntohl(in.s_addr);
-    return TRUE;
-}
-
-static gboolean
-parse_cidr(const char *cidr, guint32 *ret_address, guint *ret_prefix)
-{
-    g_auto(GStrv) parts = NULL;
-    guint64 prefix;
-
-    if (!cidr)
-        return FALSE;
-    parts = g_strsplit(cidr, "/", 2);
-    if (g_strv_length(parts) != 2 || !parse_ipv4(parts[0], ret_address) ||
-        !g_ascii_string_to_unsigned(parts[1], 10, 0, 32, &prefix, NULL))
-        return FALSE;
-    *ret_prefix = (guint)prefix;
-    return TRUE;
-}
-
-static guint32
-netmask(guint prefix)
-{
-    return prefix == 0 ? 0 : G_MAXUINT32 << (32 - prefix);
-}
-
-static char *
-format_ipv4(guint32 host_order)
-{
-    return g_strdup_printf("%u.%u.%u.%u", host_order >> 24, (host_order >> 16) & 0xff,
-                           (host_order >> 8) & 0xff, host_order & 0xff);
-}
-
-static gboolean
-subnets_overlap(guint32 a, guint pa, guint32 b, guint pb)
-{
-    guint p = MIN(pa, pb);
-
-    return (a & netmask(p)) == (b & netmask(p));
-}
-
-static char *
-mac_to_string(const guint8 *mac)
-{
-    return g_strdup_printf("%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4],
-                           mac[5]);
+    return text != NULL && hvx_ipv4_cidr_parse(text, NULL, ret_cidr, NULL);
 }
 
 static char *
@@ -317,10 +269,10 @@ find_switch(VswNetwork *self, const char *uuid)
     return uuid ? g_hash_table_lookup(self->switches, uuid) : NULL;
 }
 
-/* The first route of the host's main table that overlaps @address/@prefix, skipping default
- * routes and routes out of @own_bridge. */
+/* The first route of the host's main table that overlaps @subnet, skipping default routes and
+ * routes out of @own_bridge. */
 static char *
-overlapping_route(VswNetwork *self, guint32 address, guint prefix, const char *own_bridge,
+overlapping_route(VswNetwork *self, const HvxIpv4Cidr *subnet, const char *own_bridge,
                   GError **error)
 {
     g_autoptr(GArray) routes = vsw_platform_list_routes(self->platform, NULL, error);
@@ -332,12 +284,11 @@ overlapping_route(VswNetwork *self, guint32 address, guint prefix, const char *o
         link_exists(self, own_bridge, &own);
     for (guint i = 0; i < routes->len; i++) {
         const VswRoute *r = &g_array_index(routes, VswRoute, i);
-        guint32 dst;
-        guint p;
+        HvxIpv4Cidr dst;
 
-        if (r->ifindex == own.ifindex || !parse_cidr(r->destination, &dst, &p) || p == 0)
+        if (r->ifindex == own.ifindex || !parse_cidr(r->destination, &dst) || dst.prefix == 0)
             continue;
-        if (subnets_overlap(address, prefix, dst, p))
+        if (hvx_ipv4_cidr_overlap(subnet, &dst))
             return vsw_route_to_string(self->platform, r);
     }
     return g_strdup("");
@@ -407,88 +358,44 @@ check_adapter(VswNetwork *self, const HvxSwitchDef *def, const char *bridge, GEr
     return TRUE;
 }
 
+/* The host address and DHCP range under libhvx's rules (the same words `berth validate` uses),
+ * then the subnet against the other switches and the host's routes. */
 static gboolean
 check_addresses(VswNetwork *self, const HvxSwitchDef *def, const char *bridge, GError **error)
 {
-    guint32 address, mask, network, first, last;
-    guint prefix;
+    HvxSwitchAddresses addresses;
+    g_autoptr(GError) local_error = NULL;
     GHashTableIter iter;
     Switch *other;
     g_autofree char *route = NULL;
 
-    if (def->type != HVX_SWITCH_TYPE_INTERNAL || !def->address) {
-        if ((def->nat || def->dhcp_first) && def->type == HVX_SWITCH_TYPE_INTERNAL) {
-            g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                        _("Address: NAT and DHCP need an address for the host on the switch"));
-            return FALSE;
-        }
+    if (!hvx_switch_def_get_addresses(def, &addresses, NULL, &local_error)) {
+        g_set_error_literal(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, local_error->message);
+        return FALSE;
+    }
+    if (!addresses.has_host)
         return TRUE;
-    }
-    if (!parse_cidr(def->address, &address, &prefix)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("Address: “%s” is not an IPv4 address with a prefix length, like "
-                      "192.168.211.1/24"),
-                    def->address);
-        return FALSE;
-    }
-    mask = netmask(prefix);
-    network = address & mask;
-    if (prefix < 8 || prefix > 30 || address == network || address == (network | ~mask)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("Address: “%s” must be a host address in a subnet with a prefix length "
-                      "from 8 to 30"),
-                    def->address);
-        return FALSE;
-    }
     g_hash_table_iter_init(&iter, self->switches);
     while (g_hash_table_iter_next(&iter, NULL, (gpointer *)&other)) {
-        guint32 oa;
-        guint op;
+        HvxIpv4Cidr other_address;
 
-        if (g_strcmp0(other->def->uuid, def->uuid) == 0 || !other->def->address ||
-            !parse_cidr(other->def->address, &oa, &op))
+        if (g_strcmp0(other->def->uuid, def->uuid) == 0 ||
+            !parse_cidr(other->def->address, &other_address))
             continue;
-        if (subnets_overlap(address, prefix, oa, op)) {
+        if (hvx_ipv4_cidr_overlap(&addresses.host, &other_address)) {
             g_set_error(error, VSW_ERROR, VSW_ERROR_OVERLAPS,
                         _("Address: the subnet of %s overlaps the switch “%s” (%s)"), def->address,
                         other->def->name, other->def->address);
             return FALSE;
         }
     }
-    route = overlapping_route(self, address, prefix, bridge, error);
+    route = overlapping_route(self, &addresses.host, bridge, error);
     if (!route)
         return FALSE;
     if (route[0]) {
         g_set_error(error, VSW_ERROR, VSW_ERROR_OVERLAPS,
                     _("Address: the subnet of %s overlaps the host's route “%s”"), def->address,
                     route);
-        return FALSE;
-    }
-    if (!def->dhcp_first && !def->dhcp_last)
-        return TRUE;
-    if (!parse_ipv4(def->dhcp_first, &first) || !parse_ipv4(def->dhcp_last, &last)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("DHCP range: “%s” to “%s” are not two IPv4 addresses"),
-                    def->dhcp_first ? def->dhcp_first : "", def->dhcp_last ? def->dhcp_last : "");
-        return FALSE;
-    }
-    if ((first & mask) != network || (last & mask) != network || first == network ||
-        last == (network | ~mask)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("DHCP range: %s to %s is not inside the subnet of %s"), def->dhcp_first,
-                    def->dhcp_last, def->address);
-        return FALSE;
-    }
-    if (first > last) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("DHCP range: the first address %s comes after the last %s"), def->dhcp_first,
-                    def->dhcp_last);
-        return FALSE;
-    }
-    if (address >= first && address <= last) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT,
-                    _("DHCP range: %s to %s includes the host's own address %s"), def->dhcp_first,
-                    def->dhcp_last, def->address);
         return FALSE;
     }
     return TRUE;
@@ -593,18 +500,15 @@ static GPtrArray *
 switch_rules(const HvxSwitchDef *def, const char *bridge)
 {
     GPtrArray *rules = g_ptr_array_new_with_free_func((GDestroyNotify)vsw_nft_rule_free);
-    guint32 address, prefix_mask;
-    guint prefix;
+    HvxIpv4Cidr address;
     g_autofree char *network = NULL;
 
-    if (def->type != HVX_SWITCH_TYPE_INTERNAL || !def->nat ||
-        !parse_cidr(def->address, &address, &prefix))
+    if (def->type != HVX_SWITCH_TYPE_INTERNAL || !def->nat || !parse_cidr(def->address, &address))
         return rules;
-    prefix_mask = netmask(prefix);
-    network = format_ipv4(address & prefix_mask);
+    network = hvx_ipv4_to_string(hvx_ipv4_cidr_network(&address));
     g_ptr_array_add(rules, vsw_nft_rule_new(VSW_NFT_IP, "postrouting",
                                             "ip saddr %s/%u oifname != \"%s\" masquerade", network,
-                                            prefix, bridge));
+                                            address.prefix, bridge));
     g_ptr_array_add(rules,
                     vsw_nft_rule_new(VSW_NFT_IP, "forward", "iifname \"%s\" accept", bridge));
     g_ptr_array_add(rules,
@@ -628,7 +532,7 @@ port_rules(VswNetwork *self, const Switch *sw, const Port *port, gboolean emulat
     gboolean host_reaches = sw->def->type != HVX_SWITCH_TYPE_PRIVATE;
 
     if (!port->mac_spoofing) {
-        g_autofree char *mac = mac_to_string(port->mac);
+        g_autofree char *mac = hvx_mac_to_string(port->mac);
 
         g_ptr_array_add(rules, vsw_nft_rule_new(VSW_NFT_BRIDGE, "prerouting",
                                                 "iifname \"%s\" ether saddr != %s drop", t, mac));
@@ -791,15 +695,14 @@ build_extras(VswNetwork *self, Switch *sw, GArray *undo, GError **error)
         g_autofree char *lease_file = state_path(self, "dnsmasq-", bridge, ".leases");
         g_autofree char *pid_file = runtime_path(self, "dnsmasq-", bridge, ".pid");
         g_autofree char *log_file = runtime_path(self, "dnsmasq-", bridge, ".log");
-        guint32 address;
-        guint prefix;
+        HvxIpv4Cidr address = {0};
         g_autofree char *host = NULL;
         g_autofree char *mask = NULL;
         VswDnsmasqConfig config;
 
-        parse_cidr(def->address, &address, &prefix);
-        host = format_ipv4(address);
-        mask = format_ipv4(netmask(prefix));
+        parse_cidr(def->address, &address);
+        host = hvx_ipv4_to_string(address.address);
+        mask = hvx_ipv4_to_string(hvx_ipv4_netmask(address.prefix));
         config = (VswDnsmasqConfig){bridge,   host,       mask,     def->dhcp_first, def->dhcp_last,
                                     def->nat, lease_file, pid_file, log_file};
         sw->dnsmasq = vsw_dnsmasq_new(&config);
@@ -1134,7 +1037,7 @@ vsw_network_list_adapters(VswNetwork *self, GError **error)
         a->name = g_strdup(link->name);
         a->wireless = vsw_platform_link_is_wireless(self->platform, link->name);
         a->up = link->carrier;
-        a->mac = mac_to_string(link->mac);
+        a->mac = hvx_mac_to_string(link->mac);
         a->addresses = vsw_platform_list_addresses(self->platform, link->name, NULL);
         if (!a->addresses)
             a->addresses = g_new0(char *, 1);
@@ -1166,32 +1069,27 @@ vsw_network_pick_subnet(VswNetwork *self, GError **error)
     /* 172.16.0.0/12, /24 by /24, starting at 172.23.144.0 like Hyper-V's Default Switch. */
     for (guint n = 0; n < 4096; n++) {
         guint index = (7 * 256 + 144 + n) % 4096;
-        guint32 net = (172u << 24) | (16u << 16) | (index << 8);
+        HvxIpv4Cidr net = {(172u << 24) | (16u << 16) | (index << 8) | 1, 24};
         gboolean taken = FALSE;
         GHashTableIter iter;
         Switch *sw;
 
         for (guint i = 0; i < routes->len && !taken; i++) {
-            guint32 dst;
-            guint p;
+            HvxIpv4Cidr dst;
 
-            if (parse_cidr(g_array_index(routes, VswRoute, i).destination, &dst, &p) && p > 0 &&
-                subnets_overlap(net, 24, dst, p))
+            if (parse_cidr(g_array_index(routes, VswRoute, i).destination, &dst) &&
+                dst.prefix > 0 && hvx_ipv4_cidr_overlap(&net, &dst))
                 taken = TRUE;
         }
         g_hash_table_iter_init(&iter, self->switches);
         while (!taken && g_hash_table_iter_next(&iter, NULL, (gpointer *)&sw)) {
-            guint32 a;
-            guint p;
+            HvxIpv4Cidr a;
 
-            if (parse_cidr(sw->def->address, &a, &p) && subnets_overlap(net, 24, a, p))
+            if (parse_cidr(sw->def->address, &a) && hvx_ipv4_cidr_overlap(&net, &a))
                 taken = TRUE;
         }
-        if (!taken) {
-            g_autofree char *host = format_ipv4(net | 1);
-
-            return g_strdup_printf("%s/24", host);
-        }
+        if (!taken)
+            return hvx_ipv4_cidr_to_string(&net);
     }
     g_set_error(error, VSW_ERROR, VSW_ERROR_OVERLAPS,
                 _("Every /24 subnet of 172.16.0.0/12 is in use on this host"));

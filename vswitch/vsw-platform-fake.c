@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hvx-net-address.h"
 #include "vsw-platform-fake.h"
 
 typedef struct {
@@ -303,18 +304,17 @@ fake_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint p
 {
     FakeLink *fl = find_index(VSW_PLATFORM_FAKE(platform), ifindex);
     FakeAddress a = {.address_be = address_be, .prefix = prefix};
-    guint32 h = g_ntohl(address_be);
+    HvxIpv4Cidr cidr = {g_ntohl(address_be), prefix};
+    g_autofree char *text = hvx_ipv4_cidr_to_string(&cidr);
 
     if (details) {
         a.details = *details;
     } else if (prefix < 31) {
-        guint32 b = h | (prefix == 0 ? 0xffffffffu : (1u << (32 - prefix)) - 1);
+        g_autofree char *broadcast = hvx_ipv4_to_string(hvx_ipv4_cidr_broadcast(&cidr));
 
-        g_snprintf(a.details.broadcast, sizeof a.details.broadcast, "%u.%u.%u.%u", b >> 24,
-                   (b >> 16) & 0xff, (b >> 8) & 0xff, b & 0xff);
+        g_strlcpy(a.details.broadcast, broadcast, sizeof a.details.broadcast);
     }
-    g_snprintf(a.details.cidr, sizeof a.details.cidr, "%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff,
-               (h >> 8) & 0xff, h & 0xff, prefix);
+    g_strlcpy(a.details.cidr, text, sizeof a.details.cidr);
 
     CHANGE(platform);
     if (!fl)

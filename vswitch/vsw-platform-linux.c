@@ -24,13 +24,13 @@
 #include <netlink/route/tc.h>
 #include <linux/pkt_sched.h>
 #include <linux/veth.h>
-#include <arpa/inet.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "hvx-net-address.h"
 #include "vsw-error.h"
 #include "vsw-platform-linux.h"
 
@@ -288,18 +288,17 @@ linux_address_add(VswPlatform *platform, int ifindex, guint32 address_be, guint 
 {
     struct nl_msg *msg =
         address_msg(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, ifindex, address_be, prefix);
-    struct in_addr in;
+    HvxIpv4Cidr cidr = {g_ntohl(address_be), prefix};
+    guint32 broadcast;
 
     if (details) {
         ((struct ifaddrmsg *)nlmsg_data(nlmsg_hdr(msg)))->ifa_scope = details->scope;
-        if (details->broadcast[0] && inet_pton(AF_INET, details->broadcast, &in) == 1)
-            nla_put_u32(msg, IFA_BROADCAST, in.s_addr);
+        if (hvx_ipv4_parse(details->broadcast, NULL, &broadcast, NULL))
+            nla_put_u32(msg, IFA_BROADCAST, g_htonl(broadcast));
         if (details->label[0])
             nla_put_string(msg, IFA_LABEL, details->label);
     } else if (prefix < 31) {
-        guint32 host_mask = prefix == 0 ? 0xffffffffu : (1u << (32 - prefix)) - 1;
-
-        nla_put_u32(msg, IFA_BROADCAST, address_be | g_htonl(host_mask));
+        nla_put_u32(msg, IFA_BROADCAST, g_htonl(hvx_ipv4_cidr_broadcast(&cidr)));
     }
     return transact(VSW_PLATFORM_LINUX(platform), msg, NULL, NULL);
 }
@@ -324,7 +323,8 @@ parse_address(struct nlmsghdr *nlh, gpointer data)
     struct nlattr *tb[IFA_MAX + 1];
     struct nlattr *a;
     VswAddress address = {.scope = 0};
-    guint32 h;
+    HvxIpv4Cidr cidr;
+    g_autofree char *text = NULL;
 
     if (nlh->nlmsg_type != RTM_NEWADDR || nlmsg_parse(nlh, sizeof *ifa, tb, IFA_MAX, NULL) < 0)
         return NL_OK;
@@ -333,9 +333,9 @@ parse_address(struct nlmsghdr *nlh, gpointer data)
     a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
     if (!a)
         return NL_OK;
-    h = g_ntohl(nla_get_u32(a));
-    g_snprintf(address.cidr, sizeof address.cidr, "%u.%u.%u.%u/%u", h >> 24, (h >> 16) & 0xff,
-               (h >> 8) & 0xff, h & 0xff, ifa->ifa_prefixlen);
+    cidr = (HvxIpv4Cidr){g_ntohl(nla_get_u32(a)), ifa->ifa_prefixlen};
+    text = hvx_ipv4_cidr_to_string(&cidr);
+    g_strlcpy(address.cidr, text, sizeof address.cidr);
     if (tb[IFA_BROADCAST])
         format_ipv4(address.broadcast, sizeof address.broadcast, tb[IFA_BROADCAST]);
     if (tb[IFA_LABEL])
@@ -493,9 +493,9 @@ linux_link_set_mac(VswPlatform *platform, int ifindex, const guint8 *mac)
 static void
 format_ipv4(char *buf, gsize size, const struct nlattr *a)
 {
-    struct in_addr in = {.s_addr = nla_get_u32((struct nlattr *)a)};
+    g_autofree char *text = hvx_ipv4_to_string(g_ntohl(nla_get_u32((struct nlattr *)a)));
 
-    inet_ntop(AF_INET, &in, buf, (socklen_t)size);
+    g_strlcpy(buf, text, size);
 }
 
 static int
@@ -550,26 +550,30 @@ static struct nl_msg *
 route_msg(int type, int flags, const VswRoute *route)
 {
     struct nl_msg *msg = nlmsg_alloc_simple(type, flags);
-    g_auto(GStrv) parts = g_strsplit(route->destination, "/", 2);
-    struct rtmsg rtm = {
+    HvxIpv4Cidr destination = {0};
+    guint32 address;
+    struct rtmsg rtm;
+
+    /* vsw_platform_route_add() checked the strings. */
+    hvx_ipv4_cidr_parse(route->destination, NULL, &destination, NULL);
+    rtm = (struct rtmsg){
         .rtm_family = AF_INET,
-        .rtm_dst_len = (unsigned char)atoi(parts[1]),
+        .rtm_dst_len = (unsigned char)destination.prefix,
         .rtm_table = RT_TABLE_MAIN,
         .rtm_protocol = route->protocol ? route->protocol : RTPROT_BOOT,
         .rtm_scope = route->scope,
         .rtm_type = RTN_UNICAST,
     };
-    struct in_addr in;
 
     g_assert(msg);
     if (nlmsg_append(msg, &rtm, sizeof rtm, NLMSG_ALIGNTO) < 0)
         g_error("out of memory");
-    if (rtm.rtm_dst_len > 0 && inet_pton(AF_INET, parts[0], &in) == 1)
-        nla_put_u32(msg, RTA_DST, in.s_addr);
-    if (route->gateway[0] && inet_pton(AF_INET, route->gateway, &in) == 1)
-        nla_put_u32(msg, RTA_GATEWAY, in.s_addr);
-    if (route->source[0] && inet_pton(AF_INET, route->source, &in) == 1)
-        nla_put_u32(msg, RTA_PREFSRC, in.s_addr);
+    if (rtm.rtm_dst_len > 0)
+        nla_put_u32(msg, RTA_DST, g_htonl(destination.address));
+    if (hvx_ipv4_parse(route->gateway, NULL, &address, NULL))
+        nla_put_u32(msg, RTA_GATEWAY, g_htonl(address));
+    if (hvx_ipv4_parse(route->source, NULL, &address, NULL))
+        nla_put_u32(msg, RTA_PREFSRC, g_htonl(address));
     nla_put_u32(msg, RTA_OIF, (guint32)route->ifindex);
     if (route->metric)
         nla_put_u32(msg, RTA_PRIORITY, route->metric);

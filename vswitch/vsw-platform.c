@@ -2,12 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "hvx-net-address.h"
 #include "vsw-error.h"
 #include "vsw-platform.h"
 
@@ -262,21 +262,28 @@ vsw_platform_link_set_up(VswPlatform *self, const char *name, gboolean up, GErro
     return TRUE;
 }
 
-/* "a.b.c.d/n" into network-order address and prefix. */
+/* @text parsed by libhvx's rules, or @error "WHAT: why not". */
 static gboolean
-parse_cidr(const char *cidr, guint32 *ret_address_be, guint *ret_prefix)
+parse_cidr(const char *text, const char *what, HvxIpv4Cidr *ret_cidr, GError **error)
 {
-    g_auto(GStrv) parts = g_strsplit(cidr, "/", 2);
-    struct in_addr in;
-    guint64 prefix;
+    g_autoptr(GError) local_error = NULL;
 
-    if (g_strv_length(parts) != 2 || inet_pton(AF_INET, parts[0], &in) != 1)
-        return FALSE;
-    if (!g_ascii_string_to_unsigned(parts[1], 10, 0, 32, &prefix, NULL))
-        return FALSE;
-    *ret_address_be = in.s_addr;
-    *ret_prefix = (guint)prefix;
-    return TRUE;
+    if (hvx_ipv4_cidr_parse(text, NULL, ret_cidr, &local_error))
+        return TRUE;
+    g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what, local_error->message);
+    return FALSE;
+}
+
+/* An optional address (@text "" = none), the same way. */
+static gboolean
+check_optional_ipv4(const char *text, const char *what, GError **error)
+{
+    g_autoptr(GError) local_error = NULL;
+
+    if (text[0] == '\0' || hvx_ipv4_parse(text, NULL, NULL, &local_error))
+        return TRUE;
+    g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what, local_error->message);
+    return FALSE;
 }
 
 static gboolean
@@ -285,26 +292,23 @@ address_change(VswPlatform *self, const char *name, const char *cidr, const VswA
 {
     g_autofree char *what = NULL;
     VswLink link;
-    guint32 address_be;
-    guint prefix;
+    HvxIpv4Cidr address;
     int r;
 
     if (add)
         what = g_strdup_printf(_("Cannot add the address %s to “%s”"), cidr, name);
     else
         what = g_strdup_printf(_("Cannot remove the address %s from “%s”"), cidr, name);
-    if (!parse_cidr(cidr, &address_be, &prefix)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
-                    _("It is not an IPv4 address with a prefix length, like 192.168.1.1/24"));
+    if (!parse_cidr(cidr, what, &address, error))
         return FALSE;
-    }
     if (!lookup(self, name, &link, what, error))
         return FALSE;
     if (add)
-        r = VSW_PLATFORM_GET_CLASS(self)->address_add(self, link.ifindex, address_be, prefix,
-                                                      details);
+        r = VSW_PLATFORM_GET_CLASS(self)->address_add(self, link.ifindex, g_htonl(address.address),
+                                                      address.prefix, details);
     else
-        r = VSW_PLATFORM_GET_CLASS(self)->address_delete(self, link.ifindex, address_be, prefix);
+        r = VSW_PLATFORM_GET_CLASS(self)->address_delete(self, link.ifindex,
+                                                         g_htonl(address.address), address.prefix);
     if (!check_result(r, what, error))
         return FALSE;
     return TRUE;
@@ -373,19 +377,14 @@ gboolean
 vsw_platform_address_add_details(VswPlatform *self, const char *name, const VswAddress *address,
                                  GError **error)
 {
-    struct in_addr in;
+    g_autofree char *what = NULL;
 
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(name != NULL && address != NULL, FALSE);
 
-    if (address->broadcast[0] && inet_pton(AF_INET, address->broadcast, &in) != 1) {
-        g_autofree char *what =
-            g_strdup_printf(_("Cannot add the address %s to “%s”"), address->cidr, name);
-
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
-                    _("The broadcast address is not an IPv4 address"));
+    what = g_strdup_printf(_("Cannot add the address %s to “%s”"), address->cidr, name);
+    if (!check_optional_ipv4(address->broadcast, what, error))
         return FALSE;
-    }
     return address_change(self, name, address->cidr, address, TRUE, error);
 }
 
@@ -484,17 +483,20 @@ gboolean
 vsw_platform_link_set_mac(VswPlatform *self, const char *name, const guint8 mac[6], GError **error)
 {
     g_autofree char *what = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(GError) local_error = NULL;
     VswLink link;
     int r;
 
     g_return_val_if_fail(VSW_IS_PLATFORM(self), FALSE);
     g_return_val_if_fail(name != NULL && mac != NULL, FALSE);
 
-    what = g_strdup_printf(_("Cannot set the MAC address of “%s” to %02x:%02x:%02x:%02x:%02x:%02x"),
-                           name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
-    if ((mac[0] & 1) || (mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0) {
+    text = hvx_mac_to_string(mac);
+    what = g_strdup_printf(_("Cannot set the MAC address of “%s” to %s"), name, text);
+    /* An adapter's address by libhvx's rule: unicast, not all zero. */
+    if (!hvx_mac_parse(text, NULL, NULL, &local_error)) {
         g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
-                    _("It is not a unicast address"));
+                    local_error->message);
         return FALSE;
     }
     if (!lookup(self, name, &link, what, error))
@@ -562,18 +564,11 @@ vsw_route_to_string(VswPlatform *self, const VswRoute *route)
 static gboolean
 check_route(const VswRoute *route, const char *what, GError **error)
 {
-    guint32 a;
-    guint p;
-    struct in_addr in;
+    HvxIpv4Cidr destination;
 
-    if (!parse_cidr(route->destination, &a, &p) ||
-        (route->gateway[0] && inet_pton(AF_INET, route->gateway, &in) != 1) ||
-        (route->source[0] && inet_pton(AF_INET, route->source, &in) != 1)) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_INVALID_ARGUMENT, "%s: %s", what,
-                    _("The destination, gateway or source is not an IPv4 address"));
-        return FALSE;
-    }
-    return TRUE;
+    return parse_cidr(route->destination, what, &destination, error) &&
+           check_optional_ipv4(route->gateway, what, error) &&
+           check_optional_ipv4(route->source, what, error);
 }
 
 static gboolean

@@ -450,8 +450,8 @@ test_bad_input(Fixture *f, gconstpointer data)
     other->dhcp_first = g_strdup("10.204.1.10");
     other->dhcp_last = g_strdup("10.204.1.20");
     expect_refused(f, other, VSW_ERROR_INVALID_ARGUMENT,
-                   "DHCP range: 10.204.1.10 to 10.204.1.20 "
-                   "is not inside the subnet of 10.204.0.1/24");
+                   "<dhcp>: \"10.204.1.10\" is outside 10.204.0.0/24, the subnet of the host's "
+                   "address 10.204.0.1/24");
     g_free(other->dhcp_first);
     other->dhcp_first = g_strdup("10.204.0.1");
     g_free(other->dhcp_last);
