@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 # tests/berthtest.py: the one way Berth's Python tests and benchmarks start berthd. A private
 # D-Bus daemon (Bus), berthd on it with a temporary state dir (Berthd: started and waited for,
 # stopped by its pid with any signal, killed with -9 and started again, its log since the last
@@ -128,7 +129,7 @@ class Berthd:
         self.tmp = tmp if tmp is not None else tempfile.mkdtemp(prefix=prefix)
         self.state = os.path.join(self.tmp, "state")
         self.runtime = os.path.join(self.tmp, "run")
-        self.env = env
+        self.environ = env
         self.berth_timeout = berth_timeout
         self.own_bus = bus is None
         self.bus = bus if bus is not None else Bus(env=env)
@@ -146,9 +147,9 @@ class Berthd:
         waiting until it answers; returns the seconds that took."""
         assert not self.running(), "berthd is already running"
         with open(self.log_path, "a") as log:
-            self.log_start = log.tell()
+            self.log_start = log.seek(0, os.SEEK_END)
             started = time.monotonic()
-            self.proc = subprocess.Popen(list(wrapper) + self.argv(), env=self.env,
+            self.proc = subprocess.Popen(list(wrapper) + self.argv(), env=self.environ,
                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         if wait:
             self.wait_ready()
@@ -186,13 +187,13 @@ class Berthd:
 
     def berth_env(self):
         """The environment for a client of this berthd (BERTH_BUS_ADDRESS set)."""
-        return dict(self.env if self.env is not None else os.environ,
+        return dict(self.environ if self.environ is not None else os.environ,
                     BERTH_BUS_ADDRESS=self.address)
 
     def berth(self, *args, check=True, timeout=None):
         """Runs `berth --connect ADDRESS ARGS…`; fails when it does unless not @check."""
         r = subprocess.run([self.berth_exe, "--connect", self.address] + list(args),
-                           capture_output=True, text=True, env=self.env,
+                           capture_output=True, text=True, env=self.environ,
                            timeout=timeout or self.berth_timeout)
         if check and r.returncode != 0:
             raise AssertionError("berth %s failed: %s" % (" ".join(args), r.stderr.strip()))
@@ -230,29 +231,29 @@ def session(berthd_exe, berth_exe, argv):
     one create a veth of that name). Returns @argv's exit status."""
     tmp = tempfile.mkdtemp(prefix="berth-session-")
     os.makedirs(os.path.join(tmp, "sys", "class", "net", "bvwifi0", "phy80211"))
+    os.makedirs(os.path.join(tmp, "data"))
     xdg_run = os.path.join(tmp, "xdg-run")
     os.makedirs(xdg_run, mode=0o700)
-    env = dict(os.environ, BERTH_TEST_SYSFS_ROOT=os.path.join(tmp, "sys"))
     xvfb = berthd = None
     status = 1
     try:
         xvfb = Xvfb(size="1280x900x24", log=os.path.join(tmp, "xvfb.log"))
-        berthd = Berthd(berthd_exe, berth_exe, tmp=tmp, env=env)
+        berthd = Berthd(berthd_exe, berth_exe, tmp=tmp,
+                        env=dict(os.environ, BERTH_TEST_SYSFS_ROOT=os.path.join(tmp, "sys")))
         berthd.start()
-        env.pop("G_MESSAGES_DEBUG", None)
-        env.update(DISPLAY=xvfb.display, BERTH_BUS_ADDRESS=berthd.address,
+        env = dict(os.environ, DISPLAY=xvfb.display, BERTH_BUS_ADDRESS=berthd.address,
                    DBUS_SESSION_BUS_ADDRESS=berthd.address, BERTH_CLI=berth_exe,
                    BERTH_TEST_TMP=tmp, XDG_DATA_HOME=os.path.join(tmp, "data"),
                    XDG_RUNTIME_DIR=xdg_run, GSETTINGS_BACKEND="memory", GTK_A11Y="none",
                    GDK_BACKEND="x11", LANGUAGE="C")
-        env.pop("BERTH_TEST_SYSFS_ROOT")
+        env.pop("G_MESSAGES_DEBUG", None)
         status = subprocess.run(argv, env=env).returncode
         if status != 0:
             print("# berthd's log:", file=sys.stderr)
             for line in berthd.log().splitlines()[-30:]:
                 print("#   " + line, file=sys.stderr)
     except AssertionError as e:
-        print("Bail out! %s" % e)
+        print("Bail out! %s" % str(e).replace("\n", " "))
     finally:
         if berthd is not None:
             berthd.close()

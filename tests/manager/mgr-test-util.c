@@ -16,7 +16,7 @@ mgr_test_init(int *argc, char ***argv)
     g_log_set_always_fatal(G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
     if (g_getenv("DISPLAY") == NULL || g_getenv("BERTH_BUS_ADDRESS") == NULL) {
         g_print("1..0 # SKIP needs DISPLAY and BERTH_BUS_ADDRESS: run through "
-                "manager-session.sh\n");
+                "tests/berthtest.py session\n");
         return FALSE;
     }
     gtk_init();

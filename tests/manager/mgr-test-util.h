@@ -1,5 +1,5 @@
 /* mgr-test-util.h: what the manager's GUI tests share: the client, the main loop, template
- * children, screenshots and the berth CLI (see manager-session.sh for the world they run in).
+ * children, screenshots and the berth CLI (see berthtest.py session for the world they run in).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

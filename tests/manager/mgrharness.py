@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -17,8 +18,15 @@ import gi
 gi.require_version("Atspi", "2.0")
 from gi.repository import Atspi  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import berthtest  # noqa: E402
+
 
 class Harness:
+    """Xvfb, a private bus, the AT-SPI bus (with @a11y) and berthd (tests/berthtest.py, not
+    started: self.berthd.start()) in a temporary folder, and the app's environment (self.env)
+    pointing at them."""
+
     def __init__(self, build, source, prefix="test-manager-", bus_config=None, a11y=True):
         self.build = build
         self.source = source
@@ -26,12 +34,10 @@ class Harness:
         self.state = os.path.join(self.tmp, "state")
         self.runtime = os.path.join(self.tmp, "run")
         os.makedirs(self.runtime, mode=0o700)
-        self.berth_exe = os.path.join(build, "hypervisor", "cli", "berth")
-        self.berthd_exe = os.path.join(build, "hypervisor", "berthd")
         self.manager_exe = os.path.join(build, "manager-ui", "berth-manager")
         self.procs = []
-        self.berthd = None
         self.manager = None
+        self.bus = self.xvfb = None
         self.env = dict(os.environ)
         for k in ("DBUS_SESSION_BUS_ADDRESS", "BERTH_BUS_ADDRESS", "AT_SPI_BUS_ADDRESS",
                   "NO_AT_BRIDGE", "WAYLAND_DISPLAY", "DISPLAY", "GTK_A11Y"):
@@ -50,58 +56,25 @@ class Harness:
             "LC_ALL": "C.UTF-8",
             "LANGUAGE": "",
         })
-        self._start_x()
-        self._start_bus(bus_config)
+        # No key repeat (-r): a loaded machine must not turn one key press into several.
+        self.xvfb = berthtest.Xvfb(size="1400x900x24", args=["-r"],
+                                   log=os.path.join(self.tmp, "xvfb.log"))
+        self.env["DISPLAY"] = self.xvfb.display
+        # berthd's bus is also the app's session bus (bus activation starts the AT-SPI bus).
+        self.bus = berthtest.Bus(bus_config, env=self.env)
+        self.address = self.bus.address
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
+        self.env["BERTH_BUS_ADDRESS"] = self.address
+        # berthd and the CLI run with the app's environment (this very dict, as it changes).
+        self.berthd = berthtest.Berthd(os.path.join(build, "hypervisor", "berthd"),
+                                       os.path.join(build, "hypervisor", "cli", "berth"),
+                                       tmp=self.tmp, bus=self.bus, env=self.env,
+                                       berth_timeout=120)
+        self.berth = self.berthd.berth
         if a11y:
             self._start_a11y()
 
     # --- processes -------------------------------------------------------------------------
-    def spawn(self, argv, log, **kw):
-        f = open(os.path.join(self.tmp, log), "a")
-        p = subprocess.Popen(argv, env=self.env, stdout=f, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, **kw)
-        self.procs.append(p)
-        return p
-
-    def _start_x(self):
-        # A display number of our own: other test runs share /tmp/.X11-unix and its locks.
-        import random
-        log = open(os.path.join(self.tmp, "xvfb.log"), "w")
-        for _ in range(50):
-            n = random.randint(100, 899)
-            if os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n):
-                continue
-            self.xvfb = subprocess.Popen(
-                # No key repeat: a loaded machine must not turn one key press into several.
-                # No reset: a client connecting just as the last one leaves must not meet a
-                # server in the middle of resetting ("cannot open display").
-                ["Xvfb", ":%d" % n, "-screen", "0", "1400x900x24", "-nolisten", "tcp", "-r",
-                 "-noreset"],
-                stdout=subprocess.DEVNULL, stderr=log)
-            # Up to 60 s: a loaded machine can take long to start Xvfb; DISPLAY must not be
-            # used before the server listens.
-            for _ in range(1200):
-                if os.path.exists("/tmp/.X11-unix/X%d" % n) or self.xvfb.poll() is not None:
-                    break
-                time.sleep(0.05)
-            if self.xvfb.poll() is None and os.path.exists("/tmp/.X11-unix/X%d" % n):
-                self.procs.append(self.xvfb)
-                self.env["DISPLAY"] = ":%d" % n
-                return
-            if self.xvfb.poll() is None:  # never listened: ours to end
-                self.xvfb.kill()
-                self.xvfb.wait()
-        raise RuntimeError("Xvfb did not start: " + open(log.name).read())
-
-    def _start_bus(self, config=None):
-        kind = ["--config-file=" + config] if config else ["--session"]
-        self.bus = subprocess.Popen(["dbus-daemon"] + kind + ["--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True, env=self.env)
-        self.procs.append(self.bus)
-        self.address = self.bus.stdout.readline().strip()
-        self.env["DBUS_SESSION_BUS_ADDRESS"] = self.address
-        self.env["BERTH_BUS_ADDRESS"] = self.address
-
     def _start_a11y(self):
         # The session bus starts at-spi-bus-launcher (org.a11y.Bus) on the first request, as in
         # a desktop session; it then runs the a11y bus and the registry, which GTK and this
@@ -126,19 +99,6 @@ class Harness:
         self.env["AT_SPI_BUS_ADDRESS"] = self.a11y_address
         Atspi.init()
 
-    def start_berthd(self, wait=True):
-        self.berthd = self.spawn(
-            [self.berthd_exe, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
-             self.runtime, "--accel", "tcg", "--log-level", "info"], "berthd.log")
-        if wait:
-            self.wait(lambda: self.berth("host", check=False).returncode == 0, 30, "berthd")
-
-    def stop_berthd(self, sig=signal.SIGTERM):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berthd.send_signal(sig)
-            self.berthd.wait(20)
-        self.berthd = None
-
     def start_manager(self, *args, extra_env=None):
         env = dict(self.env)
         env.update(extra_env or {})
@@ -151,13 +111,6 @@ class Harness:
         self.procs.append(self.manager)
         return self.manager
 
-    def berth(self, *args, check=True, timeout=120):
-        r = subprocess.run([self.berth_exe, "--connect", self.address] + list(args),
-                           capture_output=True, text=True, timeout=timeout, env=self.env)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s failed: %s" % (" ".join(args), r.stderr))
-        return r
-
     def define(self, name, generation=2, memory=64, extra=""):
         path = os.path.join(self.tmp, name + ".xml")
         with open(path, "w") as f:
@@ -166,44 +119,23 @@ class Harness:
         return self.berth("define", path)
 
     def close(self):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berthd.send_signal(signal.SIGKILL)
-        # QEMU processes berthd started are ours: end them by their pid files.
-        for root, dirs, names in os.walk(self.runtime):
-            for n in names:
-                if n.endswith(".pid"):
-                    try:
-                        pid = int(open(os.path.join(root, n)).read().strip())
-                        os.kill(pid, signal.SIGKILL)
-                    except (ValueError, OSError):
-                        pass
+        # berthd killed, its QEMU workers ended by their pid files.
+        self.berthd.close()
         if getattr(self, "a11y_pid", None):
             try:
                 os.kill(self.a11y_pid, signal.SIGTERM)
             except OSError:
                 pass
         for p in reversed(self.procs):
-            if p.poll() is None:
-                p.kill()
-                try:
-                    p.wait(10)
-                except subprocess.TimeoutExpired:
-                    pass
+            berthtest.stop_process(p, signal.SIGKILL, 10)
+        self.bus.close()
+        self.xvfb.close()
 
     def cleanup(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     # --- waiting and looking -----------------------------------------------------------------
-    @staticmethod
-    def wait(cond, timeout, what, interval=0.05):
-        end = time.monotonic() + timeout
-        while True:
-            v = cond()
-            if v:
-                return v
-            if time.monotonic() > end:
-                raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
-            time.sleep(interval)
+    wait = staticmethod(berthtest.wait)
 
     def screenshot(self, name):
         path = os.path.join(self.artifacts_dir(), name)

@@ -1,5 +1,5 @@
 /* test-disk-dialog.c: New Virtual Hard Disk, Edit (expand, convert) and Inspect, the real dialog
- * under Xvfb against a real berthd (manager-session.sh): disks made and changed by berthd's Jobs
+ * under Xvfb against a real berthd (berthtest.py session): disks made and changed by berthd's Jobs
  * and checked with "berth disk info"; invalid input flagged before Create; a disk that does not
  * fit (a 1 MiB tmpfs) fails with berthd's reason and leaves no file; a long conversion shows
  * its progress and Cancel stops it, leaving nothing.

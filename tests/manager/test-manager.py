@@ -134,7 +134,7 @@ def test_absent_then_appears(h, a):
     a_wait(h, lambda: H.find(a, "label", "berthd Is Not Running"), "the empty state")
     assert H.find(a, "tree table", "Virtual Machines") is None
     h.screenshot("manager-berthd-absent.png")
-    h.start_berthd()
+    h.berthd.start()
     a_wait(h, lambda: H.find(a, "label", "No Virtual Machines"), "the empty list", timeout=15)
     assert H.find(a, "label", "berthd Is Not Running") is None
 
@@ -332,7 +332,7 @@ def test_permission_denied(h, a):
                 return other
         return None
     try:
-        d.start_berthd(wait=False)
+        d.berthd.start(wait=False)
         time.sleep(1)
         d.start_manager(extra_env={"AT_SPI_BUS_ADDRESS": h.a11y_address})
         da = d.wait(second_app, 60, "the second berth-manager")
@@ -348,9 +348,9 @@ def test_permission_denied(h, a):
 
 def test_berthd_restarts(h, a):
     """berthd stops: the empty state; it starts again: the list comes back by itself."""
-    h.stop_berthd()
+    h.berthd.stop()
     a_wait(h, lambda: H.find(a, "label", "berthd Is Not Running"), "the empty state", timeout=10)
-    h.start_berthd()
+    h.berthd.start()
     a_wait(h, lambda: cell_label(a, "alpha"), "the list again", timeout=15)
 
 

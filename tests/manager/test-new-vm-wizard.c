@@ -1,5 +1,5 @@
 /* test-new-vm-wizard.c: the New Virtual Machine Wizard, the real window under Xvfb against a real
- * berthd (manager-session.sh): a Generation 2 VM made through every page and checked with
+ * berthd (berthtest.py session): a Generation 2 VM made through every page and checked with
  * "berth dumpxml"; Cancel on every page leaves nothing; Cancel right after Finish removes the
  * half-made VM and disk; invalid input (empty and duplicate name, memory above the host, an
  * existing disk path) is flagged and blocks Finish. Screenshots of every page are saved.

@@ -1,5 +1,5 @@
 /* test-settings-dialog.c: a VM's Settings, the real dialog under Xvfb against a real berthd
- * (manager-session.sh): a Generation 2 VM edited in every kind of section and checked with
+ * (berthtest.py session): a Generation 2 VM edited in every kind of section and checked with
  * "berth dumpxml"; Generation 1's sections (IDE, diskette, BIOS, legacy adapter; no Security);
  * Cancel changes nothing; invalid memory blocks OK; fields locked while the VM runs and unlocked
  * when it stops; a VM deleted while its settings are open.

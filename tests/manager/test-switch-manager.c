@@ -1,5 +1,5 @@
 /* test-switch-manager.c: the Virtual Switch Manager, the real window under Xvfb against a real
- * berthd in a private network namespace (manager-session.sh): one switch of each type made
+ * berthd in a private network namespace (berthtest.py session): one switch of each type made
  * through it and seen in "berth switch list" (the external one on a veth pair made here playing
  * the physical adapter, with the connectivity confirmation answered); invalid input flagged
  * before Apply; Cancel leaves nothing; Remove of a switch a VM uses is refused with the VM
@@ -184,7 +184,7 @@ test_external(void)
     run_ip("link add bvbusy0 type veth peer name bvbusy1");
     run_ip("link add brbusy type bridge");
     run_ip("link set bvbusy0 master brbusy");
-    /* A wireless adapter (manager-session.sh's sysfs tree says so): greyed, with the reason. */
+    /* A wireless adapter (berthtest.py session's sysfs tree says so): greyed, with the reason. */
     run_ip("link add bvwifi0 type veth peer name bvwifi1");
 
     open_manager(&run);
