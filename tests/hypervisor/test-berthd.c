@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "berth-dbus.h"
+#include "berth-test.h"
 
 typedef struct {
     char *tmp;
@@ -124,26 +125,6 @@ fixture_set_up(Fixture *f, gconstpointer data)
 }
 
 static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    if (dir != NULL) {
-        while ((name = g_dir_read_name(dir)) != NULL) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-                !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                remove_tree(child);
-            else
-                g_unlink(child);
-        }
-    }
-    g_rmdir(path);
-}
-
-static void
 stop_process(GSubprocess *process)
 {
     if (process == NULL)
@@ -163,7 +144,7 @@ fixture_tear_down(Fixture *f, gconstpointer data)
     g_clear_object(&f->connection);
     stop_process(f->bus);
     g_clear_object(&f->bus);
-    remove_tree(f->tmp);
+    berth_test_remove_tree(f->tmp);
     g_free(f->address);
     g_free(f->state_dir);
     g_free(f->tmp);

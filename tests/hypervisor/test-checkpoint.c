@@ -7,6 +7,7 @@
 
 #include "hvd-checkpoint.h"
 #include "hvd-error.h"
+#include "berth-test.h"
 
 static char *
 make_vm_dir(void)
@@ -16,23 +17,6 @@ make_vm_dir(void)
 
     g_assert_no_error(error);
     return dir;
-}
-
-static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name(dir)) != NULL) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-
-        if (g_file_test(child, G_FILE_TEST_IS_DIR))
-            remove_tree(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
 }
 
 static HvdCheckpoint *
@@ -131,7 +115,7 @@ test_tree(void)
     g_assert_cmpstr(again->current, ==, "d");
     c_dir = g_build_filename(vm_dir, "checkpoints", "c", NULL);
     g_assert_false(g_file_test(c_dir, G_FILE_TEST_EXISTS));
-    remove_tree(vm_dir);
+    berth_test_remove_tree(vm_dir);
 }
 
 /* Overlays: what nothing reaches is deleted; a frozen image or a backing file is kept. */
@@ -178,7 +162,7 @@ test_collect(void)
     g_assert_true(hvd_checkpoint_tree_is_frozen(tree, "/base.vhdx"));
     g_assert_true(hvd_checkpoint_tree_is_frozen(tree, o2));
     g_assert_false(hvd_checkpoint_tree_is_frozen(tree, o3));
-    remove_tree(vm_dir);
+    berth_test_remove_tree(vm_dir);
 }
 
 int

@@ -20,6 +20,7 @@
 #include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-job.h"
+#include "berth-test.h"
 
 #define MIB (G_GUINT64_CONSTANT(1) << 20)
 
@@ -30,22 +31,6 @@ static char *shared_dir;
 static char *big_raw;
 
 /* ---- Helpers ---------------------------------------------------------------------------- */
-
-static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    if (dir != NULL) {
-        while ((name = g_dir_read_name(dir)) != NULL) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            remove_tree(child);
-        }
-    }
-    g_remove(path);
-}
 
 static char *
 make_dir(void)
@@ -429,7 +414,7 @@ test_create(gconstpointer user_data)
         g_assert_cmpint(fixed, ==, c->fixed);
         g_assert_cmpuint(virtual_size, ==, size);
     }
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -489,7 +474,7 @@ test_create_differencing(void)
     g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, "parent"));
     g_assert_nonnull(strstr(error->message, base));
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -526,7 +511,7 @@ test_create_differencing_refused(void)
 
     listing = list_dir(dir);
     g_assert_cmpstr(listing, ==, "base.vhdx");
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -552,7 +537,7 @@ test_create_missing_parent(void)
     g_assert_cmpstr(hvd_job_get_error(job), ==, error->message);
     listing = list_dir(dir);
     g_assert_cmpstr(listing, ==, "");
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -579,7 +564,7 @@ test_create_exists(void)
 
     g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
     g_assert_cmpstr(contents, ==, "precious");
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -616,7 +601,7 @@ test_create_bad_folder(void)
 
         g_assert_cmpstr(listing, ==, "");
     }
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -642,7 +627,7 @@ test_create_too_big(void)
     g_clear_error(&error);
     g_assert_false(create(vhdx, HVD_DISK_FORMAT_AUTO, 0, FALSE, NULL, NULL, &error));
     g_assert_nonnull(strstr(error->message, "size"));
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -677,7 +662,7 @@ test_inspect_not_a_disk(void)
     info = inspect(dir, &error);
     g_assert_null(info);
     g_assert_nonnull(strstr(error->message, "is not a disk image"));
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 /* ---- Convert ---------------------------------------------------------------------------- */
@@ -728,7 +713,7 @@ test_convert_chain(void)
     /* The data made it through all three. */
     compare = g_strdup_printf("qemu-img compare -q -f raw -F vpc %s %s", shared_big_raw(), vhd);
     run_ok(compare);
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -776,7 +761,7 @@ test_convert_cancel(void)
     g_assert_cmpfloat(hvd_job_get_progress(job), <, 1.0);
     listing = list_dir(dir);
     g_assert_cmpstr(listing, ==, "");
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 /* Into fixed disks: fully allocated, same data. */
@@ -819,7 +804,7 @@ test_convert_fixed(void)
                                hvd_disk_format_to_qemu(targets[i]), target);
         run_ok(read);
     }
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -843,7 +828,7 @@ test_convert_refused(void)
     g_assert_true(create(source, HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL, NULL, &error));
     g_assert_false(convert(source, source, HVD_DISK_FORMAT_AUTO, NULL, &error));
     g_assert_nonnull(strstr(error->message, "exists already"));
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 /* ---- Resize ----------------------------------------------------------------------------- */
@@ -890,7 +875,7 @@ test_resize(gconstpointer user_data)
     run_ok(read);
     listing = list_dir(dir);
     g_assert_cmpstr(listing, ==, c->name);
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 static void
@@ -922,7 +907,7 @@ test_resize_shrink_refused(void)
 
     g_assert_false(resize(dir, 16 * MIB, NULL, &error));
     g_assert_nonnull(strstr(error->message, "is not a disk image"));
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 /* Without qemu-img (BERTH_QEMU_IMG names another binary): a host error, no file left. */
@@ -944,7 +929,7 @@ test_no_qemu_img(void)
         g_assert_cmpint(hvd_job_get_state(job), ==, HVD_JOB_STATE_FAILED);
         listing = list_dir(dir);
         g_assert_cmpstr(listing, ==, "");
-        remove_tree(dir);
+        berth_test_remove_tree(dir);
         return;
     }
     g_test_trap_subprocess(NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
@@ -970,7 +955,7 @@ can_mount_small_tmpfs(void)
         _exit(small_tmpfs(dir) ? 0 : 1);
     g_assert_cmpint(pid, >, 0);
     g_assert_cmpint(waitpid(pid, &status, 0), ==, pid);
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
     return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -1009,8 +994,8 @@ test_no_space(void)
         listing = list_dir(dir);
         g_assert_cmpstr(listing, ==, "");
         umount(dir);
-        remove_tree(dir);
-        remove_tree(shared_dir);
+        berth_test_remove_tree(dir);
+        berth_test_remove_tree(shared_dir);
         return;
     }
     if (!can_mount_small_tmpfs()) {
@@ -1113,7 +1098,7 @@ test_in_use(void)
 
         g_assert_cmpstr(listing, ==, "disk.vhdx");
     }
-    remove_tree(dir);
+    berth_test_remove_tree(dir);
 }
 
 int
@@ -1159,7 +1144,7 @@ main(int argc, char **argv)
 
     status = g_test_run();
     if (shared_dir != NULL)
-        remove_tree(shared_dir);
+        berth_test_remove_tree(shared_dir);
     g_free(big_raw);
     g_free(shared_dir);
     return status;

@@ -17,6 +17,7 @@
 #include "hvd-error.h"
 #include "hvd-host.h"
 #include "hvd-vm-runner.h"
+#include "berth-test.h"
 
 #define BOOT_TIMEOUT_S   180
 #define ACTION_TIMEOUT_S 120
@@ -968,26 +969,6 @@ test_host(void)
 }
 
 static void
-remove_tree(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    if (dir != NULL) {
-        while ((name = g_dir_read_name(dir)) != NULL) {
-            g_autofree char *child = g_build_filename(path, name, NULL);
-
-            if (g_file_test(child, G_FILE_TEST_IS_DIR) &&
-                !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-                remove_tree(child);
-            else
-                g_unlink(child);
-        }
-    }
-    g_rmdir(path);
-}
-
-static void
 drop_log(const char *domain, GLogLevelFlags level, const char *message, gpointer user_data)
 {
 }
@@ -1041,7 +1022,7 @@ main(int argc, char **argv)
 
     vm_clear(&gen1);
     g_clear_object(&host);
-    remove_tree(tmp_dir);
+    berth_test_remove_tree(tmp_dir);
     g_free(tmp_dir);
     g_free(guest_dir);
     return ret;

@@ -17,6 +17,7 @@
 #include "vsw-nft.h"
 #include "vsw-platform-fake.h"
 #include "vsw-platform-linux.h"
+#include "berth-test.h"
 
 #ifndef VSW_TEST_REAL
 #define VSW_TEST_REAL 0
@@ -126,23 +127,6 @@ fixture_set_up(Fixture *f, gconstpointer data)
 }
 
 static void
-rm_rf(const char *path)
-{
-    g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
-    const char *name;
-
-    while (dir && (name = g_dir_read_name(dir))) {
-        g_autofree char *child = g_build_filename(path, name, NULL);
-
-        if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
-            rm_rf(child);
-        else
-            g_unlink(child);
-    }
-    g_rmdir(path);
-}
-
-static void
 fixture_tear_down(Fixture *f, gconstpointer data)
 {
     /* Everything a test made, it removed: no link, no rule. */
@@ -150,7 +134,7 @@ fixture_tear_down(Fixture *f, gconstpointer data)
     g_assert_cmpint(count_rules(f, "berth:*"), ==, 0);
     g_clear_object(&f->network);
     g_clear_object(&f->platform);
-    rm_rf(f->dir);
+    berth_test_remove_tree(f->dir);
     g_free(f->dir);
     g_free(f->sysfs);
 }
