@@ -16,8 +16,8 @@
 typedef struct {
     char *tmp;
     char *state_dir;
-    GSubprocess *bus;
-    char *address;
+    GTestDBus *bus;
+    const char *address; /* the bus's */
     GSubprocess *berthd;
     GDBusConnection *connection;
     BerthDBusHost *host;
@@ -91,24 +91,26 @@ end_processes_using(const char *tmp)
     }
 }
 
+/* A private bus (GTestDBus: its own dbus-daemon, ended with the test even when it crashes). */
+static void
+start_bus(Fixture *f)
+{
+    f->bus = g_test_dbus_new(G_TEST_DBUS_NONE);
+    g_test_dbus_up(f->bus);
+    f->address = g_test_dbus_get_bus_address(f->bus);
+    g_assert_nonnull(f->address);
+}
+
 static void
 fixture_set_up(Fixture *f, gconstpointer data)
 {
     g_autoptr(GError) error = NULL;
-    g_autoptr(GDataInputStream) out = NULL;
 
     f->tmp = g_dir_make_tmp("test-berthd-XXXXXX", &error);
     g_assert_no_error(error);
     f->state_dir = g_build_filename(f->tmp, "state", NULL);
 
-    f->bus = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
-                              "--nofork", "--print-address", NULL);
-    g_assert_no_error(error);
-    out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f->bus));
-    f->address = g_data_input_stream_read_line(out, NULL, NULL, &error);
-    g_assert_no_error(error);
-    g_assert_nonnull(f->address);
-
+    start_bus(f);
     f->connection =
         g_dbus_connection_new_for_address_sync(f->address,
                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
@@ -142,10 +144,9 @@ fixture_tear_down(Fixture *f, gconstpointer data)
     end_processes_using(f->tmp);
     g_dbus_connection_close_sync(f->connection, NULL, NULL);
     g_clear_object(&f->connection);
-    stop_process(f->bus);
+    g_test_dbus_down(f->bus);
     g_clear_object(&f->bus);
     berth_test_remove_tree(f->tmp);
-    g_free(f->address);
     g_free(f->state_dir);
     g_free(f->tmp);
 }
@@ -643,19 +644,13 @@ test_polkit(void)
     g_autoptr(GSubprocessLauncher) launcher = NULL;
     FakePolkit fake = {FALSE, g_ptr_array_new_with_free_func(g_free), NULL};
     Fixture f = {0};
-    g_autoptr(GDataInputStream) out = NULL;
     guint id;
 
     f.tmp = g_dir_make_tmp("test-berthd-XXXXXX", &error);
     g_assert_no_error(error);
     f.state_dir = g_build_filename(f.tmp, "state", NULL);
     runtime = g_build_filename(f.tmp, "run", NULL);
-    f.bus = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, "dbus-daemon", "--session",
-                             "--nofork", "--print-address", NULL);
-    g_assert_no_error(error);
-    out = g_data_input_stream_new(g_subprocess_get_stdout_pipe(f.bus));
-    f.address = g_data_input_stream_read_line(out, NULL, NULL, &error);
-    g_assert_no_error(error);
+    start_bus(&f);
     f.connection =
         g_dbus_connection_new_for_address_sync(f.address,
                                                G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
