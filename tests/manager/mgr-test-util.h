@@ -34,7 +34,7 @@ gboolean mgr_test_sensitive(gpointer widget, GType type, const char *id);
 const char *mgr_test_reason(gpointer widget, GType type, const char *id);
 
 /* Saves a PNG of @window as ARTIFACTS/NAME.png (BERTH_TEST_ARTIFACTS, else the session's
- * temporary folder). */
+ * temporary folder): a picture for people, which no test compares (see tests/README.md). */
 void mgr_test_screenshot(gpointer window, const char *name);
 
 /* Runs "berth --connect ADDRESS ARGS…"; returns its stdout, or NULL when it failed (the
