@@ -393,7 +393,7 @@ def main():
     env = Env(BERTHD, BERTH, VMCONNECT, ARTIFACTS)
     failed = 0
     try:
-        env.start_berthd()
+        env.start()
         define_guest(env, GUEST_DIR, "gen1-desktop.img")
         failed = run_cases(env, TESTS, test_boot_desktop, "the desktop guest did not start")
         if failed:

@@ -21,7 +21,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 import importlib.util
 import os
-import random
 import re
 import secrets
 import shutil
@@ -67,25 +66,9 @@ class Console:
         self.start_vmconnect(vm)
 
     def start_xvfb(self):
-        # A display number of its own: other tests may run Xvfb in other network namespaces,
-        # where -displayfd's "first free" number is not free for X clients here.
-        log = open(os.path.join(self.tmp, "xvfb.log"), "a")
-        for _ in range(20):
-            number = random.randrange(100, 1000)
-            if os.path.exists("/tmp/.X%d-lock" % number):
-                continue
-            r, w = os.pipe()
-            self.xvfb = subprocess.Popen(["Xvfb", ":%d" % number, "-displayfd", str(w), "-screen",
-                                          "0", "1280x800x24", "-nolisten", "tcp"],
-                                         pass_fds=(w,), stderr=log)
-            os.close(w)
-            with os.fdopen(r) as f:
-                line = f.readline().strip()
-            if line:
-                self.display = ":" + line
-                return
-            self.xvfb.wait(10)
-        raise AssertionError("cannot start Xvfb")
+        self.xvfb = vmctest.berthtest.Xvfb(size="1280x800x24",
+                                           log=os.path.join(self.tmp, "xvfb.log"))
+        self.display = self.xvfb.display
 
     def pulse_env(self):
         return dict(os.environ, **self.pulse.env())
@@ -142,8 +125,7 @@ class Console:
         if self.pulse is not None:
             self.pulse.close()
         if self.xvfb is not None:
-            self.xvfb.terminate()
-            self.xvfb.wait(10)
+            self.xvfb.close()
 
 
 class Serial:

@@ -23,6 +23,7 @@ try:
     import numpy
     from PIL import Image
     from vmctest import Env, Vmconnect, define_guest, display_area, log, run_cases, stop, wait
+    import berthtest  # tests/, put on the path by vmctest
 except ImportError as e:
     print("1..0 # SKIP needs python3-numpy and python3-pil: %s" % e)
     sys.exit(77)
@@ -103,15 +104,13 @@ def test_unknown_vm(env):
 
 def test_no_berthd(env):
     """A bus without berthd: it says so and waits; an unreachable bus: it says so."""
-    empty = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                             stdout=subprocess.PIPE, text=True)
-    env.procs.append(empty)
-    vmc = Vmconnect(env, "--connect", empty.stdout.readline().strip(), "Guest", name="no-berthd")
+    empty = berthtest.Bus()
+    env.procs.append(empty.proc)
+    vmc = Vmconnect(env, "--connect", empty.address, "Guest", name="no-berthd")
     vmc.wait_message("berthd is not running on this bus")
     vmc.screenshot("no-berthd")
     assert vmc.quit() == 1
-    empty.terminate()
-    empty.wait(10)
+    empty.close()
     vmc = Vmconnect(env, "--connect", "unix:path=" + os.path.join(env.tmp, "no-bus"), "Guest",
                     name="no-bus")
     vmc.wait_message("Cannot connect to berthd's bus")
@@ -275,10 +274,10 @@ def test_save_restore(env):
 def test_berthd_restart(env):
     """berthd goes away: the window says so and keeps the screen; it comes back: all is back."""
     vmc = STATE["vmc"]
-    env.stop_berthd()
+    env.stop()
     vmc.wait_message("berthd has stopped")
     wait(lambda: "(Running)" not in vmc.title(), 30, "the state to leave the title")
-    env.start_berthd()
+    env.start()
     vmc.wait_title("(Running)")
     check_screen(env, vmc, "BERTHD IS BACK", "berthd-back")
 
@@ -655,7 +654,7 @@ def main():
     env = Env(BERTHD, BERTH, VMCONNECT, ARTIFACTS)
     failed = 0
     try:
-        env.start_berthd()
+        env.start()
         define_guest(env, GUEST_DIR, "gen1.img", dvd=True)
         failed = run_cases(env, TESTS, test_start_from_window, "the guest did not start")
     finally:

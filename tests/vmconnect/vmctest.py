@@ -4,18 +4,22 @@
 # window screenshot (display_area).
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
-import glob
+import functools
 import os
 import re
 import shutil
 import signal
 import subprocess
-import tempfile
+import sys
 import time
 import traceback
 
 import numpy
 from PIL import Image
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import berthtest  # noqa: E402
+from berthtest import stop_process as stop  # noqa: E402,F401 (the tests' stop(p))
 
 TITLE = "Virtual Machine Connection"
 
@@ -24,70 +28,30 @@ def log(*args):
     print("#", *args, flush=True)
 
 
-def wait(predicate, timeout, what):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError("timed out after %d s waiting for %s" % (timeout, what))
+# Polled every quarter of a second: each poll here runs a program (xdotool, berth).
+wait = functools.partial(berthtest.wait, interval=0.25)
 
 
-class Env:
-    """Xvfb, a private bus, berthd on it (start_berthd) and the VM "Guest"'s serial port."""
+class Env(berthtest.Berthd):
+    """Xvfb, berthd on a private bus (tests/berthtest.py) and the VM "Guest"'s serial port."""
 
     def __init__(self, berthd, berth, vmconnect, artifacts):
-        self.berthd_exe, self.berth_exe = berthd, berth
+        super().__init__(berthd, berth, prefix="test-vmconnect-", berth_timeout=300)
         self.vmconnect_exe, self.artifacts = vmconnect, artifacts
-        self.tmp = tempfile.mkdtemp(prefix="test-vmconnect-")
-        self.state = os.path.join(self.tmp, "state")
-        self.runtime = os.path.join(self.tmp, "run")
         self.xdg = os.path.join(self.tmp, "xdg")
         os.makedirs(self.xdg, mode=0o700)
         self.config = os.path.join(self.tmp, "config")
         self.procs = []
-        self.berthd = None
-        self.xvfb = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1920x1200x24",
-                                      "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
-        self.procs.append(self.xvfb)
-        self.display = ":" + self.xvfb.stdout.readline().strip()
-        # -noreset: without it the server resets whenever its last client leaves, and a
-        # vmconnect starting at that moment cannot open the display.
+        self.xvfb = berthtest.Xvfb(size="1920x1200x24")
+        self.display = self.xvfb.display
         wait(lambda: subprocess.run(["xdotool", "getdisplaygeometry"],
                                     env=dict(os.environ, DISPLAY=self.display),
                                     capture_output=True, timeout=10).returncode == 0, 30, "Xvfb")
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True)
-        self.procs.append(self.bus)
-        self.address = self.bus.stdout.readline().strip()
-        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
         self.env = dict(os.environ, DISPLAY=self.display, GDK_BACKEND="x11", NO_AT_BRIDGE="1",
                         XDG_RUNTIME_DIR=self.xdg, GTK_A11Y="none", GSETTINGS_BACKEND="keyfile",
                         XDG_CONFIG_HOME=self.config, DBUS_SESSION_BUS_ADDRESS=self.address,
                         LANG="C.UTF-8", LANGUAGE="")
         self.env.pop("WAYLAND_DISPLAY", None)
-
-    def start_berthd(self):
-        self.berthd = subprocess.Popen(
-            [self.berthd_exe, "--bus", self.address, "--state-dir", self.state, "--runtime-dir",
-             self.runtime, "--accel", "tcg"],
-            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
-        wait(lambda: self.berth("host", check=False).returncode == 0, 30, "berthd")
-
-    def stop_berthd(self):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berthd.terminate()
-            self.berthd.wait(30)
-        self.berthd = None
-
-    def berth(self, *args, check=True, timeout=300):
-        r = subprocess.run([self.berth_exe, "--connect", self.address] + list(args), capture_output=True,
-                           text=True, timeout=timeout)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr.strip()))
-        return r
 
     def serial(self):
         return self.berth("serial", "Guest").stdout
@@ -112,23 +76,14 @@ class Env:
         return r.stdout.strip()
 
     def close(self):
-        infrastructure = (self.xvfb, self.bus)
         for p in reversed(self.procs):
-            if p not in infrastructure:
-                stop(p)
-        if self.berthd is not None and self.berthd.poll() is None:
+            stop(p)
+        if self.running():
             # Turn the guest off first, so no QEMU outlives the test.
             self.berth("turn-off", "Guest", check=False, timeout=60)
-            self.stop_berthd()
-        for pidfile in glob.glob(os.path.join(self.runtime, "*", "*.pid")):
-            try:
-                os.kill(int(open(pidfile).read().strip()), signal.SIGKILL)
-            except (OSError, ValueError):
-                pass
-        stop(self.bus)
-        stop(self.xvfb)
-        self.berthd_log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+            self.stop()
+        super().close()
+        self.xvfb.close()
 
 
 def app_bus_name(address, pid):
@@ -208,16 +163,6 @@ def run_cases(env, cases, first, first_failed):
             if case is first:
                 skip_rest = first_failed
     return failed
-
-
-def stop(p):
-    if p.poll() is None:
-        p.terminate()
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
 
 
 class Vmconnect:
