@@ -22,7 +22,7 @@ struct _HvdNetwork {
     char *state_dir;
     char *runtime_dir;
     HvdSwitchStore *store;
-    HvdMacRange mac_range;
+    HvxMacRange mac_range;
     VswNetwork *vsw;       /* NULL when berthd may not change the network */
     char *cannot_manage;   /* why not, for switch statuses; NULL when it may */
     GHashTable *port_macs; /* tap → the MAC QEMU got, while it runs (the range may change) */
@@ -145,8 +145,7 @@ make_default_switch(HvdNetwork *self)
     g_autoptr(HvxSwitchDef) def = hvx_switch_def_new(HVX_SWITCH_TYPE_INTERNAL);
     g_autoptr(GError) error = NULL;
     g_autofree char *address = NULL;
-    g_auto(GStrv) parts = NULL;
-    g_auto(GStrv) octets = NULL;
+    HvxIpv4Cidr host;
 
     if (self->vsw != NULL) {
         address = vsw_network_pick_subnet(self->vsw, &error);
@@ -157,10 +156,8 @@ make_default_switch(HvdNetwork *self)
     } else {
         address = g_strdup("192.168.211.1/24");
     }
-    parts = g_strsplit(address, "/", 2);
-    octets = g_strsplit(parts[0], ".", 4);
-    if (g_strv_length(octets) != 4) {
-        g_warning(_("Cannot make the Default Switch: %s is not an IPv4 address"), address);
+    if (!hvx_ipv4_host_cidr_parse(address, NULL, &host, &error)) {
+        g_warning(_("Cannot make the Default Switch: %s"), error->message);
         return;
     }
     def->name = g_strdup(HVD_DEFAULT_SWITCH_NAME);
@@ -168,8 +165,9 @@ make_default_switch(HvdNetwork *self)
                             "through NAT and get their addresses by DHCP."));
     def->address = g_strdup(address);
     def->nat = TRUE;
-    def->dhcp_first = g_strdup_printf("%s.%s.%s.100", octets[0], octets[1], octets[2]);
-    def->dhcp_last = g_strdup_printf("%s.%s.%s.199", octets[0], octets[1], octets[2]);
+    /* .100-.199 of the /24 vsw_network_pick_subnet() gives, like Hyper-V's. */
+    def->dhcp_first = hvx_ipv4_to_string(hvx_ipv4_cidr_network(&host) + 100);
+    def->dhcp_last = hvx_ipv4_to_string(hvx_ipv4_cidr_network(&host) + 199);
     hvx_switch_def_ensure_uuid(def);
     if (self->vsw != NULL && (!vsw_network_check_switch(self->vsw, def, &error) ||
                               !vsw_network_apply_switch(self->vsw, def, &error))) {
@@ -373,14 +371,14 @@ hvd_network_get_mac_range(HvdNetwork *self, char **ret_first, char **ret_last)
 {
     g_return_if_fail(HVD_IS_NETWORK(self));
 
-    *ret_first = hvd_mac_to_string(self->mac_range.first);
-    *ret_last = hvd_mac_to_string(self->mac_range.last);
+    *ret_first = hvx_mac_to_string(self->mac_range.first);
+    *ret_last = hvx_mac_to_string(self->mac_range.last);
 }
 
 gboolean
 hvd_network_set_mac_range(HvdNetwork *self, const char *first, const char *last, GError **error)
 {
-    HvdMacRange range;
+    HvxMacRange range;
 
     g_return_val_if_fail(HVD_IS_NETWORK(self), FALSE);
 
@@ -397,8 +395,8 @@ hvd_network_adapter_mac(HvdNetwork *self, const HvxVmDef *def, guint index)
     const HvxNetworkAdapterDef *adapter = g_ptr_array_index(def->network_adapters, index);
     guint8 mac[6];
 
-    if (adapter->mac != NULL && hvd_mac_parse(adapter->mac, mac))
-        return hvd_mac_to_string(mac);
+    if (hvx_mac_parse(adapter->mac, NULL, mac, NULL))
+        return hvx_mac_to_string(mac);
     return hvd_mac_range_pick(&self->mac_range, def->uuid, index);
 }
 
@@ -427,7 +425,7 @@ port_config(const HvxNetworkAdapterDef *adapter, const HvxSwitchDef *sw, const c
         .dhcp_guard = adapter->dhcp_guard,
         .router_guard = adapter->router_guard,
     };
-    hvd_mac_parse(mac, ret_config->mac);
+    hvx_mac_parse(mac, NULL, ret_config->mac, NULL);
 }
 
 static void

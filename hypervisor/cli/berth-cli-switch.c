@@ -375,16 +375,13 @@ switch_new(const BerthCliCommand *command, int argc, char **argv)
     def->address = g_strdup(new_address);
     def->nat = new_nat;
     if (new_dhcp != NULL) {
-        const char *dash = strchr(new_dhcp, '-');
+        g_autoptr(GError) error = NULL;
 
-        if (dash == NULL || dash == new_dhcp || dash[1] == '\0') {
-            berth_cli_error(
-                "switch new",
-                _("--dhcp needs a range FIRST-LAST, e.g. 192.168.50.100-192.168.50.199"));
+        /* The addresses themselves are checked with the definition, by libhvx's rules. */
+        if (!hvx_ipv4_range_split(new_dhcp, "--dhcp", &def->dhcp_first, &def->dhcp_last, &error)) {
+            berth_cli_error("switch new", "%s", error->message);
             return 1;
         }
-        def->dhcp_first = g_strndup(new_dhcp, (gsize)(dash - new_dhcp));
-        def->dhcp_last = g_strdup(dash + 1);
     }
     if (new_vlan != NULL) {
         guint64 id = 0;

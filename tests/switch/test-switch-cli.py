@@ -149,6 +149,12 @@ def test_bad_input(env):
         (["new", "Nat", "--type", "private", "--nat"], ["nat"]),
         (["new", "Bad", "--type", "hub"], ["--type"]),
         (["new", "Bad", "--type", "internal", "--address", "300.1.1.1/24"], ["300.1.1.1"]),
+        (["new", "Bad", "--type", "internal", "--address", "192.168.010.1/24"],
+         ['<address>: "192.168.010.1/24" has a leading zero in "010"']),
+        (["new", "Bad", "--type", "internal", "--address", "10.60.0.1/31"], ["/31", "8 to 30"]),
+        (["new", "Bad", "--type", "internal", "--address", "fd00::1/64"], ["IPv6"]),
+        (["new", "Bad", "--type", "internal", "--address", "10.60.0.1/24", "--dhcp",
+          "10.60.0.10"], ['--dhcp: "10.60.0.10" is not a range']),
         (["define", os.path.join(EXAMPLES, "switch-internal-nat.xml")], ["Default Switch"]),
         (["dumpxml", "No such"], ["No such"]),
     ]
@@ -170,6 +176,40 @@ def test_bad_input(env):
     assert switch(env, "Lab")["connected-vms"] == []
     assert switch(env, "Default Switch")["connected-vms"] == ["Beta"]
     env.berth("switch", "delete", "Lab")
+
+
+def test_validate_and_berthd_agree(env):
+    """berth validate (no service) and berthd (switch define) refuse a switch file with the same
+    line, for every address form; berthd builds nothing."""
+    def internal(address, dhcp=""):
+        return ('<switch type="internal">\n  <name>Agree</name>\n  <address>%s</address>\n%s'
+                '</switch>\n') % (address, dhcp)
+
+    cases = [
+        (internal("192.168.010.1/24"), 'has a leading zero in "010"'),
+        (internal("10.61.0.1"), "has no prefix length"),
+        (internal("10.61.0.1/31"), "/31"),
+        (internal("10.61.0.1/32"), "/32"),
+        (internal("10.61.0.0/24"), "network address"),
+        (internal("10.61.0.255/24"), "broadcast address"),
+        (internal("fd00:61::1/64"), "IPv6"),
+        (internal("10.61.0.1/24", '  <dhcp first="10.61.0.010" last="10.61.0.20"/>\n'),
+         "leading zero"),
+        (internal("10.61.0.1/24", '  <dhcp first="10.61.0.10" last="10.62.0.20"/>\n'),
+         "outside 10.61.0.0/24"),
+        (internal("10.61.0.1/24", '  <dhcp first="10.61.0.1" last="10.61.0.20"/>\n'),
+         "includes the host's own address"),
+    ]
+    before = berth_objects()
+    files = env.snapshot()
+    for i, (text, expected) in enumerate(cases):
+        path = env.write("agree-%d.xml" % i, text)
+        validated = env.berth("validate", path, check=False)
+        defined = env.berth("switch", "define", path, check=False)
+        assert validated.returncode == 1 and defined.returncode == 1, (validated, defined)
+        assert expected in validated.stderr, (expected, validated.stderr)
+        assert validated.stderr == defined.stderr, (validated.stderr, defined.stderr)
+        unchanged(env, before, files, "berth switch define " + text)
 
 
 def test_name_taken_rolls_back(env):
@@ -319,7 +359,7 @@ def test_without_net_admin(env):
 
 
 TESTS = [test_default_switch, test_define_list_delete, test_bad_input,
-         test_name_taken_rolls_back, test_rename_takes_vms_along, test_vm_adapters,
+         test_validate_and_berthd_agree, test_name_taken_rolls_back, test_rename_takes_vms_along, test_vm_adapters,
          test_mac_range, test_adapters, test_wireless_refused, test_without_net_admin]
 
 if __name__ == "__main__":
