@@ -5,12 +5,12 @@
 #include <glib/gi18n.h>
 
 #include "mgr-dialog-util.h"
+#include "mgr-gsettings.h"
 #include "mgr-new-vm-plan.h"
 #include "mgr-new-vm-wizard.h"
 #include "mgr-vm-creator.h"
 
-#define SETTINGS_SCHEMA "org.berth.Manager"
-#define SKIP_INTRO_KEY  "new-vm-skip-before-you-begin"
+#define SKIP_INTRO_KEY "new-vm-skip-before-you-begin"
 
 static const char *const page_names[] = {"before",  "name", "generation", "memory",
                                          "network", "disk", "install",    "summary"};
@@ -747,14 +747,16 @@ skip_intro_toggled(MgrNewVmWizard *self)
 static GSettings *
 open_settings(void)
 {
-    GSettingsSchemaSource *source = g_settings_schema_source_get_default();
-    g_autoptr(GSettingsSchema) schema =
-        source != NULL ? g_settings_schema_source_lookup(source, SETTINGS_SCHEMA, TRUE) : NULL;
+    g_autoptr(GSettings) settings = mgr_gsettings_new();
+    g_autoptr(GSettingsSchema) schema = NULL;
 
     /* Without the installed schema (tests, an uninstalled build) nothing is remembered. */
-    if (schema == NULL || !g_settings_schema_has_key(schema, SKIP_INTRO_KEY))
+    if (settings == NULL)
         return NULL;
-    return g_settings_new(SETTINGS_SCHEMA);
+    g_object_get(settings, "settings-schema", &schema, NULL);
+    if (!g_settings_schema_has_key(schema, SKIP_INTRO_KEY))
+        return NULL;
+    return g_steal_pointer(&settings);
 }
 
 /* ---- Object ------------------------------------------------------------------------------- */

@@ -6,6 +6,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "mgr-gsettings.h"
 #include "mgr-stack.h"
 #include "mgr-window-private.h"
 
@@ -322,8 +323,9 @@ mgr_window_init(MgrWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
 
-    self->settings = g_settings_new(MGR_APPLICATION_ID);
-    mgr_window_bind_settings(self);
+    self->settings = mgr_gsettings_new();
+    if (self->settings != NULL)
+        mgr_window_bind_settings(self);
     gtk_search_bar_connect_entry(self->search_bar, GTK_EDITABLE(self->search_entry));
     gtk_search_bar_set_key_capture_widget(self->search_bar, GTK_WIDGET(self->vm_view));
     g_signal_connect_object(self->vm_view, "notify::selected-vm", G_CALLBACK(selected_vm_changed),
