@@ -476,9 +476,10 @@ TESTS = [test_list_empty, test_define_list, test_dumpxml_round_trip, test_duplic
          test_disks, test_thousand, test_connect, test_disk_in_use]
 
 
-def run_tests(tests, guest_tests=None):
-    """Runs each test with a fresh berthd on a private bus and prints TAP. With --guest, runs
-    @guest_tests instead (a skip when the test guest is missing)."""
+def run_tests(tests, guest_tests=None, before_each=None):
+    """Runs each test with a fresh berthd on a private bus (after @before_each, when given) and
+    prints TAP, with berthd's log for a failed test. With --guest, runs @guest_tests instead (a
+    skip when the test guest is missing)."""
     if GUEST_DIR is not None:
         if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
             print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
@@ -490,6 +491,8 @@ def run_tests(tests, guest_tests=None):
     print("1..%d" % len(tests))
     failed = 0
     for i, test in enumerate(tests, 1):
+        if before_each is not None:
+            before_each()
         env = Env()
         try:
             env.start()
@@ -501,6 +504,7 @@ def run_tests(tests, guest_tests=None):
             print("not ok %d %s" % (i, test.__name__))
             for line in traceback.format_exc().splitlines():
                 print("# " + line)
+            print("# berthd said: " + env.log().replace("\n", "\n# "))
         finally:
             env.close()
         sys.stdout.flush()

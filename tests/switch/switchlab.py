@@ -15,8 +15,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import traceback
 
 _spec = importlib.util.spec_from_file_location(
     "test_berth_cli",
@@ -163,30 +161,9 @@ def reset_kernel():
 
 def run_tests(tests):
     """Each test with a fresh berthd and a clean namespace; prints TAP."""
-    os.environ["LC_ALL"] = "C.UTF-8"
-    os.environ["LANGUAGE"] = ""
-    os.environ.pop("BERTH_BUS_ADDRESS", None)
-    print("1..%d" % len(tests))
-    failed = 0
-    for i, test in enumerate(tests, 1):
-        reset_kernel()
-        env = Env()
-        try:
-            env.start()
-            t = time.monotonic()
-            test(env)
-            print("ok %d %s # %.2f s" % (i, test.__name__, time.monotonic() - t))
-        except Exception:
-            failed += 1
-            print("not ok %d %s" % (i, test.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-            print("# berthd said: " + env.log().replace("\n", "\n# "))
-        finally:
-            env.close()
-        sys.stdout.flush()
+    status = cli.run_tests(tests, before_each=reset_kernel)
     reset_kernel()
-    return 1 if failed else 0
+    return status
 
 
 def start_without_net_admin(env):
