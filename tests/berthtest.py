@@ -117,13 +117,13 @@ class Xvfb:
 
 
 class Berthd:
-    """berthd (the binary @berthd, TCG) on a private bus, with its state and runtime dirs in a
+    """berthd (the binary @berthd, with @accel) on a private bus, with its state and runtime dirs in a
     temporary folder (@tmp, else a new one named @prefix…, removed by close()), and the berth
     CLI (@berth) talking to it. @env is berthd's and berth's environment (default: this
     process's); @bus an existing Bus to use (default: a new one, closed by close())."""
 
     def __init__(self, berthd, berth, tmp=None, prefix="berthtest-", bus=None, env=None,
-                 berth_timeout=60):
+                 berth_timeout=60, accel="tcg"):
         self.berthd_exe, self.berth_exe = berthd, berth
         self.own_tmp = tmp is None
         self.tmp = tmp if tmp is not None else tempfile.mkdtemp(prefix=prefix)
@@ -131,6 +131,7 @@ class Berthd:
         self.runtime = os.path.join(self.tmp, "run")
         self.environ = env
         self.berth_timeout = berth_timeout
+        self.accel = accel
         self.own_bus = bus is None
         self.bus = bus if bus is not None else Bus(env=env)
         self.address = self.bus.address
@@ -140,7 +141,7 @@ class Berthd:
 
     def argv(self):
         return [self.berthd_exe, "--bus", self.address, "--state-dir", self.state,
-                "--runtime-dir", self.runtime, "--accel", "tcg", "--log-level", "info"]
+                "--runtime-dir", self.runtime, "--accel", self.accel, "--log-level", "info"]
 
     def start(self, wait=True, wrapper=()):
         """Starts berthd (through the command @wrapper when given, e.g. setpriv), by default
