@@ -403,7 +403,7 @@ switch_new(const BerthCliCommand *command, int argc, char **argv)
 static const BerthCliCommand berth_cli_command_switch_list = {
     .name = "switch list",
     .run = switch_list,
-    .summary = N_("The virtual switches, their connection, VMs and status"),
+    .summary = N_("List the virtual switches, their connection, VMs and status"),
     .options = list_options,
 };
 
