@@ -200,19 +200,12 @@ add_firmware(GPtrArray *argv, const HvdQemuConfig *config, GError **error)
 }
 
 static void
-add_chardev_socket(GPtrArray *argv, const char *id, const char *runtime_dir, const char *name,
-                   const char *logfile)
+add_chardev_socket(GPtrArray *argv, const char *id, const char *runtime_dir, const char *name)
 {
     g_autofree char *path = g_build_filename(runtime_dir, name, NULL);
     g_autofree char *escaped = opt_escape(path);
-    g_autofree char *escaped_log = logfile ? opt_escape(logfile) : NULL;
 
-    if (escaped_log != NULL)
-        add_pairf(argv, "-chardev",
-                  "socket,id=%s,path=%s,server=on,wait=off,logfile=%s,logappend=on", id, escaped,
-                  escaped_log);
-    else
-        add_pairf(argv, "-chardev", "socket,id=%s,path=%s,server=on,wait=off", id, escaped);
+    add_pairf(argv, "-chardev", "socket,id=%s,path=%s,server=on,wait=off", id, escaped);
 }
 
 static void
@@ -231,7 +224,7 @@ add_control(GPtrArray *argv, const HvdQemuConfig *config)
     add_pair(argv, "-sandbox",
              "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny");
     add_pair(argv, "-pidfile", pidfile);
-    add_chardev_socket(argv, "qmp", config->runtime_dir, "qmp.sock", NULL);
+    add_chardev_socket(argv, "qmp", config->runtime_dir, "qmp.sock");
     add_pair(argv, "-mon", "chardev=qmp,mode=control");
     /* Windows keeps the RTC in local time; enlightenments are how a definition says "Windows". */
     add_pair(argv, "-rtc",
@@ -351,6 +344,18 @@ add_network(GPtrArray *argv, const HvdQemuConfig *config, BootIndex *boot)
     }
 }
 
+char *
+hvd_qemu_com_log_name(guint port)
+{
+    return port == 1 ? g_strdup("serial.log") : g_strdup_printf("serial%u.log", port);
+}
+
+char *
+hvd_qemu_com_input_name(guint port)
+{
+    return g_strdup_printf("com%u.in", port);
+}
+
 static void
 add_serial(GPtrArray *argv, const HvdQemuConfig *config)
 {
@@ -360,11 +365,20 @@ add_serial(GPtrArray *argv, const HvdQemuConfig *config)
         const HvxComDef *com = g_ptr_array_index(def->com_ports, i);
         g_autofree char *id = g_strdup_printf("com%u", com->port);
         g_autofree char *socket = g_strdup_printf("com%u.sock", com->port);
-        g_autofree char *log_name =
-            g_strdup_printf(com->port == 1 ? "serial.log" : "serial%u.log", com->port);
+        g_autofree char *log_name = hvd_qemu_com_log_name(com->port);
         g_autofree char *log = com->log ? g_build_filename(config->vm_dir, log_name, NULL) : NULL;
 
-        add_chardev_socket(argv, id, config->runtime_dir, socket, log);
+        if (log != NULL) {
+            g_autofree char *escaped_log = opt_escape(log);
+
+            /* A file: QEMU's own log of a socket doubles a byte whenever the socket is full
+             * (it logs the byte, then again when it retries), a file write never fails. berthd
+             * adds the input (a FIFO) with chardev-change once QMP answers
+             * (hvd_vm_runner_start_io), as 7.2's -chardev file has no "in". */
+            add_pairf(argv, "-chardev", "file,id=%s,path=%s,append=on", id, escaped_log);
+        } else {
+            add_chardev_socket(argv, id, config->runtime_dir, socket);
+        }
         add_pairf(argv, "-device", "isa-serial,id=%s-dev,chardev=%s,index=%u", id, id,
                   com->port - 1);
     }
@@ -423,7 +437,7 @@ add_console(GPtrArray *argv, const HvdQemuConfig *config)
     add_pair(argv, "-device",
              "virtserialport,id=vdagent-port,bus=vioserial0.0,chardev=vdagent,"
              "name=com.redhat.spice.0");
-    add_chardev_socket(argv, "qga0", config->runtime_dir, "qga.sock", NULL);
+    add_chardev_socket(argv, "qga0", config->runtime_dir, "qga.sock");
     add_pair(argv, "-device",
              "virtserialport,id=qga0-port,bus=vioserial0.0,chardev=qga0,"
              "name=org.qemu.guest_agent.0");

@@ -31,7 +31,7 @@ typedef struct {
     const HvxVmDef *def;
     const char *qemu_binary;
     const char *vm_dir;      /* relative paths in the definition resolve here */
-    const char *runtime_dir; /* qmp.sock, spice.sock, qga.sock, com*.sock, qemu.pid */
+    const char *runtime_dir; /* qmp.sock, spice.sock, qga.sock, com*.sock|in, qemu.pid */
     HvdAccel accel;
     /* Hyper-V flags the host's QEMU accepts (see the probe); NULL = none. */
     const char *const *hyperv_flags_accepted;
@@ -52,6 +52,11 @@ const char *const *hvd_qemu_hyperv_flags_wanted(void);
 
 /* QEMU's block driver for a disk or image file, from its name: vhdx, vpc (VHD), qcow2 or raw. */
 const char *hvd_qemu_block_driver_for_path(const char *path);
+
+/* A COM port's log in the VM's folder ("serial.log" for COM1, "serialN.log" for the others),
+ * and the FIFO in the runtime folder that berthd writes its input to ("comN.in"). */
+char *hvd_qemu_com_log_name(guint port);
+char *hvd_qemu_com_input_name(guint port);
 
 /* Resolves a definition path against the VM's folder. */
 char *hvd_qemu_resolve_path(const char *vm_dir, const char *path);

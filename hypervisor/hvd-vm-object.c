@@ -943,14 +943,14 @@ hvd_vm_object_runner_notify(HvdVmRunner *runner, GParamSpec *pspec, gpointer use
 }
 
 static void
-hvd_vm_object_serial_output(HvdVmRunner *runner, GBytes *data, gpointer user_data)
+hvd_vm_object_serial_output(HvdVmRunner *runner, GBytes *data, guint64 offset, gpointer user_data)
 {
     gsize size = 0;
     const guint8 *bytes = g_bytes_get_data(data, &size);
 
     berth_dbus_virtual_machine_emit_serial_output(
         BERTH_DBUS_VIRTUAL_MACHINE(user_data),
-        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes, size, 1));
+        g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, bytes, size, 1), offset);
 }
 
 /* GetManagedObjects asks every VM for all its properties; `berth list` with 1,000 VMs should

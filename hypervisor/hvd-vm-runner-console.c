@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "hvd-error.h"
+#include "hvd-qemu-argv.h"
 #include "hvd-vm-runner-private.h"
 
 /* --- Screenshot, console, serial -------------------------------------------------------------- */
@@ -187,18 +189,47 @@ hvd_vm_runner_open_console_finish(HvdVmRunner *self, GAsyncResult *result, GErro
     return (int)g_task_propagate_int(G_TASK(result), error);
 }
 
-gboolean
-hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error)
+/* COM1 with a log: its input FIFO, which QEMU always reads (never blocks berthd: a FIFO too
+ * full for one line means the guest stopped reading its port). */
+static gboolean
+send_to_fifo(HvdVmRunner *self, const char *data, gsize len, GError **error)
 {
-    g_autofree char *data = NULL;
-    g_autoptr(GError) local_error = NULL;
-    gsize len, sent = 0;
+    g_autofree char *name = hvd_qemu_com_input_name(1);
+    g_autofree char *path = hvd_vm_runner_runtime_path(self, name);
+    int fd = g_open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC, 0);
+    gssize n;
+    int saved_errno;
 
-    g_return_val_if_fail(HVD_IS_VM_RUNNER(self), FALSE);
-    g_return_val_if_fail(line != NULL, FALSE);
-
-    if (!check_console_state(self, "SendSerial", error))
+    if (fd < 0) {
+        saved_errno = errno;
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot open COM1's input “%s”: %s"),
+                    path, g_strerror(saved_errno));
         return FALSE;
+    }
+    /* Up to PIPE_BUF bytes go in whole or not at all. */
+    do
+        n = write(fd, data, len);
+    while (n < 0 && errno == EINTR);
+    saved_errno = errno;
+    g_close(fd, NULL);
+    if (n == (gssize)len)
+        return TRUE;
+    if (n < 0 && saved_errno == EAGAIN)
+        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+                    _("COM1's input is full: the guest is not reading its serial port"));
+    else
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write to COM1: %s"),
+                    n < 0 ? g_strerror(saved_errno) : _("only part of the line was written"));
+    return FALSE;
+}
+
+/* COM1 without a log: its socket. */
+static gboolean
+send_to_socket(HvdVmRunner *self, const char *data, gsize len, GError **error)
+{
+    g_autoptr(GError) local_error = NULL;
+    gsize sent = 0;
+
     if (self->serial == NULL)
         hvd_vm_runner_start_io(self);
     if (self->serial == NULL) {
@@ -206,8 +237,6 @@ hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error)
                     _("The virtual machine has no COM1 port berthd can reach"));
         return FALSE;
     }
-    data = g_strconcat(line, "\n", NULL);
-    len = strlen(data);
     while (sent < len) {
         gssize n = g_socket_send_with_blocking(self->serial, data + sent, len - sent, TRUE, NULL,
                                                &local_error);
@@ -222,9 +251,33 @@ hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error)
     return TRUE;
 }
 
+gboolean
+hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error)
+{
+    const HvxComDef *com1;
+    g_autofree char *data = NULL;
+
+    g_return_val_if_fail(HVD_IS_VM_RUNNER(self), FALSE);
+    g_return_val_if_fail(line != NULL, FALSE);
+
+    if (!check_console_state(self, "SendSerial", error))
+        return FALSE;
+    com1 = hvd_vm_runner_find_com(self, 1);
+    if (com1 == NULL) {
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                    _("The virtual machine has no COM1 port berthd can reach"));
+        return FALSE;
+    }
+    data = g_strconcat(line, "\n", NULL);
+    return com1->log ? send_to_fifo(self, data, strlen(data), error)
+                     : send_to_socket(self, data, strlen(data), error);
+}
+
 char *
 hvd_vm_runner_get_serial_log_path(HvdVmRunner *self)
 {
+    g_autofree char *name = hvd_qemu_com_log_name(1);
+
     g_return_val_if_fail(HVD_IS_VM_RUNNER(self), NULL);
-    return hvd_vm_runner_vm_path(self, "serial.log");
+    return hvd_vm_runner_vm_path(self, name);
 }

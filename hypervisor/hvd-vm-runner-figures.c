@@ -10,6 +10,9 @@
 #include <gio/gunixsocketaddress.h>
 
 #include "hvd-error.h"
+#include "hvd-qemu-argv.h"
+#include "hvd-qmp-args.h"
+#include "hvd-qmp-error.h"
 #include "hvd-vm-runner-private.h"
 
 /* --- live figures ------------------------------------------------------------------------- */
@@ -127,8 +130,30 @@ on_stats(gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
-/* --- COM1 and the guest agent ------------------------------------------------------------- */
+/* --- COM ports and the guest agent ------------------------------------------------------- */
 
+const HvxComDef *
+hvd_vm_runner_find_com(HvdVmRunner *self, guint port)
+{
+    const HvxVmDef *def = hvd_vm_runner_running_def(self);
+
+    for (guint i = 0; def != NULL && i < def->com_ports->len; i++) {
+        const HvxComDef *com = g_ptr_array_index(def->com_ports, i);
+
+        if (com->port == port)
+            return com;
+    }
+    return NULL;
+}
+
+/* COM1 with a log: SerialOutput is what QEMU adds to the log (hvd-serial-tail.c). */
+static void
+on_serial_tail_output(HvdSerialTail *tail, GBytes *bytes, guint64 offset, gpointer user_data)
+{
+    hvd_vm_runner_emit_serial_output(user_data, bytes, offset);
+}
+
+/* COM1 without a log: its socket, counted from where berthd connected. */
 static gboolean
 on_serial_readable(GSocket *socket, GIOCondition condition, gpointer user_data)
 {
@@ -145,9 +170,47 @@ on_serial_readable(GSocket *socket, GIOCondition condition, gpointer user_data)
     if (n > 0) {
         g_autoptr(GBytes) bytes = g_bytes_new(buffer, (gsize)n);
 
-        hvd_vm_runner_emit_serial_output(self, bytes);
+        hvd_vm_runner_emit_serial_output(self, bytes, self->serial_socket_offset);
+        self->serial_socket_offset += (guint64)n;
     }
     return G_SOURCE_CONTINUE;
+}
+
+static void
+on_com_input_attached(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autofree char *port = user_data;
+    g_autoptr(JsonNode) reply = NULL;
+    g_autoptr(GError) error = NULL;
+
+    reply = hvd_qmp_client_execute_finish(HVD_QMP_CLIENT(source), result, &error);
+    /* A worker that ended meanwhile says so through its exit, not here. */
+    if (reply == NULL && !g_error_matches(error, HVD_QMP_ERROR, HVD_QMP_ERROR_CLOSED))
+        g_warning("COM%s takes no input: %s", port, error->message);
+}
+
+/* A logged COM port starts as QEMU's `file` chardev, output only; this gives it its input, the
+ * FIFO open_com_inputs() made. Repeating it (after berthd restarted) reopens the same files. */
+static void
+attach_com_input(HvdVmRunner *self, const HvxComDef *com)
+{
+    g_autofree char *id = g_strdup_printf("com%u", com->port);
+    g_autofree char *log_name = hvd_qemu_com_log_name(com->port);
+    g_autofree char *log = hvd_vm_runner_vm_path(self, log_name);
+    g_autofree char *input_name = hvd_qemu_com_input_name(com->port);
+    g_autofree char *input = hvd_vm_runner_runtime_path(self, input_name);
+    JsonObject *file = NULL;
+    JsonObject *backend = NULL;
+    g_autoptr(JsonObject) args = NULL;
+
+    /* Without the FIFO (a QEMU an older berthd started), QEMU would wait for a writer. */
+    if (self->qmp == NULL || !g_file_test(input, G_FILE_TEST_EXISTS))
+        return;
+    file = hvd_qmp_args_new("s:out", log, "b:append", TRUE, "s:in", input, NULL);
+    backend = hvd_qmp_args_new("s:type", "file", "o:data", file, NULL);
+    args = hvd_qmp_args_new("s:id", id, "o:backend", backend, NULL);
+    hvd_qmp_client_execute_async(self->qmp, "chardev-change", args, -1, NULL, on_com_input_attached,
+                                 g_strdup_printf("%u", com->port));
 }
 
 static gboolean
@@ -193,15 +256,22 @@ void
 hvd_vm_runner_start_io(HvdVmRunner *self)
 {
     const HvxVmDef *def = hvd_vm_runner_running_def(self);
+    const HvxComDef *com1 = hvd_vm_runner_find_com(self, 1);
     g_autoptr(GError) error = NULL;
-    gboolean has_com1 = FALSE;
 
     for (guint i = 0; def != NULL && i < def->com_ports->len; i++) {
         const HvxComDef *com = g_ptr_array_index(def->com_ports, i);
 
-        has_com1 |= com->port == 1;
+        if (com->log)
+            attach_com_input(self, com);
     }
-    if (has_com1 && self->serial == NULL) {
+    if (com1 != NULL && com1->log && self->serial_tail == NULL) {
+        g_autofree char *log = hvd_vm_runner_get_serial_log_path(self);
+
+        self->serial_tail = hvd_serial_tail_new(log);
+        g_signal_connect(self->serial_tail, "output", G_CALLBACK(on_serial_tail_output), self);
+    } else if (com1 != NULL && !com1->log && self->serial == NULL) {
+        self->serial_socket_offset = 0;
         self->serial = connect_runtime_socket(self, "com1.sock", &error);
         if (self->serial != NULL) {
             self->serial_source = g_socket_create_source(self->serial, G_IO_IN | G_IO_HUP, NULL);

@@ -13,6 +13,7 @@
 
 #include "hvd-network.h"
 #include "hvd-qmp-client.h"
+#include "hvd-serial-tail.h"
 #include "hvd-vm-runner.h"
 
 G_BEGIN_DECLS
@@ -91,9 +92,11 @@ struct _HvdVmRunner {
     guint stats_round;
     gboolean balloon_pending;
 
-    /* COM1 and the guest agent. */
+    /* COM1 (its log followed, or its socket when it keeps none) and the guest agent. */
+    HvdSerialTail *serial_tail;
     GSocket *serial;
     GSource *serial_source;
+    guint64 serial_socket_offset;
     GSocket *qga;
     GSource *qga_source;
     gint64 qga_last_reply;
@@ -114,7 +117,9 @@ void hvd_vm_runner_set_accelerator(HvdVmRunner *self, const char *accelerator);
 void hvd_vm_runner_set_last_serial_lines(HvdVmRunner *self, const char *lines);
 void hvd_vm_runner_set_figures(HvdVmRunner *self, double cpu, guint64 memory, guint64 uptime);
 void hvd_vm_runner_set_state(HvdVmRunner *self, HvdVmState state);
-void hvd_vm_runner_emit_serial_output(HvdVmRunner *self, GBytes *bytes);
+/* hvd-vm-runner-figures.c: the running definition's COM port @port, or NULL. */
+const HvxComDef *hvd_vm_runner_find_com(HvdVmRunner *self, guint port);
+void hvd_vm_runner_emit_serial_output(HvdVmRunner *self, GBytes *bytes, guint64 offset);
 char *hvd_vm_runner_actions_text(HvdVmState state);
 gboolean hvd_vm_runner_check_action(HvdVmRunner *self, const char *action, GError **error);
 GTask *hvd_vm_runner_op_begin(HvdVmRunner *self, OpKind kind, GTask *task);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gi18n-lib.h>
@@ -225,6 +226,42 @@ close_fds(GArray *fds)
     g_array_set_size(fds, 0);
 }
 
+/* Each logged COM port's input is a FIFO in the runtime dir (QEMU reads it once berthd adds it
+ * with chardev-change, hvd_vm_runner_start_io). QEMU also inherits a read-write descriptor of
+ * the FIFO that it never uses: the FIFO then always has a writer, so QEMU's reading end never
+ * meets end-of-file, whether berthd runs, restarts or has never written. */
+#define COM_INPUT_FIRST_FD 90
+
+static gboolean
+open_com_inputs(HvdVmRunner *self, const HvxVmDef *def, GArray *fds, GArray *targets,
+                GError **error)
+{
+    for (guint i = 0; i < def->com_ports->len; i++) {
+        const HvxComDef *com = g_ptr_array_index(def->com_ports, i);
+        g_autofree char *name = NULL;
+        g_autofree char *path = NULL;
+        int target = COM_INPUT_FIRST_FD + (int)com->port;
+        int fd;
+
+        if (!com->log)
+            continue;
+        name = hvd_qemu_com_input_name(com->port);
+        path = hvd_vm_runner_runtime_path(self, name);
+        g_unlink(path);
+        fd = mkfifo(path, 0600) == 0 ? g_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0) : -1;
+        if (fd < 0) {
+            int saved_errno = errno;
+
+            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create “%s”: %s"), path,
+                        g_strerror(saved_errno));
+            return FALSE;
+        }
+        g_array_append_val(fds, fd);
+        g_array_append_val(targets, target);
+    }
+    return TRUE;
+}
+
 static void
 start_spawn(HvdVmRunner *self)
 {
@@ -283,7 +320,7 @@ start_spawn(HvdVmRunner *self)
     g_free(self->net_note);
     self->net_note = g_steal_pointer(&net_note);
     argv = hvd_qemu_argv_build(&config, &error);
-    if (argv == NULL) {
+    if (argv == NULL || !open_com_inputs(self, def, net_fds, target_fds, &error)) {
         close_fds(net_fds);
         start_fail(self, error);
         return;
@@ -298,8 +335,8 @@ start_spawn(HvdVmRunner *self)
                                      log_path, g_strerror(saved_errno)));
         return;
     }
-    /* The taps reach QEMU as inherited fds; berthd's copies close right after, so a tap lives
-     * exactly as long as QEMU. */
+    /* The taps and the COM inputs' FIFOs reach QEMU as inherited fds; berthd's copies close
+     * right after, so a tap lives exactly as long as QEMU. */
     if (!g_spawn_async_with_pipes_and_fds(NULL, (const char *const *)argv->pdata, NULL,
                                           G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDIN_FROM_DEV_NULL,
                                           child_setup, NULL, -1, log_fd, log_fd,

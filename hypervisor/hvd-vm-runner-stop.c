@@ -164,6 +164,12 @@ serial_tail(HvdVmRunner *self, guint count)
 static void
 stop_io(HvdVmRunner *self)
 {
+    if (self->serial_tail != NULL) {
+        /* What QEMU wrote last, before it ended. */
+        hvd_serial_tail_poll(self->serial_tail);
+        g_signal_handlers_disconnect_by_data(self->serial_tail, self);
+        g_clear_object(&self->serial_tail);
+    }
     if (self->serial_source != NULL) {
         g_source_destroy(self->serial_source);
         g_clear_pointer(&self->serial_source, g_source_unref);

@@ -315,9 +315,9 @@ hvd_vm_runner_reply_status(JsonNode *node)
 }
 
 void
-hvd_vm_runner_emit_serial_output(HvdVmRunner *self, GBytes *bytes)
+hvd_vm_runner_emit_serial_output(HvdVmRunner *self, GBytes *bytes, guint64 offset)
 {
-    g_signal_emit(self, signals[SIGNAL_SERIAL_OUTPUT], 0, bytes);
+    g_signal_emit(self, signals[SIGNAL_SERIAL_OUTPUT], 0, bytes, offset);
 }
 
 /* --- the object ------------------------------------------------------------------------------ */
@@ -547,10 +547,12 @@ hvd_vm_runner_class_init(HvdVmRunnerClass *klass)
      * HvdVmRunner::serial-output:
      * @self: the runner
      * @data: bytes the guest wrote to COM1
+     * @offset: where @data starts in COM1's log (without a log: in what COM1 sent since berthd
+     *   connected to it)
      */
     signals[SIGNAL_SERIAL_OUTPUT] =
         g_signal_new("serial-output", G_TYPE_FROM_CLASS(klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                     NULL, G_TYPE_NONE, 1, G_TYPE_BYTES);
+                     NULL, G_TYPE_NONE, 2, G_TYPE_BYTES, G_TYPE_UINT64);
 }
 
 static void

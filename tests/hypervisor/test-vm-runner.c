@@ -24,8 +24,9 @@
 
 typedef struct {
     HvdVmRunner *runner;
-    GString *serial; /* everything COM1 said since the runner was made */
-    gsize mark;      /* wait_line() looks at lines after this offset */
+    GString *serial;  /* everything COM1 said since the runner was made */
+    guint64 log_size; /* where COM1's next output starts in its log */
+    gsize mark;       /* wait_line() looks at lines after this offset */
     char *vm_dir;
     char *runtime_dir;
 } Vm;
@@ -110,12 +111,15 @@ on_abort(int sig)
 }
 
 static void
-on_serial_output(HvdVmRunner *runner, GBytes *bytes, gpointer user_data)
+on_serial_output(HvdVmRunner *runner, GBytes *bytes, guint64 offset, gpointer user_data)
 {
     Vm *vm = user_data;
     gsize len;
     const char *data = g_bytes_get_data(bytes, &len);
 
+    /* The signal is the log, byte for byte: each run starts where the last one ended. */
+    g_assert_cmpuint(offset, ==, vm->log_size);
+    vm->log_size += len;
     g_string_append_len(vm->serial, data, (gssize)len);
 }
 
