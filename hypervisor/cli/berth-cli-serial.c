@@ -12,8 +12,9 @@
 
 typedef struct {
     BerthDBusVirtualMachine *vm;
-    GMainLoop *loop;
+    GMainLoop *loop; /* following */
     guint64 offset;
+    gboolean waiting; /* following, and berthd is away */
     GError *error;
 } BerthCliSerial;
 
@@ -43,15 +44,40 @@ berth_cli_serial_drain(BerthCliSerial *state)
     }
 }
 
+/* berthd is not on the bus (stopped, killed, restarting), as opposed to refusing the call. */
+static gboolean
+berthd_away(const GError *error)
+{
+    return g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NO_REPLY);
+}
+
+/* Following goes on across a restart of berthd: the log keeps what the guest wrote meanwhile,
+ * and reading resumes at the same offset. */
 static void
 berth_cli_serial_poke(BerthCliSerial *state)
 {
-    if (state->error == NULL && !berth_cli_serial_drain(state))
-        g_main_loop_quit(state->loop);
+    if (state->error != NULL)
+        return;
+    if (berth_cli_serial_drain(state)) {
+        state->waiting = FALSE;
+        return;
+    }
+    if (berthd_away(state->error)) {
+        if (!state->waiting)
+            g_printerr(_("berth serial: berthd went away; waiting for it to come back\n"));
+        state->waiting = TRUE;
+        g_clear_error(&state->error);
+        return;
+    }
+    g_main_loop_quit(state->loop);
 }
 
+/* Signals and ReadSerial share offsets: the signal only says when to read, so what is printed
+ * is the log, each byte once, whatever signals were missed. */
 static void
-on_serial_output(BerthDBusVirtualMachine *vm, GVariant *data, gpointer user_data)
+on_serial_output(BerthDBusVirtualMachine *vm, GVariant *data, guint64 offset, gpointer user_data)
 {
     berth_cli_serial_poke(user_data);
 }
