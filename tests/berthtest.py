@@ -144,7 +144,7 @@ class Berthd:
                 "--runtime-dir", self.runtime, "--accel", self.accel, "--log-level", "info"]
 
     def start(self, wait=True, wrapper=()):
-        """Starts berthd (through the command @wrapper when given, e.g. setpriv), by default
+        """Starts berthd (through the command @wrapper when given: setpriv, env), by default
         waiting until it answers; returns the seconds that took."""
         assert not self.running(), "berthd is already running"
         with open(self.log_path, "a") as log:
@@ -239,10 +239,9 @@ def session(berthd_exe, berth_exe, argv):
     status = 1
     try:
         xvfb = Xvfb(size="1280x900x24", log=os.path.join(tmp, "xvfb.log"))
-        berthd = Berthd(berthd_exe, berth_exe, tmp=tmp,
-                        env=dict(os.environ, BERTH_TEST_SYSFS_ROOT=os.path.join(tmp, "sys")))
-        berthd.start()
-        env = dict(os.environ, DISPLAY=xvfb.display, BERTH_BUS_ADDRESS=berthd.address,
+        berthd = Berthd(berthd_exe, berth_exe, tmp=tmp)
+        berthd.start(wrapper=["env", "BERTH_TEST_SYSFS_ROOT=" + os.path.join(tmp, "sys")])
+        env = dict(berthd.berth_env(), DISPLAY=xvfb.display,
                    DBUS_SESSION_BUS_ADDRESS=berthd.address, BERTH_CLI=berth_exe,
                    BERTH_TEST_TMP=tmp, XDG_DATA_HOME=os.path.join(tmp, "data"),
                    XDG_RUNTIME_DIR=xdg_run, GSETTINGS_BACKEND="memory", GTK_A11Y="none",
