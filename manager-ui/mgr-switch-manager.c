@@ -3,7 +3,6 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -191,33 +190,17 @@ item_reason(MgrSwitchManager *self, SwitchItem *item)
     return mgr_switch_plan_check(item->edited, (const char *const *)names->pdata, NULL, adapters);
 }
 
+/* Why the MAC address range typed in cannot be applied (berthd's own rule), or NULL. */
 static char *
 mac_reason(MgrSwitchManager *self)
 {
     const char *first = gtk_editable_get_text(GTK_EDITABLE(self->mac_first_entry));
     const char *last = gtk_editable_get_text(GTK_EDITABLE(self->mac_last_entry));
-    guint8 a[6], b[6];
+    g_autoptr(GError) error = NULL;
 
-    for (guint k = 0; k < 2; k++) {
-        const char *mac = k == 0 ? first : last;
-        guint8 *bytes = k == 0 ? a : b;
-        unsigned int v[6];
-        char end;
-
-        if (sscanf(mac, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
-                   &end) != 6 ||
-            strlen(mac) != 17)
-            return g_strdup_printf(_("“%s” is not a MAC address like 52:54:00:b0:00:00."), mac);
-        for (guint i = 0; i < 6; i++)
-            bytes[i] = (guint8)v[i];
-    }
-    if ((a[0] & 1) != 0)
-        return g_strdup(_("The range must hold unicast addresses (the first byte even)."));
-    if (memcmp(a, b, 3) != 0)
-        return g_strdup(_("Both ends must share their first three bytes (one OUI block)."));
-    if (memcmp(a, b, 6) > 0)
-        return g_strdup(_("The minimum comes after the maximum."));
-    return NULL;
+    if (hvx_mac_range_parse(first, last, NULL, NULL, &error))
+        return NULL;
+    return g_strdup(error->message);
 }
 
 /* ---- The form ------------------------------------------------------------------------------- */

@@ -208,6 +208,19 @@ test_gen2(void)
     set_spin(&run, "network-0/vlan", 5);
     set_spin(&run, "network-0/bandwidth", 100);
     set_switch(&run, "network-0/dhcp-guard", TRUE);
+    /* A static MAC: libhvx's rule and words, then kept in lower case. */
+    set_switch(&run, "network-0/static-mac", TRUE);
+    gtk_editable_set_text(GTK_EDITABLE(find(&run, "network-0/mac")), "01:00:5E:00:00:01");
+    mgr_test_spin(10);
+    g_assert_cmpstr(
+        gtk_label_get_text(mgr_test_child(run.dialog, MGR_TYPE_SETTINGS_DIALOG, "reason_label")),
+        ==,
+        "<network-adapter mac>: \"01:00:5E:00:00:01\" is a multicast MAC address (the lowest bit "
+        "of its first byte is set); an adapter needs a unicast one");
+    g_assert_false(mgr_test_sensitive(run.dialog, MGR_TYPE_SETTINGS_DIALOG, "ok_button"));
+    gtk_editable_set_text(GTK_EDITABLE(find(&run, "network-0/mac")), "00:15:5D:0A:0B:0C");
+    mgr_test_spin(10);
+    g_assert_true(mgr_test_sensitive(run.dialog, MGR_TYPE_SETTINGS_DIALOG, "ok_button"));
     mgr_test_screenshot(run.dialog, "settings-network-adapter");
     select_section(&run, "add-hardware");
     click(&run, "add-hardware/add-scsi");
@@ -249,6 +262,7 @@ test_gen2(void)
     g_assert_cmpuint(adapter->vlan, ==, 5);
     g_assert_cmpuint(adapter->bandwidth_max, ==, 100);
     g_assert_true(adapter->dhcp_guard);
+    g_assert_cmpstr(adapter->mac, ==, "00:15:5d:0a:0b:0c");
     g_assert_cmpuint(def->controllers->len, ==, 1);
     scsi = g_ptr_array_index(def->controllers, 0);
     g_assert_cmpint(((HvxDriveDef *)g_ptr_array_index(scsi->drives, 0))->type, ==, HVX_DRIVE_DVD);
