@@ -2,8 +2,9 @@
 # tests/berthtest.py: the one way Berth's Python tests and benchmarks start berthd. A private
 # D-Bus daemon (Bus), berthd on it with a temporary state dir (Berthd: started and waited for,
 # stopped by its pid with any signal, killed with -9 and started again, its log since the last
-# start, the `berth` CLI pointed at its bus), a private X server (Xvfb), and `session`, which runs
-# a test program (the manager's C tests) inside all three. Everything started here is ended by
+# start, the `berth` CLI pointed at its bus), a private X server (Xvfb), `session`, which runs a
+# test program (the manager's C tests) inside all three, and `xvfb`, which runs one on an Xvfb
+# only. Everything started here is ended by
 # its pid; the QEMU workers and the dnsmasq berthd leaves behind are found through the test's
 # own temporary folder, never by name.
 #
@@ -12,6 +13,7 @@
 # PYTHONPATH for the tests that need it; scripts run by hand add the folder themselves).
 #
 #   berthtest.py session BERTHD BERTH PROGRAM [ARG…]
+#   berthtest.py xvfb PROGRAM [ARG…]
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 import os
@@ -263,9 +265,26 @@ def session(berthd_exe, berth_exe, argv):
     return status
 
 
+def on_xvfb(argv):
+    """Runs @argv on a private Xvfb (DISPLAY set, GDK on X11); returns its exit status."""
+    xvfb = Xvfb()
+    try:
+        env = dict(os.environ, DISPLAY=xvfb.display, GDK_BACKEND="x11")
+        env.pop("WAYLAND_DISPLAY", None)
+        return subprocess.run(argv, env=env).returncode
+    finally:
+        xvfb.close()
+
+
 def main(args):
+    if len(args) >= 2 and args[0] == "xvfb":
+        if shutil.which("Xvfb") is None:
+            print("Xvfb is not installed: skipping")
+            return 77
+        return on_xvfb(args[1:])
     if len(args) < 4 or args[0] != "session":
-        print("usage: berthtest.py session BERTHD BERTH PROGRAM [ARG…]", file=sys.stderr)
+        print("usage: berthtest.py session BERTHD BERTH PROGRAM [ARG…] | xvfb PROGRAM [ARG…]",
+              file=sys.stderr)
         return 2
     for tool in ("Xvfb", "dbus-daemon"):
         if shutil.which(tool) is None:
