@@ -81,7 +81,7 @@ complete_value(const GOptionEntry *entry, const char *prefix, const char *value,
         add_names(words, value, SWITCH_INTERFACE);
         return COMPLETE_WORDS;
     }
-    if (entry->arg == G_OPTION_ARG_FILENAME && *prefix == '\0')
+    if (g_strcmp0(entry->arg_description, "FILE") == 0 && *prefix == '\0')
         return COMPLETE_FILES;
     return COMPLETE_NOTHING;
 }

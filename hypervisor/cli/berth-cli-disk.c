@@ -131,12 +131,12 @@ static gboolean disk_fixed;
 
 #define DISK_SIZE_OPTION                                                                         \
     {                                                                                            \
-        "size", 0, 0, G_OPTION_ARG_STRING, &disk_size,                                           \
+        "size", 0, 0, G_OPTION_ARG_FILENAME, &disk_size,                                         \
             N_("In bytes or with a suffix: K, M, G or T (powers of 1024), e.g. 20G"), N_("SIZE") \
     }
 #define DISK_FORMAT_OPTION                                                \
     {                                                                     \
-        "format", 0, 0, G_OPTION_ARG_STRING, &disk_format,                \
+        "format", 0, 0, G_OPTION_ARG_FILENAME, &disk_format,              \
             N_("The disk's format (default: VHDX)"), "vhdx|vhd|qcow2|raw" \
     }
 #define DISK_FIXED_OPTION                                              \

@@ -21,7 +21,7 @@ static const struct {
 static char *shutdown_timeout;
 
 static const GOptionEntry shutdown_options[] = {
-    {"timeout", 0, 0, G_OPTION_ARG_STRING, &shutdown_timeout,
+    {"timeout", 0, 0, G_OPTION_ARG_FILENAME, &shutdown_timeout,
      N_("How long the guest may take (default 120); after that the command fails and the VM "
         "keeps running"),
      N_("SECONDS")},

@@ -103,7 +103,7 @@ static char *serial_send;
 static const GOptionEntry serial_options[] = {
     {"follow", 'f', 0, G_OPTION_ARG_NONE, &serial_follow,
      N_("Keep printing what the guest writes until interrupted"), NULL},
-    {"send", 0, 0, G_OPTION_ARG_STRING, &serial_send, N_("Write LINE and a newline to COM1"),
+    {"send", 0, 0, G_OPTION_ARG_FILENAME, &serial_send, N_("Write LINE and a newline to COM1"),
      N_("LINE")},
     G_OPTION_ENTRY_NULL,
 };

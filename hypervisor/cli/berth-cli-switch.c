@@ -329,21 +329,22 @@ static gboolean new_share;
 static gboolean new_nat;
 
 static const GOptionEntry new_options[] = {
-    {"type", 0, 0, G_OPTION_ARG_STRING, &new_type, N_("The kind of switch (required)"),
+    {"type", 0, 0, G_OPTION_ARG_FILENAME, &new_type, N_("The kind of switch (required)"),
      "external|internal|private"},
-    {"adapter", 0, 0, G_OPTION_ARG_STRING, &new_adapter,
+    {"adapter", 0, 0, G_OPTION_ARG_FILENAME, &new_adapter,
      N_("The host's adapter an external switch uses"), N_("IF")},
     {"share-with-host", 0, 0, G_OPTION_ARG_NONE, &new_share,
      N_("External: the host keeps using the adapter"), NULL},
-    {"address", 0, 0, G_OPTION_ARG_STRING, &new_address,
+    {"address", 0, 0, G_OPTION_ARG_FILENAME, &new_address,
      N_("Internal: the host's address, e.g. 192.168.50.1/24"), N_("CIDR")},
     {"nat", 0, 0, G_OPTION_ARG_NONE, &new_nat,
      N_("Internal: VMs reach the outside through the host (NAT)"), NULL},
-    {"dhcp", 0, 0, G_OPTION_ARG_STRING, &new_dhcp, N_("Internal: hand out addresses in this range"),
-     N_("FIRST-LAST")},
-    {"vlan", 0, 0, G_OPTION_ARG_STRING, &new_vlan,
+    {"dhcp", 0, 0, G_OPTION_ARG_FILENAME, &new_dhcp,
+     N_("Internal: hand out addresses in this range"), N_("FIRST-LAST")},
+    {"vlan", 0, 0, G_OPTION_ARG_FILENAME, &new_vlan,
      N_("External, internal: the host's VLAN on the switch"), N_("ID")},
-    {"notes", 0, 0, G_OPTION_ARG_STRING, &new_notes, N_("A note kept with the switch"), N_("TEXT")},
+    {"notes", 0, 0, G_OPTION_ARG_FILENAME, &new_notes, N_("A note kept with the switch"),
+     N_("TEXT")},
     G_OPTION_ENTRY_NULL,
 };
 

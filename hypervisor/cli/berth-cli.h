@@ -27,7 +27,10 @@ struct _BerthCliCommand {
     const char *parameters;      /* N_(): "VM [NAME]", "FILE…"; NULL when it takes none. Words
                                   * in [] are optional, a word with … repeats. VM and SWITCH
                                   * name berthd's VMs and switches; FILE, SOURCE, TARGET files. */
-    const GOptionEntry *options; /* NULL-terminated, or NULL */
+    const GOptionEntry *options; /* NULL-terminated, or NULL. Values are G_OPTION_ARG_FILENAME
+                                  * (the bytes as given: ARG_STRING converts from the locale's
+                                  * charset and refuses a UTF-8 name under LC_ALL=C); a value
+                                  * named FILE completes as a file, "a|b" as a choice. */
     const char *description;     /* N_(): shown by --help after the options, or NULL */
     const BerthCliCommand *const *subcommands; /* a group's commands (NULL-terminated) */
 };

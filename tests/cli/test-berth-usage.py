@@ -10,6 +10,7 @@
 import importlib.util
 import os
 import re
+import subprocess
 import sys
 
 _spec = importlib.util.spec_from_file_location(
@@ -177,8 +178,25 @@ def test_unknown_names(env):
         check_unchanged(env, before, "berth " + " ".join(argv))
 
 
+def test_utf8_under_c_locale(env):
+    """Option values are the bytes given: a UTF-8 name works under LC_ALL=C as it always did
+    (GOption's string options would convert them from the locale's charset and fail)."""
+    c_env = dict(os.environ, LC_ALL="C", LANGUAGE="")
+
+    def berth_c(*args):
+        r = subprocess.run([cli.BERTH, "--connect", env.address] + list(args), env=c_env,
+                           capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, "berth %s: %s" % (" ".join(args), r.stderr)
+
+    berth_c("switch", "new", "Лаборатория", "--type", "private", "--notes", "заметка")
+    berth_c("new", "--name", "Сервер", "--generation", "2", "--switch", "Лаборатория")
+    berth_c("rename", "Сервер", "Сервер №2")
+    assert "<name>Сервер №2</name>" in env.berth("dumpxml", "Сервер №2").stdout
+    assert "<notes>заметка</notes>" in env.berth("switch", "dumpxml", "Лаборатория").stdout
+
+
 TESTS = [test_table_covers_every_command, test_help, test_unknown_option,
-         test_missing_and_extra_argument, test_unknown_names]
+         test_missing_and_extra_argument, test_unknown_names, test_utf8_under_c_locale]
 
 
 def main():
