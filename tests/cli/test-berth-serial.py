@@ -6,22 +6,26 @@
 # What the guest wrote while berthd was down must be in the log afterwards. Prints TAP.
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
+import importlib.util
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-import traceback
 
 import gi
 
 gi.require_version("Gio", "2.0")
 from gi.repository import Gio, GLib  # noqa: E402
 
-BERTH, BERTHD, GUEST_DIR = sys.argv[1], sys.argv[2], sys.argv[3]
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("berth_cli_test",
+                                               os.path.join(HERE, "test-berth-cli.py"))
+cli = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cli)
+
 LINES = 20000
 PATTERN = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3
 VM_XML = """<vm generation="1">
@@ -96,93 +100,56 @@ class SignalRecorder(threading.Thread):
         """The chunks joined where they are contiguous: a list of (offset, bytes)."""
         runs = []
         for offset, data in list(self.chunks):
-            if runs and runs[-1][0] + len(runs[-1][1]) == offset:
+            if runs and run_end(runs[-1]) == offset:
                 runs[-1] = (runs[-1][0], runs[-1][1] + data)
             else:
                 runs.append((offset, data))
         return runs
 
 
-class Env:
-    def __init__(self):
-        self.tmp = tempfile.mkdtemp(prefix="test-berth-serial-")
-        self.bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address"],
-                                    stdout=subprocess.PIPE, text=True)
-        self.address = self.bus.stdout.readline().strip()
-        self.berthd = None
-        self.berthd_log = open(os.path.join(self.tmp, "berthd.log"), "a")
+def run_end(run):
+    """Where a run of signals (offset, bytes) ends in the log."""
+    return run[0] + len(run[1])
 
-    def start(self):
-        self.berthd = subprocess.Popen(
-            [BERTHD, "--bus", self.address, "--state-dir", os.path.join(self.tmp, "state"),
-             "--runtime-dir", os.path.join(self.tmp, "run"), "--accel", "tcg"],
-            stdout=subprocess.DEVNULL, stderr=self.berthd_log)
-        for _ in range(1000):
-            if self.berth("host", check=False).returncode == 0:
-                return
-            assert self.berthd.poll() is None, "berthd exited"
-            time.sleep(0.01)
-        raise AssertionError("berthd did not start")
 
-    def kill(self):
-        self.berthd.send_signal(signal.SIGKILL)
-        self.berthd.wait(10)
+def berth_bytes(env, *args):
+    """`berth ARGS…` with its output as bytes (COM1's log is not text)."""
+    r = subprocess.run([env.berth_exe, "--connect", env.address] + list(args),
+                       capture_output=True, timeout=120)
+    assert r.returncode == 0, "berth %s: %s" % (" ".join(args), r.stderr.decode())
+    return r.stdout
 
-    def berth(self, *args, check=True):
-        r = subprocess.run([BERTH, "--connect", self.address] + list(args), capture_output=True,
-                           timeout=120)
-        if check and r.returncode != 0:
-            raise AssertionError("berth %s: %s" % (" ".join(args), r.stderr.decode()))
-        return r
 
-    def log(self):
-        return self.berth("serial", "Serial").stdout
+def read_log(env):
+    """COM1's log through berth serial (ReadSerial)."""
+    return berth_bytes(env, "serial", "Serial")
 
-    def log_file(self):
-        state = os.path.join(self.tmp, "state", "vms")
-        (uuid,) = os.listdir(state)
-        return os.path.join(state, uuid, "serial.log")
 
-    def wait_log(self, text, timeout, start=0):
-        """Waits until COM1's log file holds @text after @start; returns its size then."""
-        deadline = time.monotonic() + timeout
-        path = self.log_file()
-        while time.monotonic() < deadline:
-            with open(path, "rb") as f:
-                data = f.read()
-            if text in data[start:]:
-                return len(data)
-            time.sleep(0.1)
-        raise AssertionError("no %r in COM1's log after %d s" % (text, timeout))
+def log_file(env):
+    state = os.path.join(env.state, "vms")
+    (uuid,) = os.listdir(state)
+    return os.path.join(state, uuid, "serial.log")
 
-    def close(self):
-        if self.berthd is not None and self.berthd.poll() is None:
-            self.berth("turn-off", "Serial", check=False)
-            self.berthd.terminate()
-            self.berthd.wait(30)
-        # A QEMU whose berthd was killed runs on: end it by its pid file.
-        for root, _, files in os.walk(os.path.join(self.tmp, "run")):
-            if "qemu.pid" in files:
-                try:
-                    with open(os.path.join(root, "qemu.pid")) as f:
-                        os.kill(int(f.read().strip()), signal.SIGKILL)
-                except (OSError, ValueError):
-                    pass
-        self.bus.terminate()
-        self.bus.wait(10)
-        self.berthd_log.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+
+def wait_log(env, text, timeout, start=0):
+    """Waits until COM1's log file holds @text after @start; returns its size then."""
+    def found():
+        with open(log_file(env), "rb") as f:
+            data = f.read()
+        return len(data) if text in data[start:] else None
+
+    return cli.berthtest.wait(found, timeout, "%r in COM1's log" % text, interval=0.1)
 
 
 def boot(env):
     disk = os.path.join(env.tmp, "gen1.img")
-    shutil.copyfile(os.path.join(GUEST_DIR, "gen1.img"), disk)
+    shutil.copyfile(os.path.join(cli.GUEST_DIR, "gen1.img"), disk)
     xml = os.path.join(env.tmp, "serial.xml")
     with open(xml, "w") as f:
         f.write(VM_XML.format(disk=disk))
     env.berth("define", xml)
     env.berth("start", "Serial")
-    env.wait_log(b"BERTH-GUEST-READY", 240)
+    wait_log(env, b"BERTH-GUEST-READY", 240)
 
 
 class Follower:
@@ -193,7 +160,7 @@ class Follower:
         self.out = open(self.out_path, "wb")
         self.err = open(self.out_path + ".err", "wb")
         self.process = subprocess.Popen(
-            [BERTH, "--connect", env.address, "serial", "--follow", "Serial"],
+            [env.berth_exe, "--connect", env.address, "serial", "--follow", "Serial"],
             stdout=self.out, stderr=self.err)
 
     def wait_for(self, text, timeout):
@@ -207,10 +174,17 @@ class Follower:
         raise AssertionError("--follow printed no %r after %d s" % (text, timeout))
 
     def stop(self):
-        self.process.send_signal(signal.SIGINT)
-        assert self.process.wait(10) == 0, self.stderr()
+        """Interrupts it (as Ctrl+C would); returns what it printed."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.out.close()
         self.err.close()
+        assert self.process.returncode == 0, self.stderr()
         with open(self.out_path, "rb") as f:
             return f.read()
 
@@ -219,30 +193,41 @@ class Follower:
             return f.read().decode(errors="replace")
 
 
-def test_flood(env):
-    """20,000 lines at full speed with berthd running throughout."""
+def watched_flood(env, middle=None):
+    """Boots the guest, then has it flood COM1 while `berth serial --follow` and a SerialOutput
+    recorder watch; @middle(start) runs once 2,000 lines are in the log (@start: the log's size
+    before the flood). Returns the log, what --follow printed and said on stderr, the signals'
+    contiguous runs and @start."""
     boot(env)
     recorder = SignalRecorder(env.address)
     recorder.start()
-    recorder.ready.wait(10)
+    assert recorder.ready.wait(10), "no D-Bus connection for the signals"
     follower = Follower(env)
-    start = len(env.log())
-    env.berth("serial", "--send", "flood %d" % LINES, "Serial")
-    env.wait_log(b"BERTH-OK flood %d" % LINES, 300, start)
-    follower.wait_for(b"BERTH-OK flood %d" % LINES, 60)
-    log = env.log()
+    try:
+        start = len(read_log(env))
+        env.berth("serial", "--send", "flood %d" % LINES, "Serial")
+        if middle is not None:
+            wait_log(env, flood_line(2000, LINES), 300, start)
+            middle(start)
+        wait_log(env, b"BERTH-OK flood %d" % LINES, 300, start)
+        follower.wait_for(b"BERTH-OK flood %d" % LINES, 60)
+    finally:
+        followed = follower.stop()
+    log = read_log(env)
+    # The signals lag the log a little: wait for the one that reaches its end.
+    cli.berthtest.wait(lambda: recorder.runs() and run_end(recorder.runs()[-1]) >= len(log), 30,
+                       "SerialOutput up to the log's end", interval=0.1)
+    recorder.stop()
+    return log, followed, follower.stderr(), recorder.runs(), start
+
+
+def test_flood(env):
+    """20,000 lines at full speed with berthd running throughout."""
+    log, followed, _, runs, start = watched_flood(env)
     check_flood(log, LINES, "berth serial")
-    followed = follower.stop()
     assert followed == log[:len(followed)], "--follow printed something else than the log"
     check_flood(followed, LINES, "berth serial --follow")
     # The signals: one contiguous run, the log byte for byte, covering the whole flood.
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        runs = recorder.runs()
-        if runs and runs[-1][0] + len(runs[-1][1]) >= len(log):
-            break
-        time.sleep(0.1)
-    recorder.stop()
     assert len(runs) == 1, "SerialOutput has gaps: %r" % [(o, len(d)) for o, d in runs]
     offset, data = runs[0]
     assert offset <= start and data == log[offset:offset + len(data)], \
@@ -254,80 +239,38 @@ def test_flood_berthd_restart(env):
     """The same while berthd is killed and started again in the middle: the log keeps what the
     guest wrote meanwhile, --follow goes on where it was, the signals' offsets say exactly what
     was missed (ReadSerial fills it), and COM1 still takes input afterwards."""
-    boot(env)
-    recorder = SignalRecorder(env.address)
-    recorder.start()
-    recorder.ready.wait(10)
-    follower = Follower(env)
-    start = len(env.log())
-    env.berth("serial", "--send", "flood %d" % LINES, "Serial")
-    env.wait_log(flood_line(2000, LINES), 300, start)
-    env.kill()
-    killed_at = os.path.getsize(env.log_file())
-    # The guest goes on writing with no berthd at all.
-    grown = env.wait_log(flood_line(6000, LINES), 120, killed_at)
-    assert grown > killed_at
-    env.start()
-    env.wait_log(b"BERTH-OK flood %d" % LINES, 300, start)
-    log = env.log()
+
+    def restart(start):
+        env.stop(signal.SIGKILL)
+        killed_at = os.path.getsize(log_file(env))
+        # The guest goes on writing with no berthd at all.
+        assert wait_log(env, flood_line(6000, LINES), 120, killed_at) > killed_at
+        env.start()
+
+    log, followed, follow_stderr, runs, start = watched_flood(env, restart)
     check_flood(log, LINES, "berth serial after the restart")
-    follower.wait_for(b"BERTH-OK flood %d" % LINES, 60)
-    followed = follower.stop()
     assert followed == log[:len(followed)], "--follow printed something else than the log"
     check_flood(followed, LINES, "berth serial --follow across the restart")
-    assert "waiting for it to come back" in follower.stderr(), follower.stderr()
-    # COM1 still takes input from the new berthd.
-    env.berth("serial", "--send", "echo after the restart", "Serial")
-    env.wait_log(b"BERTH-OK echo after the restart", 60, len(log))
-    log = env.log()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        runs = recorder.runs()
-        if runs and runs[-1][0] + len(runs[-1][1]) >= len(log):
-            break
-        time.sleep(0.1)
-    recorder.stop()
+    assert "waiting for it to come back" in follow_stderr, follow_stderr
     # Each run is the log at its offset; the gaps are what berthd was not there to send.
     for offset, data in runs:
         assert data == log[offset:offset + len(data)], "SerialOutput at %d is not the log" % offset
     assert len(runs) >= 2, "no gap while berthd was down: %r" % [(o, len(d)) for o, d in runs]
-    assert runs[0][0] <= start and runs[-1][0] + len(runs[-1][1]) == len(log)
+    assert runs[0][0] <= start and run_end(runs[-1]) == len(log)
     # Filled from ReadSerial (berth serial), the signals give the flood exactly once.
     stitched = bytearray(runs[0][1])
-    position = runs[0][0] + len(runs[0][1])
+    position = run_end(runs[0])
     for offset, data in runs[1:]:
         stitched += log[position:offset] + data
-        position = offset + len(data)
+        position = run_end((offset, data))
     check_flood(bytes(stitched), LINES, "SerialOutput with its gaps read back")
-
-
-TESTS = [test_flood, test_flood_berthd_restart]
+    # COM1 still takes input from the new berthd.
+    env.berth("serial", "--send", "echo after the restart", "Serial")
+    wait_log(env, b"BERTH-OK echo after the restart", 60, len(log))
 
 
 def main():
-    if not os.path.exists(os.path.join(GUEST_DIR, "gen1.img")):
-        print("1..0 # SKIP no test guest in %s" % GUEST_DIR)
-        return 0
-    os.environ["LC_ALL"] = "C.UTF-8"
-    os.environ.pop("BERTH_BUS_ADDRESS", None)
-    print("1..%d" % len(TESTS))
-    failed = 0
-    for i, test in enumerate(TESTS, 1):
-        env = Env()
-        try:
-            env.start()
-            t = time.monotonic()
-            test(env)
-            print("ok %d %s # %.1f s" % (i, test.__name__, time.monotonic() - t))
-        except Exception:
-            failed += 1
-            print("not ok %d %s" % (i, test.__name__))
-            for line in traceback.format_exc().splitlines():
-                print("# " + line)
-        finally:
-            env.close()
-        sys.stdout.flush()
-    return 1 if failed else 0
+    return cli.run_tests([], [test_flood, test_flood_berthd_restart])
 
 
 if __name__ == "__main__":
