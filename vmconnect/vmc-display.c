@@ -1,15 +1,26 @@
 /* vmc-display.c: the guest's screen, drawn from a SPICE display channel.
  *
  * spice-client-glib keeps the guest's primary surface in a buffer it mutates in place and says
- * which rectangles changed (display-invalidate). The widget cuts the screen into tiles, marks the
- * tiles a change touches, and at the next frame (GTK coalesces queue_draw to the frame clock)
- * copies only those tiles into new render nodes. Unchanged tiles keep their render nodes, so
- * GSK's diff damages only changed tiles. Under the cairo renderer a tile is a cairo node around
- * an RGB24 cairo image surface (xRGB as it is: cairo ignores X and copies opaque pixels instead
- * of blending): GTK 4.8's cairo renderer would otherwise convert every texture it draws (through
- * floats) on every frame, which was most of vmconnect's CPU on an idle screen (bench/console).
- * Under GL a tile is a texture node (GDK_MEMORY_DEFAULT with alpha forced to 255: GTK 4.8 has no
- * X8 memory format), which the renderer uploads once.
+ * which rectangles changed (display-invalidate). The widget gathers those per 128×128 tile and,
+ * at the next frame (GTK coalesces queue_draw to the frame clock), makes new render nodes for
+ * only what changed, so GSK's diff damages only that.
+ *
+ * Under the cairo renderer (GTK's choice without a GPU) nothing is copied: the screen is one
+ * cairo image over the channel's own buffer (RGB24 = xRGB as it is: cairo ignores X and copies
+ * opaque pixels instead of blending), and render nodes paint parts of it when the renderer
+ * draws the damaged area. One node shows the whole screen and stays while the buffer lives;
+ * over it, one node per tile changed since the last frame (or a new whole-screen node when much
+ * changed). GTK 4.8's cairo renderer visits every node of the window on every frame, clipped or
+ * not (~2k instructions each): an idle screen with a blinking cursor is two nodes, not one per
+ * tile. The recordings hold a cairo snapshot of the image, which reads the buffer as it is when
+ * drawn; cairo is never told the buffer changed (cairo_surface_mark_dirty would copy the whole
+ * screen into the snapshot). The buffer lives until display-primary-destroy (emitted also before
+ * a primary of another size replaces it): there the image is finished, so cairo copies the
+ * pixels into the snapshot while they are still there, and render nodes GTK still holds from
+ * earlier frames never read freed memory (tests/vmconnect/test-vmc-display-resize.c).
+ *
+ * Under GL a tile is a texture node (a copy, GDK_MEMORY_DEFAULT with alpha forced to 255: GTK
+ * 4.8 has no X8 memory format), uploaded once; a small change is a patch over its tile.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -24,21 +35,27 @@ struct _VmcDisplay {
     SpiceDisplayChannel *channel;
     SpiceCursorChannel *cursor_channel;
 
-    /* The primary surface, owned by the channel. */
+    /* The primary surface, owned by the channel, and the cairo image over it (see above). */
     const guint8 *data;
+    cairo_surface_t *primary_image;
     int width, height, stride;
     int format;
     gboolean marked;
 
+    /* What changed since the last frame, per tile, in guest pixels (empty = clean). */
     guint tiles_x, tiles_y;
+    cairo_rectangle_int_t *dirty;
+    gboolean any_dirty;
+    gboolean in_place; /* nodes draw from the buffer (cairo renderer), else copies (GL) */
+    /* In place: the whole screen, and over it this frame's changes. */
+    GskRenderNode *screen_node;
+    GPtrArray *changes;
+    /* Copies: a texture per tile; a small change inside a tile becomes a patch drawn over it
+     * (at most one per tile, grown to cover the earlier one), so a blinking cursor uploads and
+     * damages its cell, not its whole tile. */
     GskRenderNode **tiles;
-    /* A small change inside a tile becomes a patch drawn over it (at most one per tile, grown
-     * to cover the earlier one), so a blinking cursor damages its cell, not its whole tile. */
     GskRenderNode **patches;
     cairo_rectangle_int_t *patch_rects;
-    gboolean cairo_tiles;         /* tiles are cairo nodes (cairo renderer), else texture nodes */
-    cairo_rectangle_int_t *dirty; /* per tile, in guest pixels; empty = clean */
-    gboolean any_dirty;
 
     guint zoom;
     int alloc_width, alloc_height; /* device pixels, for "size-changed" */
@@ -66,19 +83,40 @@ enum {
 
 static guint signals[N_SIGNALS];
 
+/* Drops every render node; the next frame makes them again. */
 static void
-free_tiles(VmcDisplay *self)
+drop_nodes(VmcDisplay *self)
 {
+    g_clear_pointer(&self->screen_node, gsk_render_node_unref);
+    g_ptr_array_set_size(self->changes, 0);
     for (guint i = 0; i < self->tiles_x * self->tiles_y; i++) {
         g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
         g_clear_pointer(&self->patches[i], gsk_render_node_unref);
     }
+}
+
+static void
+free_tiles(VmcDisplay *self)
+{
+    drop_nodes(self);
     g_clear_pointer(&self->tiles, g_free);
     g_clear_pointer(&self->patches, g_free);
     g_clear_pointer(&self->patch_rects, g_free);
     g_clear_pointer(&self->dirty, g_free);
     self->tiles_x = self->tiles_y = 0;
     self->any_dirty = FALSE;
+}
+
+/* Lets go of the primary surface: no render node may read it after this (the memory goes when
+ * the channel's display-primary-destroy handlers return). */
+static void
+release_primary(VmcDisplay *self)
+{
+    free_tiles(self);
+    if (self->primary_image != NULL) {
+        cairo_surface_finish(self->primary_image);
+        g_clear_pointer(&self->primary_image, cairo_surface_destroy);
+    }
 }
 
 static gboolean
@@ -133,12 +171,10 @@ mark_dirty(VmcDisplay *self, int x, int y, int w, int h)
         }
     }
     self->any_dirty = TRUE;
-    if (self->marked)
-        gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 
-/* Copies a rectangle of the primary surface; with force_alpha, alpha becomes opaque on the way
- * (SPICE's xRGB has garbage in X). */
+/* Copies a rectangle of the primary surface into a texture's pixels; with force_alpha, alpha
+ * becomes opaque on the way (SPICE's xRGB has garbage in X). */
 static void
 copy_pixels(VmcDisplay *self, int x0, int y0, int w, int h, guint8 *pixels, gsize stride,
             gboolean force_alpha)
@@ -149,50 +185,27 @@ copy_pixels(VmcDisplay *self, int x0, int y0, int w, int h, guint8 *pixels, gsiz
         const guint32 *src = (const guint32 *)(self->data + (gsize)(y0 + row) * self->stride) + x0;
         guint32 *dst = (guint32 *)(pixels + (gsize)row * stride);
 
-        if (alpha == 0 && G_BYTE_ORDER == G_LITTLE_ENDIAN) {
-            memcpy(dst, src, (gsize)w * 4);
-            continue;
-        }
         for (int col = 0; col < w; col++)
             dst[col] = GUINT32_FROM_LE(src[col]) | alpha;
     }
 }
 
-static const cairo_user_data_key_t tile_pixels_key;
-static const cairo_user_data_key_t tile_image_key;
-
-/* Copies a rectangle (a tile or a patch) out of the primary surface into a render node placed
- * at its position in guest pixels. */
+/* A render node for a rectangle of the primary surface, placed at its position in guest
+ * pixels. */
 static GskRenderNode *
-copy_rect(VmcDisplay *self, int x0, int y0, int w, int h)
+make_node(VmcDisplay *self, int x0, int y0, int w, int h)
 {
     const graphene_rect_t bounds = GRAPHENE_RECT_INIT(x0, y0, w, h);
 
     self->tile_uploads++;
-    if (self->cairo_tiles) {
-        /* An image surface over a buffer of our own (cairo's would be cleared first, and every
-         * pixel is written anyway). xRGB is cairo's RGB24: the X byte is ignored and cairo
-         * knows the tile is opaque, so it copies rather than blends, and the rows are copied
-         * as they are. (cairo's ARGB32 is premultiplied BGRA in native words, like SPICE's.) */
-        const gboolean xrgb = self->format != SPICE_SURFACE_FMT_32_ARGB;
-        const cairo_format_t format = xrgb ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32;
-        const int stride = cairo_format_stride_for_width(format, w);
-        guint8 *pixels = g_malloc((gsize)stride * h);
-        cairo_surface_t *image = cairo_image_surface_create_for_data(pixels, format, w, h, stride);
+    if (self->in_place) {
+        /* The node's recording is clipped to its bounds: it draws that part of the image. */
         GskRenderNode *node = gsk_cairo_node_new(&bounds);
-        cairo_t *cr;
+        cairo_t *cr = gsk_cairo_node_get_draw_context(node);
 
-        cairo_surface_set_user_data(image, &tile_pixels_key, pixels, g_free);
-        copy_pixels(self, x0, y0, w, h, pixels, stride, FALSE);
-        cairo_surface_mark_dirty(image);
-        cr = gsk_cairo_node_get_draw_context(node);
-        cairo_set_source_surface(cr, image, x0, y0);
+        cairo_set_source_surface(cr, self->primary_image, 0, 0);
         cairo_paint(cr);
         cairo_destroy(cr);
-        /* The node's recording keeps a snapshot of the image: the image must live as long as
-         * the recording, or cairo copies it when it goes (copy-on-write of a dying source). */
-        cairo_surface_set_user_data(gsk_cairo_node_get_surface(node), &tile_image_key, image,
-                                    (cairo_destroy_func_t)cairo_surface_destroy);
         return node;
     } else {
         guint8 *pixels = g_malloc((gsize)w * h * 4);
@@ -207,10 +220,39 @@ copy_rect(VmcDisplay *self, int x0, int y0, int w, int h)
     }
 }
 
+/* In place: this frame's changes become nodes over the screen node (last frame's go, which
+ * damages their area too: drawn from the screen node, as the buffer is now); when they cover
+ * more than a quarter of the screen, a new screen node instead, which damages everything once
+ * rather than drawing the changes twice. */
 static void
-update_tiles(VmcDisplay *self)
+update_in_place(VmcDisplay *self)
 {
-    if (!self->any_dirty || self->data == NULL)
+    gint64 area = 0;
+
+    g_ptr_array_set_size(self->changes, 0);
+    for (guint i = 0; self->any_dirty && i < self->tiles_x * self->tiles_y; i++)
+        area += (gint64)self->dirty[i].width * self->dirty[i].height;
+    if (self->screen_node == NULL || area * 4 > (gint64)self->width * self->height) {
+        g_clear_pointer(&self->screen_node, gsk_render_node_unref);
+        self->screen_node = make_node(self, 0, 0, self->width, self->height);
+    } else {
+        for (guint i = 0; self->any_dirty && i < self->tiles_x * self->tiles_y; i++) {
+            const cairo_rectangle_int_t change = self->dirty[i];
+
+            if (change.width > 0 && change.height > 0)
+                g_ptr_array_add(self->changes,
+                                make_node(self, change.x, change.y, change.width, change.height));
+        }
+    }
+    memset(self->dirty, 0, sizeof(*self->dirty) * self->tiles_x * self->tiles_y);
+    self->any_dirty = FALSE;
+}
+
+/* Copies: the changed tiles' textures again, or patches over them. */
+static void
+update_copies(VmcDisplay *self)
+{
+    if (!self->any_dirty)
         return;
     for (guint ty = 0; ty < self->tiles_y; ty++) {
         for (guint tx = 0; tx < self->tiles_x; tx++) {
@@ -230,12 +272,12 @@ update_tiles(VmcDisplay *self)
             /* Up to a quarter of the tile: a patch over the tile as it was; else the whole
              * tile again (which also drops the patch). */
             if (self->tiles[i] != NULL && patch.width * patch.height * 4 <= w * h) {
-                self->patches[i] = copy_rect(self, patch.x, patch.y, patch.width, patch.height);
+                self->patches[i] = make_node(self, patch.x, patch.y, patch.width, patch.height);
                 self->patch_rects[i] = patch;
                 continue;
             }
             g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
-            self->tiles[i] = copy_rect(self, x0, y0, w, h);
+            self->tiles[i] = make_node(self, x0, y0, w, h);
         }
     }
     self->any_dirty = FALSE;
@@ -275,38 +317,38 @@ vmc_display_snapshot(GtkWidget *widget, GtkSnapshot *snapshot)
     double scale, ox, oy;
     GtkNative *native;
     GskRenderer *renderer;
-    gboolean cairo_tiles;
+    gboolean in_place;
 
     gtk_snapshot_append_color(snapshot, &black, &GRAPHENE_RECT_INIT(0, 0, w, h));
     if (self->data == NULL || !self->marked || self->tiles == NULL)
         return;
     native = gtk_widget_get_native(widget);
     renderer = native != NULL ? gtk_native_get_renderer(native) : NULL;
-    cairo_tiles = renderer != NULL && GSK_IS_CAIRO_RENDERER(renderer);
-    if (cairo_tiles != self->cairo_tiles) {
-        /* Another renderer (the widget moved to another window): remake every tile. */
-        self->cairo_tiles = cairo_tiles;
-        for (guint i = 0; i < self->tiles_x * self->tiles_y; i++) {
-            g_clear_pointer(&self->tiles[i], gsk_render_node_unref);
-            g_clear_pointer(&self->patches[i], gsk_render_node_unref);
-            self->dirty[i] = (cairo_rectangle_int_t){0, 0, 1, 1}; /* remade whole: no tile */
-        }
-        self->any_dirty = TRUE;
+    in_place = renderer != NULL && GSK_IS_CAIRO_RENDERER(renderer);
+    if (in_place != self->in_place) {
+        /* Another renderer (the widget moved to another window): remake everything. */
+        self->in_place = in_place;
+        drop_nodes(self);
+        mark_dirty(self, 0, 0, self->width, self->height);
     }
-    update_tiles(self);
+    if (self->in_place)
+        update_in_place(self);
+    else
+        update_copies(self);
     scale = get_geometry(self, &ox, &oy);
     gtk_snapshot_save(snapshot);
     gtk_snapshot_translate(snapshot, &GRAPHENE_POINT_INIT(ox, oy));
     gtk_snapshot_scale(snapshot, scale, scale);
-    for (guint ty = 0; ty < self->tiles_y; ty++) {
-        for (guint tx = 0; tx < self->tiles_x; tx++) {
-            const guint i = ty * self->tiles_x + tx;
-
-            if (self->tiles[i] != NULL)
-                gtk_snapshot_append_node(snapshot, self->tiles[i]);
-            if (self->patches[i] != NULL)
-                gtk_snapshot_append_node(snapshot, self->patches[i]);
-        }
+    if (self->in_place) {
+        gtk_snapshot_append_node(snapshot, self->screen_node);
+        for (guint i = 0; i < self->changes->len; i++)
+            gtk_snapshot_append_node(snapshot, g_ptr_array_index(self->changes, i));
+    }
+    for (guint i = 0; !self->in_place && i < self->tiles_x * self->tiles_y; i++) {
+        if (self->tiles[i] != NULL)
+            gtk_snapshot_append_node(snapshot, self->tiles[i]);
+        if (self->patches[i] != NULL)
+            gtk_snapshot_append_node(snapshot, self->patches[i]);
     }
     gtk_snapshot_restore(snapshot);
     self->frames++;
@@ -351,13 +393,27 @@ on_primary_create(SpiceChannel *channel, int format, int width, int height, int 
                   gpointer data, VmcDisplay *self)
 {
     const gboolean resized = width != self->width || height != self->height;
+    const gboolean xrgb = format == SPICE_SURFACE_FMT_32_xRGB;
+    cairo_surface_t *image;
 
-    free_tiles(self);
-    if (format != SPICE_SURFACE_FMT_32_xRGB && format != SPICE_SURFACE_FMT_32_ARGB) {
+    release_primary(self);
+    if (!xrgb && format != SPICE_SURFACE_FMT_32_ARGB) {
         g_warning("vmconnect: the guest's screen has pixel format %d, which is not drawn", format);
         set_showing(self, NULL, self->marked);
         return;
     }
+    /* xRGB is cairo's RGB24 and SPICE's ARGB cairo's ARGB32 (premultiplied BGRA in native
+     * words, like SPICE's). */
+    image = cairo_image_surface_create_for_data(
+        data, xrgb ? CAIRO_FORMAT_RGB24 : CAIRO_FORMAT_ARGB32, width, height, stride);
+    if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS) {
+        g_warning("vmconnect: the guest's screen (%dx%d, %d bytes a row) is not drawn: %s", width,
+                  height, stride, cairo_status_to_string(cairo_surface_status(image)));
+        cairo_surface_destroy(image);
+        set_showing(self, NULL, self->marked);
+        return;
+    }
+    self->primary_image = image;
     self->format = format;
     self->width = width;
     self->height = height;
@@ -370,6 +426,7 @@ on_primary_create(SpiceChannel *channel, int format, int width, int height, int 
     self->dirty = g_new0(cairo_rectangle_int_t, self->tiles_x * self->tiles_y);
     set_showing(self, data, self->marked);
     mark_dirty(self, 0, 0, width, height);
+    gtk_widget_queue_draw(GTK_WIDGET(self));
     if (resized) {
         gtk_widget_queue_resize(GTK_WIDGET(self));
         g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_GUEST_WIDTH]);
@@ -380,7 +437,7 @@ on_primary_create(SpiceChannel *channel, int format, int width, int height, int 
 static void
 on_primary_destroy(SpiceChannel *channel, VmcDisplay *self)
 {
-    free_tiles(self);
+    release_primary(self);
     set_showing(self, NULL, self->marked);
     gtk_widget_queue_draw(GTK_WIDGET(self));
 }
@@ -389,6 +446,8 @@ static void
 on_invalidate(SpiceChannel *channel, int x, int y, int w, int h, VmcDisplay *self)
 {
     mark_dirty(self, x, y, w, h);
+    if (self->marked)
+        gtk_widget_queue_draw(GTK_WIDGET(self));
 }
 
 static void
@@ -410,7 +469,7 @@ vmc_display_set_channel(VmcDisplay *self, SpiceDisplayChannel *channel)
         g_signal_handlers_disconnect_by_data(self->channel, self);
         g_clear_object(&self->channel);
     }
-    free_tiles(self);
+    release_primary(self);
     set_showing(self, NULL, FALSE);
     if (channel != NULL) {
         SpiceDisplayPrimary primary;
@@ -587,8 +646,17 @@ vmc_display_dispose(GObject *object)
 
     vmc_display_set_channel(self, NULL);
     vmc_display_set_cursor_channel(self, NULL);
-    free_tiles(self);
+    release_primary(self);
     G_OBJECT_CLASS(vmc_display_parent_class)->dispose(object);
+}
+
+static void
+vmc_display_finalize(GObject *object)
+{
+    VmcDisplay *self = VMC_DISPLAY(object);
+
+    g_ptr_array_unref(self->changes);
+    G_OBJECT_CLASS(vmc_display_parent_class)->finalize(object);
 }
 
 static void
@@ -633,6 +701,7 @@ vmc_display_class_init(VmcDisplayClass *klass)
     GtkWidgetClass *widget_class = GTK_WIDGET_CLASS(klass);
 
     object_class->dispose = vmc_display_dispose;
+    object_class->finalize = vmc_display_finalize;
     object_class->get_property = vmc_display_get_property;
     object_class->set_property = vmc_display_set_property;
     widget_class->snapshot = vmc_display_snapshot;
@@ -666,6 +735,7 @@ vmc_display_class_init(VmcDisplayClass *klass)
 static void
 vmc_display_init(VmcDisplay *self)
 {
+    self->changes = g_ptr_array_new_with_free_func((GDestroyNotify)gsk_render_node_unref);
     gtk_widget_set_focusable(GTK_WIDGET(self), TRUE);
     gtk_widget_set_hexpand(GTK_WIDGET(self), TRUE);
     gtk_widget_set_vexpand(GTK_WIDGET(self), TRUE);

@@ -12,8 +12,8 @@ G_BEGIN_DECLS
 #define VMC_TYPE_DISPLAY (vmc_display_get_type())
 G_DECLARE_FINAL_TYPE(VmcDisplay, vmc_display, VMC, DISPLAY, GtkWidget)
 
-/* Tiles of the guest's screen uploaded as separate textures: a small change re-uploads only the
- * tiles it touches. */
+/* Changes to the guest's screen are gathered per tile of this size: a change makes new render
+ * nodes for (at most) the tiles it touches. */
 #define VMC_DISPLAY_TILE 128
 
 GtkWidget *vmc_display_new(void);
@@ -34,7 +34,8 @@ gboolean vmc_display_get_guest_size(VmcDisplay *self, int *ret_width, int *ret_h
 gboolean vmc_display_widget_to_guest(VmcDisplay *self, double x, double y, int *ret_x, int *ret_y);
 /* The guest's screen as it is now (a copy), or NULL. */
 GdkTexture *vmc_display_get_texture(VmcDisplay *self);
-/* Frames painted and tiles uploaded since the widget was made (for the benchmark). */
+/* Frames painted and render nodes made for the guest's screen (under GL: textures uploaded)
+ * since the widget was made (for the benchmark). */
 guint64 vmc_display_get_frames(VmcDisplay *self);
 guint64 vmc_display_get_tile_uploads(VmcDisplay *self);
 
