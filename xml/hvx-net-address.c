@@ -42,7 +42,7 @@ hvx_ipv4_parse_part(const char *text, gsize len, const char *whole, const char *
     g_auto(GStrv) numbers = g_strsplit(part, ".", -1);
     guint32 address = 0;
 
-    if (*part == '\0') {
+    if (*whole == '\0') {
         hvx_net_error(error, field, _("the value is empty; write it like %s"), example);
         return FALSE;
     }

@@ -91,6 +91,9 @@ static const struct {
     {"cidr", "fd00::1/64",
      "F: \"fd00::1/64\" is an IPv6 address; only IPv4 is supported here, like 192.168.211.1/24"},
     {"cidr", "", "F: the value is empty; write it like 192.168.211.1/24"},
+    {"cidr", "/24",
+     "F: \"/24\" is not an IPv4 address: write four numbers from 0 to 255 separated by dots, "
+     "like 192.168.211.1/24"},
 
     {"host", "192.168.211.1/24", "= 192.168.211.1/24"},
     {"host", "10.0.0.1/8", "= 10.0.0.1/8"},
