@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hvx-net-address.h"
 #include "vsw-error.h"
 #include "vsw-network.h"
 #include "vsw-nft.h"
@@ -195,9 +196,10 @@ remove_ok(Fixture *f, const char *uuid)
 static void
 parse_mac(const char *text, guint8 mac[6])
 {
-    g_assert_cmpint(sscanf(text, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1], &mac[2],
-                           &mac[3], &mac[4], &mac[5]),
-                    ==, 6);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true(hvx_mac_parse(text, NULL, mac, &error));
+    g_assert_no_error(error);
 }
 
 /* Puts the veth @host_end on the switch as a VM port, guards on. */
