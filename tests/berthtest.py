@@ -4,13 +4,12 @@
 # stopped by its pid with any signal, killed with -9 and started again, its log since the last
 # start, the `berth` CLI pointed at its bus), a private X server (Xvfb), `session`, which runs a
 # test program (the manager's C tests) inside all three, and `xvfb`, which runs one on an Xvfb
-# only. Everything started here is ended by
-# its pid; the QEMU workers and the dnsmasq berthd leaves behind are found through the test's
-# own temporary folder, never by name.
+# only. Everything started here is ended by its pid; the QEMU workers and the dnsmasq berthd
+# leaves behind are found through the test's own temporary folder, never by name.
 #
 # Every test that uses it runs in a network namespace of its own (tests/netns-run.sh): berthd
-# makes the "Default Switch" on its first start. Import it with tests/ on sys.path (meson sets
-# PYTHONPATH for the tests that need it; scripts run by hand add the folder themselves).
+# makes the "Default Switch" on its first start. Scripts import it with tests/ put on sys.path
+# from their own location, so they run the same from meson and by hand.
 #
 #   berthtest.py session BERTHD BERTH PROGRAM [ARG…]
 #   berthtest.py xvfb PROGRAM [ARG…]
@@ -119,10 +118,11 @@ class Xvfb:
 
 
 class Berthd:
-    """berthd (the binary @berthd, with @accel) on a private bus, with its state and runtime dirs in a
-    temporary folder (@tmp, else a new one named @prefix…, removed by close()), and the berth
-    CLI (@berth) talking to it. @env is berthd's and berth's environment (default: this
-    process's); @bus an existing Bus to use (default: a new one, closed by close())."""
+    """berthd (the binary @berthd, with @accel) on a private bus, with its state and runtime
+    dirs in a temporary folder (@tmp, else a new one named @prefix…, removed by close()), and
+    the berth CLI (@berth, each call ended after @berth_timeout seconds) talking to it. @env is
+    berthd's and berth's environment (default: this process's); @bus an existing Bus to use
+    (default: a new one, closed by close()). The state dir may be changed between starts."""
 
     def __init__(self, berthd, berth, tmp=None, prefix="berthtest-", bus=None, env=None,
                  berth_timeout=60, accel="tcg"):
