@@ -9,5 +9,6 @@
 #include "hvx-error.h"
 #include "hvx-names.h"
 #include "hvx-net-address.h"
+#include "hvx-new-vm.h"
 #include "hvx-switch-def.h"
 #include "hvx-vm-def.h"
