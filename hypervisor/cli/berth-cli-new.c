@@ -1,6 +1,7 @@
 /* berth-cli-new.c: "berth new --name NAME --generation 1|2 …", Hyper-V's New-VM: a definition
- * built from options (defaults from hvx_vm_def_new), defined through berthd, with an optional
- * new disk made by berthd's CreateDisk job and an optional start.
+ * built from options by HvxNewVm (as the manager's New Virtual Machine Wizard builds its own),
+ * defined through berthd, with an optional new disk made by berthd's CreateDisk job and an
+ * optional start; or only printed (--print-xml).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -11,26 +12,14 @@
 #include "berth-cli.h"
 #include "hvx.h"
 
-#define BERTH_CLI_NEW_DYNAMIC_MINIMUM_MIB 512
-#define BERTH_CLI_NEW_DYNAMIC_MAXIMUM_MIB (G_GUINT64_CONSTANT(1024) * 1024)
-
 typedef struct {
-    const char *name;
-    guint generation;
-    gboolean has_memory;
-    HvxSizeUnit memory_unit;
-    guint64 memory;
-    guint processors;
+    HvxNewVm vm; /* the choices; its strings belong to this struct or to new_args */
     char *disk;
     char *new_disk;
-    gboolean has_size;
     guint64 size;
-    char *dvd;
-    const char *switch_name;
-    int secure_boot; /* -1 = default */
-    gboolean tpm;
-    gboolean dynamic_memory;
+    char *media; /* --dvd's or --floppy's file */
     gboolean start;
+    gboolean print_xml;
 } BerthCliNewOptions;
 
 static void
@@ -38,7 +27,7 @@ berth_cli_new_options_clear(BerthCliNewOptions *options)
 {
     g_free(options->disk);
     g_free(options->new_disk);
-    g_free(options->dvd);
+    g_free(options->media);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(BerthCliNewOptions, berth_cli_new_options_clear)
@@ -83,11 +72,15 @@ static struct {
     char *new_disk;
     char *size;
     char *dvd;
+    char *floppy;
+    gboolean network_boot;
     char *switch_name;
     char *secure_boot;
+    char *secure_boot_template;
     gboolean tpm;
     gboolean dynamic_memory;
     gboolean start;
+    gboolean print_xml;
 } new_args;
 
 static const GOptionEntry new_options[] = {
@@ -107,19 +100,40 @@ static const GOptionEntry new_options[] = {
      N_("FILE")},
     {"size", 0, 0, G_OPTION_ARG_FILENAME, &new_args.size, N_("The new disk's size, e.g. 40G"),
      N_("SIZE")},
-    {"dvd", 0, 0, G_OPTION_ARG_FILENAME, &new_args.dvd, N_("An ISO image in the DVD drive"),
-     N_("FILE")},
+    {"dvd", 0, 0, G_OPTION_ARG_FILENAME, &new_args.dvd,
+     N_("Install from this ISO image: in the DVD drive, which boots first"), N_("FILE")},
+    {"floppy", 0, 0, G_OPTION_ARG_FILENAME, &new_args.floppy,
+     N_("Install from this virtual floppy disk, which boots first (Generation 1)"), N_("FILE")},
+    {"network-boot", 0, 0, G_OPTION_ARG_NONE, &new_args.network_boot,
+     N_("Install from the network, which boots first (Generation 1: a legacy adapter)"), NULL},
     {"switch", 0, 0, G_OPTION_ARG_FILENAME, &new_args.switch_name,
      N_("Connect a network adapter to this virtual switch"), N_("SWITCH")},
     {"secure-boot", 0, 0, G_OPTION_ARG_FILENAME, &new_args.secure_boot,
      N_("Secure Boot (Generation 2; on by default)"), "on|off"},
+    {"secure-boot-template", 0, 0, G_OPTION_ARG_FILENAME, &new_args.secure_boot_template,
+     N_("Secure Boot's template: microsoft-windows (the default), microsoft-uefi-ca or "
+        "open-source (Generation 2)"),
+     N_("TEMPLATE")},
     {"tpm", 0, 0, G_OPTION_ARG_NONE, &new_args.tpm, N_("A virtual TPM (Generation 2)"), NULL},
     {"dynamic-memory", 0, 0, G_OPTION_ARG_NONE, &new_args.dynamic_memory,
      N_("Dynamic memory, from 512M (or less, if the startup memory is) up to 1T"), NULL},
     {"start", 0, 0, G_OPTION_ARG_NONE, &new_args.start, N_("Start the VM once it is defined"),
      NULL},
+    {"print-xml", 0, 0, G_OPTION_ARG_NONE, &new_args.print_xml,
+     N_("Print the definition instead of defining it (nothing is created)"), NULL},
     G_OPTION_ENTRY_NULL,
 };
+
+/* --dvd, --floppy or --network-boot, which is the installation choice; @path made absolute
+ * (berthd has no working directory of ours). */
+static void
+set_install(BerthCliNewOptions *options, HvxNewVmInstall install, const char *path)
+{
+    options->vm.install = install;
+    g_free(options->media);
+    options->media = path != NULL ? g_canonicalize_filename(path, NULL) : NULL;
+    options->vm.install_path = options->media;
+}
 
 /* Parses the options; FALSE with *ret_exit set when the command ends here. */
 static gboolean
@@ -127,10 +141,10 @@ parse_options(const BerthCliCommand *command, int argc, char **argv, BerthCliNew
               int *ret_exit)
 {
     g_auto(GStrv) args = berth_cli_parse_args(command, argc, argv, ret_exit);
+    HvxNewVm *vm = &options->vm;
 
     if (args == NULL)
         return FALSE;
-    options->secure_boot = -1;
     *ret_exit = 1;
     if (new_args.name == NULL || new_args.generation == NULL) {
         *ret_exit = berth_cli_usage_error(command, _("--name and --generation are required"));
@@ -148,23 +162,30 @@ parse_options(const BerthCliCommand *command, int argc, char **argv, BerthCliNew
         *ret_exit = berth_cli_usage_error(command, _("--size goes with --new-disk"));
         return FALSE;
     }
+    if ((new_args.dvd != NULL) + (new_args.floppy != NULL) + (new_args.network_boot != FALSE) > 1) {
+        *ret_exit =
+            berth_cli_usage_error(command, _("use only one of --dvd, --floppy and --network-boot"));
+        return FALSE;
+    }
+    if (new_args.print_xml && new_args.start) {
+        *ret_exit = berth_cli_usage_error(
+            command, _("--print-xml only prints the definition: leave out --start"));
+        return FALSE;
+    }
 
-    options->name = new_args.name;
+    hvx_new_vm_init(vm, new_args.name, 0);
     if (g_str_equal(new_args.generation, "1"))
-        options->generation = 1;
+        vm->generation = 1;
     else if (g_str_equal(new_args.generation, "2"))
-        options->generation = 2;
+        vm->generation = 2;
     else {
         berth_cli_error("new", _("unknown generation “%s”: use 1 or 2"), new_args.generation);
         return FALSE;
     }
-    if (new_args.memory != NULL) {
-        if (!parse_memory(new_args.memory, &options->memory_unit, &options->memory)) {
-            berth_cli_error("new", _("--memory “%s” is not a size, e.g. 2048M or 2G"),
-                            new_args.memory);
-            return FALSE;
-        }
-        options->has_memory = TRUE;
+    if (new_args.memory != NULL &&
+        !parse_memory(new_args.memory, &vm->memory_unit, &vm->memory_startup)) {
+        berth_cli_error("new", _("--memory “%s” is not a size, e.g. 2048M or 2G"), new_args.memory);
+        return FALSE;
     }
     if (new_args.processors != NULL) {
         guint64 count;
@@ -174,98 +195,52 @@ parse_options(const BerthCliCommand *command, int argc, char **argv, BerthCliNew
                             new_args.processors);
             return FALSE;
         }
-        options->processors = (guint)count;
+        vm->processors = (guint)count;
     }
     /* berthd has no working directory of ours. */
     if (new_args.disk != NULL)
         options->disk = g_canonicalize_filename(new_args.disk, NULL);
     if (new_args.new_disk != NULL)
         options->new_disk = g_canonicalize_filename(new_args.new_disk, NULL);
-    if (new_args.size != NULL) {
-        if (!berth_cli_parse_size(new_args.size, &options->size)) {
-            berth_cli_error("new", _("--size “%s” is not a size, e.g. 40G"), new_args.size);
-            return FALSE;
-        }
-        options->has_size = TRUE;
+    vm->disk_path = options->disk != NULL ? options->disk : options->new_disk;
+    if (new_args.size != NULL && !berth_cli_parse_size(new_args.size, &options->size)) {
+        berth_cli_error("new", _("--size “%s” is not a size, e.g. 40G"), new_args.size);
+        return FALSE;
     }
     if (new_args.dvd != NULL)
-        options->dvd = g_canonicalize_filename(new_args.dvd, NULL);
-    options->switch_name = new_args.switch_name;
+        set_install(options, HVX_NEW_VM_INSTALL_DVD, new_args.dvd);
+    else if (new_args.floppy != NULL)
+        set_install(options, HVX_NEW_VM_INSTALL_FLOPPY, new_args.floppy);
+    else if (new_args.network_boot)
+        set_install(options, HVX_NEW_VM_INSTALL_NETWORK, NULL);
+    vm->switch_name = new_args.switch_name;
     if (new_args.secure_boot != NULL) {
         if (g_str_equal(new_args.secure_boot, "on"))
-            options->secure_boot = TRUE;
+            vm->secure_boot = TRUE;
         else if (g_str_equal(new_args.secure_boot, "off"))
-            options->secure_boot = FALSE;
+            vm->secure_boot = FALSE;
         else {
             berth_cli_error("new", _("--secure-boot wants “on” or “off”, not “%s”"),
                             new_args.secure_boot);
             return FALSE;
         }
     }
-    options->tpm = new_args.tpm;
-    options->dynamic_memory = new_args.dynamic_memory;
-    options->start = new_args.start;
-    if (options->generation == 1 && (options->secure_boot != -1 || options->tpm)) {
-        berth_cli_error("new", _("--secure-boot and --tpm need a Generation 2 VM"));
-        return FALSE;
-    }
-    return TRUE;
-}
+    if (new_args.secure_boot_template != NULL) {
+        vm->secure_boot_template = hvx_firmware_template_from_string(new_args.secure_boot_template);
+        if (vm->secure_boot_template == -1) {
+            g_autofree char *names = g_strjoinv(", ", (char **)hvx_firmware_template_names());
 
-static HvxVmDef *
-build_definition(const BerthCliNewOptions *options)
-{
-    g_autoptr(HvxVmDef) def = hvx_vm_def_new(options->generation);
-    const char *disk = options->disk != NULL ? options->disk : options->new_disk;
-    HvxControllerType type = options->generation == 1 ? HVX_CONTROLLER_IDE : HVX_CONTROLLER_SCSI;
-    HvxControllerDef *controller = NULL;
-
-    g_free(def->name);
-    def->name = g_strdup(options->name);
-    if (options->has_memory) {
-        def->memory_unit = options->memory_unit;
-        def->memory_startup = options->memory;
-    }
-    if (options->dynamic_memory) {
-        guint64 startup = hvx_vm_def_memory_startup_mib(def);
-
-        /* Hyper-V's defaults: 512 MiB (or the startup memory, if less) up to 1 TiB. */
-        def->memory_unit = HVX_SIZE_UNIT_MIB;
-        def->memory_startup = startup;
-        def->memory_dynamic = TRUE;
-        def->has_memory_minimum = TRUE;
-        def->memory_minimum = MIN(startup, BERTH_CLI_NEW_DYNAMIC_MINIMUM_MIB);
-        def->has_memory_maximum = TRUE;
-        def->memory_maximum = MAX(startup, BERTH_CLI_NEW_DYNAMIC_MAXIMUM_MIB);
-    }
-    if (options->processors != 0)
-        def->processor_count = options->processors;
-    if (options->secure_boot != -1)
-        def->secure_boot = options->secure_boot;
-    def->tpm = options->tpm;
-
-    /* Generation 1: disk at IDE 0:0, DVD at IDE 1:0. Generation 2: SCSI 0 locations 0 and 1. */
-    if (disk != NULL) {
-        controller = hvx_controller_def_new(type, 0);
-        g_ptr_array_add(controller->drives, hvx_drive_def_new(HVX_DRIVE_DISK, 0, disk));
-        g_ptr_array_add(def->controllers, controller);
-    }
-    if (options->dvd != NULL) {
-        if (options->generation == 1 || controller == NULL) {
-            controller = hvx_controller_def_new(type, options->generation == 1 ? 1 : 0);
-            g_ptr_array_add(def->controllers, controller);
+            /* Translators: the last %s lists the templates, e.g. "open-source, …". */
+            berth_cli_error("new", _("unknown Secure Boot template “%s”: use one of %s"),
+                            new_args.secure_boot_template, names);
+            return FALSE;
         }
-        g_ptr_array_add(
-            controller->drives,
-            hvx_drive_def_new(HVX_DRIVE_DVD, options->generation == 1 ? 0 : 1, options->dvd));
     }
-    if (options->switch_name != NULL) {
-        HvxNetworkAdapterDef *adapter = hvx_network_adapter_def_new();
-
-        adapter->switch_name = g_strdup(options->switch_name);
-        g_ptr_array_add(def->network_adapters, adapter);
-    }
-    return g_steal_pointer(&def);
+    vm->tpm = new_args.tpm;
+    vm->dynamic_memory = new_args.dynamic_memory;
+    options->start = new_args.start;
+    options->print_xml = new_args.print_xml;
+    return TRUE;
 }
 
 /* The new disk's format from its extension, as berthd's CreateDisk names them. */
@@ -300,7 +275,8 @@ create_disk(GDBusConnection *connection, BerthDBusHost *host, const BerthCliNewO
     return berth_cli_wait_for_job(connection, "new", job);
 }
 
-/* berthd names the text it validated "vm.xml"; here it came from the options. */
+/* berthd names the text it validated "vm.xml" (and so does print_definition()); here it came
+ * from the options. */
 static void
 print_invalid_definition(const char *message)
 {
@@ -316,6 +292,21 @@ print_invalid_definition(const char *message)
         if (*line != '\0')
             berth_cli_error("new", "%s", line);
     }
+}
+
+/* --print-xml: the definition, checked as berthd would check it, on stdout. */
+static int
+print_definition(const char *xml)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HvxVmDef) checked = hvx_vm_def_parse_string(xml, -1, "vm.xml", &error);
+
+    if (checked == NULL) {
+        print_invalid_definition(error->message);
+        return 1;
+    }
+    fputs(xml, stdout);
+    return 0;
 }
 
 static int
@@ -334,8 +325,14 @@ run_new(const BerthCliCommand *command, int argc, char **argv)
 
     if (!parse_options(command, argc, argv, &options, &exit_status))
         return exit_status;
-    def = build_definition(&options);
+    def = hvx_new_vm_build(&options.vm, &error);
+    if (def == NULL) {
+        berth_cli_error("new", "%s", error->message);
+        return 1;
+    }
     xml = hvx_vm_def_format(def);
+    if (options.print_xml)
+        return print_definition(xml);
 
     connection = berth_cli_connect(&error);
     if (connection == NULL)
@@ -384,7 +381,9 @@ const BerthCliCommand berth_cli_command_new = {
     .run = run_new,
     .summary = N_("Create a VM from options, like Hyper-V's New-VM"),
     .options = new_options,
-    .description = N_("Defines a VM like Hyper-V's New-VM. Generation 1: the disk on IDE 0, the "
-                      "DVD on IDE 1.\nGeneration 2: both on SCSI 0 (disk at location 0, DVD at "
-                      "1). Relative paths are\ntaken from the current directory."),
+    .description =
+        N_("Defines a VM like Hyper-V's New-VM and New Virtual Machine Wizard.\nGeneration 1: the "
+           "disk on IDE 0, a DVD drive on IDE 1 (empty unless --dvd) and a floppy\ndrive (empty "
+           "unless --floppy). Generation 2: the disk on SCSI 0 at location 0; with\n--dvd, the "
+           "DVD drive at 1. Relative paths are taken from the current directory."),
 };

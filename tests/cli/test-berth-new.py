@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # tests/cli: "berth new" against berthd on a private bus with a temporary state dir: Generation 1
-# and 2 VMs from options (dumpxml shows them), a new disk made by berthd, --start, and bad
-# options (exit 1 with one clear line, or 2 with the usage for the command line's shape; nothing
-# defined). Uses test-berth-cli.py's environment.
-# Prints TAP.
+# and 2 VMs from options (dumpxml shows them) with the drives Hyper-V gives them, the installation
+# choices, a new disk made by berthd, --start, --print-xml, and bad options (exit 1 with one clear
+# line, or 2 with the usage for the command line's shape; nothing defined). Uses
+# test-berth-cli.py's environment. Prints TAP. (That the wizard makes the same definitions:
+# tests/manager/test-new-vm-paths.c.)
 #
 # SPDX-License-Identifier: GPL-2.0-or-later
 import importlib.util
@@ -49,9 +50,18 @@ def test_new_gen1(env):
     assert root.find("firmware") is None and root.find("tpm") is None
     assert drives(root) == {("ide-controller", 0, "disk", 0): disk,
                             ("ide-controller", 1, "dvd", 0): iso}, drives(root)
-    assert root.find("network-adapter").get("switch") == "Lab"
+    assert root.find("floppy") is not None and root.find("floppy").get("path") is None
+    assert root.find("boot").get("order") == "dvd disk network floppy"
+    adapter = root.find("network-adapter")
+    assert (adapter.get("switch"), adapter.get("legacy")) == ("Lab", "false"), adapter.attrib
     # The UUID printed is the VM's.
     assert env.vm("Old school")["uuid"] in r.stdout
+    # Like Hyper-V, a Generation 1 VM always has a DVD drive on IDE 1 (empty here) and a floppy
+    # drive.
+    env.berth("new", "--name", "Bare", "--generation", "1")
+    root = definition(env, "Bare")
+    assert drives(root) == {("ide-controller", 1, "dvd", 0): None}, drives(root)
+    assert root.find("floppy") is not None and root.find("network-adapter") is None
 
 
 def test_new_gen2(env):
@@ -79,6 +89,60 @@ def test_new_gen2(env):
     env.berth("new", "--name", "Gigs", "--generation", "2", "--memory", "3G")
     memory = definition(env, "Gigs").find("memory")
     assert (memory.get("startup"), memory.get("unit")) == ("3", "GiB"), memory.attrib
+
+
+def test_new_install(env):
+    """--dvd, --floppy and --network-boot: the medium in its drive and the boot order."""
+    floppy = env.write("drivers.vfd", "")
+    env.berth("new", "--name", "Floppy", "--generation", "1", "--floppy", floppy)
+    root = definition(env, "Floppy")
+    assert root.find("floppy").get("path") == floppy
+    assert root.find("boot").get("order") == "floppy dvd disk network"
+    assert drives(root) == {("ide-controller", 1, "dvd", 0): None}, drives(root)
+    # Network installation on Generation 1 takes the legacy adapter, the one that can boot.
+    env.berth("new", "--name", "Pxe1", "--generation", "1", "--network-boot", "--switch", "Lab")
+    root = definition(env, "Pxe1")
+    assert root.find("boot").get("order") == "network dvd disk floppy"
+    assert root.find("network-adapter").get("legacy") == "true"
+    env.berth("new", "--name", "Pxe2", "--generation", "2", "--network-boot", "--switch", "Lab")
+    root = definition(env, "Pxe2")
+    assert root.find("boot").get("order") == "network dvd disk"
+    assert root.find("network-adapter").get("legacy") == "false"
+    assert drives(root) == {}, drives(root)
+    # A Generation 2 VM gets a DVD drive only to install from; without a disk it stays at 1.
+    iso = env.write("live.iso", "")
+    env.berth("new", "--name", "Live", "--generation", "2", "--dvd", iso,
+              "--secure-boot-template", "open-source")
+    root = definition(env, "Live")
+    assert drives(root) == {("scsi-controller", 0, "dvd", 1): iso}, drives(root)
+    assert root.find("floppy") is None
+    firmware = root.find("firmware")
+    assert (firmware.get("secure-boot"), firmware.get("template")) == ("true", "open-source"), \
+        firmware.attrib
+
+
+def test_new_print_xml(env):
+    """--print-xml: the definition berth new would define, checked, and nothing defined; no
+    berthd needed."""
+    iso = env.write("print.iso", "")
+    args = ["new", "--name", "Printed", "--generation", "2", "--memory", "2048M", "--dvd", iso,
+            "--switch", "Lab", "--tpm"]
+    r = cli.subprocess.run([cli.BERTH, "--connect", "unix:path=/nonexistent/bus"] + args +
+                           ["--print-xml"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stderr == "", (r.returncode, r.stderr)
+    printed = ET.fromstring(r.stdout)
+    assert printed.find("uuid") is None
+    assert env.names() == [], env.names()
+    # The same definition as berth new defines (berthd adds the UUID).
+    env.berth(*args)
+    defined = definition(env, "Printed")
+    defined.remove(defined.find("uuid"))
+    assert ET.tostring(defined) == ET.tostring(printed), r.stdout
+    # Checked as berthd checks it: one line per problem, nothing printed on stdout.
+    r = env.berth("new", "--name", "Small", "--generation", "2", "--memory", "8M",
+                  "--print-xml", check=False)
+    one_line_error(r, "berth new: ", "32 MiB")
+    assert r.stdout == "", r.stdout
 
 
 def test_new_disk(env):
@@ -122,6 +186,12 @@ def test_new_bad_options(env):
         (["--name", "X", "--generation", "2", "--secure-boot", "maybe"], "--secure-boot"),
         (["--name", "X", "--generation", "1", "--tpm"], "Generation 2"),
         (["--name", "X", "--generation", "1", "--secure-boot", "on"], "Generation 2"),
+        (["--name", "X", "--generation", "1", "--secure-boot", "off"], "Generation 2"),
+        (["--name", "X", "--generation", "1", "--secure-boot-template", "open-source"],
+         "Generation 2"),
+        (["--name", "X", "--generation", "2", "--secure-boot-template", "linux"],
+         "unknown Secure Boot template “linux”"),
+        (["--name", "X", "--generation", "2", "--floppy", "/a.vfd"], "Generation 1"),
         (["--name", "X", "--generation", "2", "--new-disk", "/tmp/x.vhdx", "--size", "big"],
          "--size “big” is not a size"),
         # berthd's validation, one line each.
@@ -145,6 +215,11 @@ def test_new_bad_options(env):
         (["--name", "X", "--generation", "2", "--bogus"], "Unknown option --bogus"),
         (["--name", "X", "--generation"], "Missing argument for --generation"),
         (["--name", "X", "--generation", "2", "extra"], "unexpected argument “extra”"),
+        (["--name", "X", "--generation", "1", "--dvd", "/a.iso", "--network-boot"],
+         "only one of --dvd, --floppy and --network-boot"),
+        (["--name", "X", "--generation", "1", "--dvd", "/a.iso", "--floppy", "/a.vfd"],
+         "only one of --dvd, --floppy and --network-boot"),
+        (["--name", "X", "--generation", "2", "--print-xml", "--start"], "--print-xml"),
     ]
     for args, expected in usage_cases:
         r = env.berth("new", *args, check=False)
@@ -159,7 +234,8 @@ def test_new_bad_options(env):
     assert "berth new [OPTION…]" in env.berth("new", "--help").stdout
 
 
-TESTS = [test_new_gen1, test_new_gen2, test_new_disk, test_new_start, test_new_bad_options]
+TESTS = [test_new_gen1, test_new_gen2, test_new_install, test_new_print_xml, test_new_disk,
+         test_new_start, test_new_bad_options]
 
 
 def main():
