@@ -16,13 +16,13 @@ mgr_new_vm_plan_new(const char *default_folder)
 
     plan->name = g_strdup(_("New Virtual Machine"));
     plan->generation = 2;
-    plan->memory_mib = MGR_NEW_VM_DEFAULT_MEMORY_MIB;
+    plan->memory_mib = HVX_NEW_VM_DEFAULT_MEMORY_MIB;
     plan->dynamic_memory = FALSE;
     plan->disk_choice = MGR_DISK_CHOICE_CREATE;
     plan->disk_name = g_strdup_printf("%s.vhdx", plan->name);
     plan->disk_folder = g_strdup(default_folder);
     plan->disk_size_gib = MGR_NEW_VM_DEFAULT_DISK_GIB;
-    plan->install = MGR_INSTALL_LATER;
+    plan->install = HVX_NEW_VM_INSTALL_LATER;
     return plan;
 }
 
@@ -143,18 +143,47 @@ mgr_new_vm_plan_check_disk(const MgrNewVmPlan *plan)
     return NULL;
 }
 
+/* The plan as HvxNewVm's choices; @disk (the plan's disk path) must outlive @ret_vm. */
+static void
+plan_choices(const MgrNewVmPlan *plan, const char *disk, HvxNewVm *ret_vm)
+{
+    hvx_new_vm_init(ret_vm, plan->name, plan->generation);
+    ret_vm->memory_startup = plan->memory_mib;
+    ret_vm->memory_unit = HVX_SIZE_UNIT_MIB;
+    ret_vm->dynamic_memory = plan->dynamic_memory;
+    ret_vm->switch_name = plan->switch_name;
+    ret_vm->disk_path = disk;
+    ret_vm->install = plan->install;
+    switch (plan->install) {
+    case HVX_NEW_VM_INSTALL_DVD:
+        ret_vm->install_path = plan->iso_path;
+        break;
+    case HVX_NEW_VM_INSTALL_FLOPPY:
+        ret_vm->install_path = plan->floppy_path;
+        break;
+    case HVX_NEW_VM_INSTALL_LATER:
+    case HVX_NEW_VM_INSTALL_NETWORK:
+        break;
+    }
+}
+
 char *
 mgr_new_vm_plan_check_install(const MgrNewVmPlan *plan)
 {
+    HvxNewVm vm;
+    g_autoptr(GError) error = NULL;
+
+    /* What the generation allows: HvxNewVm's rule. */
+    plan_choices(plan, NULL, &vm);
+    if (!hvx_new_vm_check(&vm, &error))
+        return g_strdup(error->message);
     switch (plan->install) {
-    case MGR_INSTALL_LATER:
-    case MGR_INSTALL_NETWORK:
+    case HVX_NEW_VM_INSTALL_LATER:
+    case HVX_NEW_VM_INSTALL_NETWORK:
         return NULL;
-    case MGR_INSTALL_ISO:
+    case HVX_NEW_VM_INSTALL_DVD:
         return check_file(plan->iso_path, _("Choose the ISO image."));
-    case MGR_INSTALL_FLOPPY:
-        if (plan->generation != 1)
-            return g_strdup(_("Only Generation 1 virtual machines have a floppy drive."));
+    case HVX_NEW_VM_INSTALL_FLOPPY:
         return check_file(plan->floppy_path, _("Choose the virtual floppy disk."));
     }
     g_assert_not_reached();
@@ -175,89 +204,14 @@ mgr_new_vm_plan_disk_path(const MgrNewVmPlan *plan)
     g_assert_not_reached();
 }
 
-static void
-set_boot_order(HvxVmDef *def, HvxBootDevice first)
-{
-    HvxBootDevice order[HVX_BOOT_DEVICE_LAST];
-    guint n = 0;
-    const HvxBootDevice usual[] = {HVX_BOOT_DEVICE_DVD, HVX_BOOT_DEVICE_DISK,
-                                   HVX_BOOT_DEVICE_NETWORK, HVX_BOOT_DEVICE_FLOPPY};
-
-    order[n++] = first;
-    for (guint i = 0; i < G_N_ELEMENTS(usual); i++) {
-        if (usual[i] == first || (usual[i] == HVX_BOOT_DEVICE_FLOPPY && def->generation != 1))
-            continue;
-        order[n++] = usual[i];
-    }
-    g_array_set_size(def->boot_order, 0);
-    g_array_append_vals(def->boot_order, order, n);
-}
-
 HvxVmDef *
-mgr_new_vm_plan_build(const MgrNewVmPlan *plan)
+mgr_new_vm_plan_build(const MgrNewVmPlan *plan, GError **error)
 {
-    g_autoptr(HvxVmDef) def = hvx_vm_def_new(plan->generation);
-    HvxControllerType type = plan->generation == 1 ? HVX_CONTROLLER_IDE : HVX_CONTROLLER_SCSI;
-    HvxControllerDef *controller = NULL;
     g_autofree char *disk = mgr_new_vm_plan_disk_path(plan);
+    HvxNewVm vm;
 
-    g_free(def->name);
-    def->name = g_strdup(plan->name);
-    def->memory_unit = HVX_SIZE_UNIT_MIB;
-    def->memory_startup = plan->memory_mib;
-    if (plan->dynamic_memory) {
-        def->memory_dynamic = TRUE;
-        def->has_memory_minimum = TRUE;
-        def->memory_minimum = MIN(plan->memory_mib, MGR_NEW_VM_DYNAMIC_MINIMUM_MIB);
-        def->has_memory_maximum = TRUE;
-        def->memory_maximum = MAX(plan->memory_mib, MGR_NEW_VM_DYNAMIC_MAXIMUM_MIB);
-    }
-
-    /* Generation 1: disk at IDE 0:0, DVD at IDE 1:0. Generation 2: SCSI 0, disk at 0, DVD at 1
-     * (as Hyper-V and "berth new" place them). */
-    if (disk != NULL) {
-        controller = hvx_controller_def_new(type, 0);
-        g_ptr_array_add(controller->drives, hvx_drive_def_new(HVX_DRIVE_DISK, 0, disk));
-        g_ptr_array_add(def->controllers, controller);
-    }
-    if (plan->install == MGR_INSTALL_ISO || plan->generation == 1) {
-        /* Generation 1 VMs always get a DVD drive, as in Hyper-V. */
-        const char *iso = plan->install == MGR_INSTALL_ISO ? plan->iso_path : NULL;
-
-        if (plan->generation == 1 || controller == NULL) {
-            controller = hvx_controller_def_new(type, plan->generation == 1 ? 1 : 0);
-            g_ptr_array_add(def->controllers, controller);
-        }
-        g_ptr_array_add(controller->drives,
-                        hvx_drive_def_new(HVX_DRIVE_DVD, plan->generation == 1 ? 0 : 1, iso));
-    }
-    if (plan->generation == 1) {
-        def->has_floppy = TRUE;
-        if (plan->install == MGR_INSTALL_FLOPPY)
-            def->floppy_path = g_strdup(plan->floppy_path);
-    }
-    switch (plan->install) {
-    case MGR_INSTALL_ISO:
-        set_boot_order(def, HVX_BOOT_DEVICE_DVD);
-        break;
-    case MGR_INSTALL_NETWORK:
-        set_boot_order(def, HVX_BOOT_DEVICE_NETWORK);
-        break;
-    case MGR_INSTALL_FLOPPY:
-        set_boot_order(def, HVX_BOOT_DEVICE_FLOPPY);
-        break;
-    case MGR_INSTALL_LATER:
-        break;
-    }
-    if (plan->switch_name != NULL) {
-        HvxNetworkAdapterDef *adapter = hvx_network_adapter_def_new();
-
-        adapter->switch_name = g_strdup(plan->switch_name);
-        /* Network boot on Generation 1 needs the legacy adapter, as in Hyper-V. */
-        adapter->legacy = plan->generation == 1 && plan->install == MGR_INSTALL_NETWORK;
-        g_ptr_array_add(def->network_adapters, adapter);
-    }
-    return g_steal_pointer(&def);
+    plan_choices(plan, disk, &vm);
+    return hvx_new_vm_build(&vm, error);
 }
 
 char *
@@ -289,17 +243,17 @@ mgr_new_vm_plan_summary(const MgrNewVmPlan *plan)
         break;
     }
     switch (plan->install) {
-    case MGR_INSTALL_LATER:
+    case HVX_NEW_VM_INSTALL_LATER:
         g_string_append(text, _("Operating system: will be installed later"));
         break;
-    case MGR_INSTALL_ISO:
+    case HVX_NEW_VM_INSTALL_DVD:
         g_string_append_printf(text, _("Operating system: install from %s"), plan->iso_path);
         break;
-    case MGR_INSTALL_NETWORK:
+    case HVX_NEW_VM_INSTALL_NETWORK:
         g_string_append(text, _("Operating system: install from a network-based installation "
                                 "server"));
         break;
-    case MGR_INSTALL_FLOPPY:
+    case HVX_NEW_VM_INSTALL_FLOPPY:
         g_string_append_printf(text, _("Operating system: install from the floppy %s"),
                                plan->floppy_path);
         break;

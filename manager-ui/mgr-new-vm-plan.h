@@ -7,6 +7,7 @@
 
 #include <glib.h>
 
+#include "hvx-new-vm.h"
 #include "hvx-vm-def.h"
 
 G_BEGIN_DECLS
@@ -18,19 +19,9 @@ typedef enum {
     MGR_DISK_CHOICE_COPY, /* Quick Create: a copy of a disk image as the new VHDX */
 } MgrDiskChoice;
 
-typedef enum {
-    MGR_INSTALL_LATER,
-    MGR_INSTALL_ISO,
-    MGR_INSTALL_NETWORK,
-    MGR_INSTALL_FLOPPY, /* Generation 1 only */
-} MgrInstallChoice;
-
-/* Hyper-V's defaults for a new VM. */
-#define MGR_NEW_VM_DEFAULT_MEMORY_MIB  1024
-#define MGR_NEW_VM_DEFAULT_DISK_GIB    127
-#define MGR_NEW_VM_DYNAMIC_MINIMUM_MIB 512
-#define MGR_NEW_VM_DYNAMIC_MAXIMUM_MIB (G_GUINT64_CONSTANT(1024) * 1024)
-#define MGR_NEW_VM_MAX_DISK_GIB        (64 * 1024) /* VHDX's limit: 64 TiB */
+/* Hyper-V's wizard's new disk (the VM's own defaults are HvxNewVm's). */
+#define MGR_NEW_VM_DEFAULT_DISK_GIB 127
+#define MGR_NEW_VM_MAX_DISK_GIB     (64 * 1024) /* VHDX's limit: 64 TiB */
 
 typedef struct {
     char *name;
@@ -46,9 +37,9 @@ typedef struct {
     char *existing_disk;
     char *copy_source;
 
-    MgrInstallChoice install;
-    char *iso_path;
-    char *floppy_path;
+    HvxNewVmInstall install;
+    char *iso_path;    /* for HVX_NEW_VM_INSTALL_DVD */
+    char *floppy_path; /* for HVX_NEW_VM_INSTALL_FLOPPY */
 } MgrNewVmPlan;
 
 MgrNewVmPlan *mgr_new_vm_plan_new(const char *default_folder);
@@ -67,8 +58,9 @@ char *mgr_new_vm_plan_check_install(const MgrNewVmPlan *plan);
 /* The path of the disk the VM gets (new or existing), NULL when attached later. */
 char *mgr_new_vm_plan_disk_path(const MgrNewVmPlan *plan);
 
-/* The definition the plan describes (not yet checked by berthd). */
-HvxVmDef *mgr_new_vm_plan_build(const MgrNewVmPlan *plan);
+/* The definition the plan describes, built by HvxNewVm as "berth new" builds its own (not yet
+ * checked by berthd); NULL with @error (HVX_ERROR) when the choices contradict each other. */
+HvxVmDef *mgr_new_vm_plan_build(const MgrNewVmPlan *plan, GError **error);
 
 /* The Summary page's lines, "Label: value" each. */
 char *mgr_new_vm_plan_summary(const MgrNewVmPlan *plan);

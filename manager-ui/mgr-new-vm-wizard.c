@@ -222,11 +222,11 @@ read_quick_plan(MgrNewVmWizard *self)
     g_clear_pointer(&plan->copy_source, g_free);
     if (g_str_has_suffix(lower, ".iso")) {
         plan->disk_choice = MGR_DISK_CHOICE_CREATE;
-        plan->install = MGR_INSTALL_ISO;
+        plan->install = HVX_NEW_VM_INSTALL_DVD;
         plan->iso_path = g_strdup(source);
     } else {
         plan->disk_choice = MGR_DISK_CHOICE_COPY;
-        plan->install = MGR_INSTALL_LATER;
+        plan->install = HVX_NEW_VM_INSTALL_LATER;
         plan->copy_source = g_strdup(source);
     }
 }
@@ -265,13 +265,13 @@ read_plan(MgrNewVmWizard *self)
     plan->existing_disk = entry_text(self->existing_disk_entry);
 
     if (gtk_check_button_get_active(self->install_iso_check))
-        plan->install = MGR_INSTALL_ISO;
+        plan->install = HVX_NEW_VM_INSTALL_DVD;
     else if (gtk_check_button_get_active(self->install_floppy_check))
-        plan->install = MGR_INSTALL_FLOPPY;
+        plan->install = HVX_NEW_VM_INSTALL_FLOPPY;
     else if (gtk_check_button_get_active(self->install_network_check))
-        plan->install = MGR_INSTALL_NETWORK;
+        plan->install = HVX_NEW_VM_INSTALL_NETWORK;
     else
-        plan->install = MGR_INSTALL_LATER;
+        plan->install = HVX_NEW_VM_INSTALL_LATER;
     g_free(plan->iso_path);
     plan->iso_path = entry_text(self->iso_entry);
     g_free(plan->floppy_path);
@@ -311,9 +311,9 @@ check_pages(MgrNewVmWizard *self)
     gtk_widget_remove_css_class(GTK_WIDGET(self->disk_name_entry), "error");
     gtk_widget_remove_css_class(GTK_WIDGET(self->existing_disk_entry), "error");
     mgr_dialog_set_reason(self->disk_reason, disk_field, disk);
-    if (self->plan->install == MGR_INSTALL_ISO)
+    if (self->plan->install == HVX_NEW_VM_INSTALL_DVD)
         install_field = GTK_WIDGET(self->iso_entry);
-    else if (self->plan->install == MGR_INSTALL_FLOPPY)
+    else if (self->plan->install == HVX_NEW_VM_INSTALL_FLOPPY)
         install_field = GTK_WIDGET(self->floppy_entry);
     gtk_widget_remove_css_class(GTK_WIDGET(self->iso_entry), "error");
     gtk_widget_remove_css_class(GTK_WIDGET(self->floppy_entry), "error");
@@ -370,10 +370,10 @@ update_sensitivity(MgrNewVmWizard *self)
                              self->plan->disk_choice == MGR_DISK_CHOICE_CREATE);
     gtk_widget_set_sensitive(self->disk_existing_box,
                              self->plan->disk_choice == MGR_DISK_CHOICE_EXISTING);
-    gtk_widget_set_sensitive(self->iso_box, self->plan->install == MGR_INSTALL_ISO);
+    gtk_widget_set_sensitive(self->iso_box, self->plan->install == HVX_NEW_VM_INSTALL_DVD);
     gtk_widget_set_visible(GTK_WIDGET(self->install_floppy_check), gen1);
     gtk_widget_set_visible(self->floppy_box, gen1);
-    gtk_widget_set_sensitive(self->floppy_box, self->plan->install == MGR_INSTALL_FLOPPY);
+    gtk_widget_set_sensitive(self->floppy_box, self->plan->install == HVX_NEW_VM_INSTALL_FLOPPY);
 
     intro = g_strdup_printf(_("Specify the amount of memory to allocate to this virtual machine. "
                               "You can specify an amount from %u MB through %u MB. To improve "

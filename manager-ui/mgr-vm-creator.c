@@ -163,6 +163,7 @@ mgr_vm_creator_run_async(MgrClient *client, const MgrNewVmPlan *plan, GCancellab
     GTask *task;
     CreatorData *data;
     g_autoptr(HvxVmDef) def = NULL;
+    GError *error = NULL;
 
     g_return_if_fail(MGR_IS_CLIENT(client));
     g_return_if_fail(plan != NULL);
@@ -171,8 +172,9 @@ mgr_vm_creator_run_async(MgrClient *client, const MgrNewVmPlan *plan, GCancellab
     g_task_set_source_tag(task, mgr_vm_creator_run_async);
     data = g_new0(CreatorData, 1);
     data->client = g_object_ref(client);
-    def = mgr_new_vm_plan_build(plan);
-    data->xml = hvx_vm_def_format(def);
+    def = mgr_new_vm_plan_build(plan, &error);
+    if (def != NULL)
+        data->xml = hvx_vm_def_format(def);
     if (plan->disk_choice == MGR_DISK_CHOICE_CREATE || plan->disk_choice == MGR_DISK_CHOICE_COPY) {
         data->disk_path = mgr_new_vm_plan_disk_path(plan);
         data->disk_bytes = plan->disk_size_gib * G_GUINT64_CONSTANT(1024) * 1024 * 1024;
@@ -183,6 +185,11 @@ mgr_vm_creator_run_async(MgrClient *client, const MgrNewVmPlan *plan, GCancellab
     data->progress_data = progress_data;
     g_task_set_task_data(task, data, (GDestroyNotify)creator_data_free);
 
+    if (def == NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     if (mgr_client_get_host(client) == NULL) {
         g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
                                 _("Berth Manager is not connected to berthd."));

@@ -132,15 +132,16 @@ test_vm_build(void)
     plan->memory_mib = 256;
     plan->dynamic_memory = TRUE;
     plan->switch_name = g_strdup("Lab");
-    plan->install = MGR_INSTALL_NETWORK;
-    def = mgr_new_vm_plan_build(plan);
+    plan->install = HVX_NEW_VM_INSTALL_NETWORK;
+    def = mgr_new_vm_plan_build(plan, &error);
+    g_assert_no_error(error);
     xml = hvx_vm_def_format(def);
     parsed = hvx_vm_def_parse_string(xml, -1, "vm.xml", &error);
     g_assert_no_error(error);
     g_assert_cmpuint(parsed->generation, ==, 1);
     g_assert_true(parsed->memory_dynamic);
     g_assert_cmpuint(parsed->memory_minimum, ==, 256);
-    g_assert_cmpuint(parsed->memory_maximum, ==, MGR_NEW_VM_DYNAMIC_MAXIMUM_MIB);
+    g_assert_cmpuint(parsed->memory_maximum, ==, HVX_NEW_VM_DYNAMIC_MAXIMUM_MIB);
     g_assert_cmpint(g_array_index(parsed->boot_order, HvxBootDevice, 0), ==,
                     HVX_BOOT_DEVICE_NETWORK);
     /* Disk on IDE 0:0, the (empty) DVD on IDE 1:0, a floppy drive. */
