@@ -171,24 +171,23 @@ mgr_test_screenshot(gpointer window, const char *name)
 }
 
 char *
-mgr_test_berth(char **ret_stderr, const char *first, ...)
+mgr_test_berth_argv(char **ret_stderr, const char *const *args)
 {
     g_autoptr(GPtrArray) argv = g_ptr_array_new();
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     g_autoptr(GError) error = NULL;
     int status = 0;
-    va_list args;
 
-    g_ptr_array_add(argv, (char *)g_getenv("BERTH_CLI"));
-    g_ptr_array_add(argv, "--connect");
-    g_ptr_array_add(argv, (char *)g_getenv("BERTH_BUS_ADDRESS"));
-    va_start(args, first);
-    for (const char *arg = first; arg != NULL; arg = va_arg(args, const char *))
-        g_ptr_array_add(argv, (char *)arg);
-    va_end(args);
-    g_ptr_array_add(argv, NULL);
     g_assert_nonnull(g_getenv("BERTH_CLI"));
+    g_ptr_array_add(argv, (char *)g_getenv("BERTH_CLI"));
+    if (g_getenv("BERTH_BUS_ADDRESS") != NULL) {
+        g_ptr_array_add(argv, "--connect");
+        g_ptr_array_add(argv, (char *)g_getenv("BERTH_BUS_ADDRESS"));
+    }
+    for (guint i = 0; args[i] != NULL; i++)
+        g_ptr_array_add(argv, (char *)args[i]);
+    g_ptr_array_add(argv, NULL);
     g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
                  &error);
     g_assert_no_error(error);
@@ -197,6 +196,20 @@ mgr_test_berth(char **ret_stderr, const char *first, ...)
     if (!g_spawn_check_wait_status(status, NULL))
         return NULL;
     return g_steal_pointer(&out);
+}
+
+char *
+mgr_test_berth(char **ret_stderr, const char *first, ...)
+{
+    g_autoptr(GPtrArray) args = g_ptr_array_new();
+    va_list ap;
+
+    va_start(ap, first);
+    for (const char *arg = first; arg != NULL; arg = va_arg(ap, const char *))
+        g_ptr_array_add(args, (char *)arg);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    return mgr_test_berth_argv(ret_stderr, (const char *const *)args->pdata);
 }
 
 char *

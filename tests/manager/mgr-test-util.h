@@ -40,6 +40,9 @@ void mgr_test_screenshot(gpointer window, const char *name);
 /* Runs "berth --connect ADDRESS ARGS…"; returns its stdout, or NULL when it failed (the
  * stderr then in @ret_stderr when given). */
 char *mgr_test_berth(char **ret_stderr, const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* The same with the arguments in a NULL-terminated array; without BERTH_BUS_ADDRESS, no
+ * --connect (for what needs no berthd, e.g. "berth new --print-xml"). */
+char *mgr_test_berth_argv(char **ret_stderr, const char *const *args);
 
 /* A scratch folder inside the session's temporary folder. */
 char *mgr_test_scratch(const char *name);
