@@ -166,7 +166,7 @@ main(int argc, char **argv)
         fprintf(stderr, "berthd: %s\n", error->message);
         return 1;
     }
-    g_info("Serving %s on the %s bus; state in %s, runtime files in %s", HVD_DAEMON_BUS_NAME, bus,
+    g_info("Serving %s on the %s bus; state in %s, runtime files in %s", BERTH_BUS_NAME, bus,
            state_dir, runtime_dir);
 
     loop = g_main_loop_new(NULL, FALSE);

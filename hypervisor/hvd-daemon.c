@@ -18,10 +18,6 @@
 #include "hvd-switch-object.h"
 #include "hvd-vm-object.h"
 
-#define VM_PATH_PREFIX     HVD_DAEMON_OBJECT_PATH "/vm/"
-#define JOB_PATH_PREFIX    HVD_DAEMON_OBJECT_PATH "/job/"
-#define SWITCH_PATH_PREFIX HVD_DAEMON_OBJECT_PATH "/switch/"
-
 /* A finished job stays on the bus this long, for clients that look late. */
 #define JOB_LINGER_SECONDS 60
 
@@ -147,30 +143,6 @@ hvd_daemon_get_connection(HvdDaemon *self)
     return self->connection;
 }
 
-static char *
-object_path(const char *prefix, const char *uuid)
-{
-    GString *path = g_string_new(prefix);
-
-    for (const char *p = uuid; *p != '\0'; p++) {
-        if (*p != '-')
-            g_string_append_c(path, *p);
-    }
-    return g_string_free(path, FALSE);
-}
-
-char *
-hvd_daemon_vm_object_path(const char *uuid)
-{
-    return object_path(VM_PATH_PREFIX, uuid);
-}
-
-char *
-hvd_daemon_switch_object_path(const char *uuid)
-{
-    return object_path(SWITCH_PATH_PREFIX, uuid);
-}
-
 /* polkit: every method that changes something or reaches the guest, checked here, in one place,
  * before the method's handler runs. Read-only methods pass without asking. */
 
@@ -188,7 +160,7 @@ static const HvdMethodAction hvd_method_actions[] = {
     {"ListCheckpoints", NULL},
     {"DefineSwitch", POLKIT_ACTION_SWITCH},
     {"SetMacAddressRange", POLKIT_ACTION_SWITCH},
-    {"Delete", POLKIT_ACTION_SWITCH, "org.berth.Berth1.Switch"},
+    {"Delete", POLKIT_ACTION_SWITCH, BERTH_SWITCH_INTERFACE},
     {"DefineVirtualMachine", POLKIT_ACTION_MANAGE},
     {"CreateDisk", POLKIT_ACTION_MANAGE},
     {"InspectDisk", POLKIT_ACTION_MANAGE}, /* reads any file as root */
@@ -270,7 +242,7 @@ static void
 hvd_daemon_add_switch(HvdDaemon *self, const char *uuid)
 {
     const HvxSwitchDef *def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
-    g_autofree char *path = hvd_daemon_switch_object_path(uuid);
+    g_autofree char *path = berth_switch_object_path(uuid);
     g_autoptr(BerthDBusObjectSkeleton) object = berth_dbus_object_skeleton_new(path);
     HvdSwitchObject *sw = hvd_switch_object_new(self, def);
 
@@ -407,7 +379,7 @@ hvd_daemon_define_switch(HvdDaemon *self, const char *xml, GError **error)
     if (!g_hash_table_contains(self->switches, uuid))
         hvd_daemon_add_switch(self, uuid);
     hvd_daemon_refresh_switches(self);
-    return hvd_daemon_switch_object_path(uuid);
+    return berth_switch_object_path(uuid);
 }
 
 char *
@@ -418,7 +390,7 @@ hvd_daemon_find_switch(HvdDaemon *self, const char *name_or_uuid, GError **error
     g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
 
     uuid = hvd_switch_store_find(hvd_network_get_store(self->network), name_or_uuid, error);
-    return uuid != NULL ? hvd_daemon_switch_object_path(uuid) : NULL;
+    return uuid != NULL ? berth_switch_object_path(uuid) : NULL;
 }
 
 char *
@@ -466,7 +438,7 @@ hvd_daemon_delete_switch(HvdDaemon *self, const char *uuid, GError **error)
     }
     if (!hvd_network_delete_switch(self->network, key, error))
         return FALSE;
-    path = hvd_daemon_switch_object_path(key);
+    path = berth_switch_object_path(key);
     g_dbus_object_manager_server_unexport(self->manager, path);
     g_hash_table_remove(self->switches, key);
     hvd_daemon_refresh_switches(self);
@@ -489,7 +461,7 @@ hvd_daemon_recovered(GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def, gboolean recover)
 {
-    g_autofree char *path = hvd_daemon_vm_object_path(def->uuid);
+    g_autofree char *path = berth_vm_object_path(def->uuid);
     g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, def->uuid);
     g_autofree char *runtime_dir = g_build_filename(self->runtime_dir, def->uuid, NULL);
     g_autoptr(BerthDBusObjectSkeleton) object = berth_dbus_object_skeleton_new(path);
@@ -551,16 +523,16 @@ hvd_daemon_request_name(HvdDaemon *self, GError **error)
 
     reply = g_dbus_connection_call_sync(
         self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
-        "RequestName", g_variant_new("(su)", HVD_DAEMON_BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE),
+        "RequestName", g_variant_new("(su)", BERTH_BUS_NAME, DBUS_NAME_FLAG_DO_NOT_QUEUE),
         G_VARIANT_TYPE("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, error);
     if (reply == NULL) {
-        g_prefix_error(error, _("Cannot own the name %s: "), HVD_DAEMON_BUS_NAME);
+        g_prefix_error(error, _("Cannot own the name %s: "), BERTH_BUS_NAME);
         return FALSE;
     }
     g_variant_get(reply, "(u)", &result);
     if (result != DBUS_REQUEST_NAME_REPLY_PRIMARY && result != DBUS_REQUEST_NAME_REPLY_ALREADY_OK) {
         g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
-                    _("Another berthd already owns %s on this bus"), HVD_DAEMON_BUS_NAME);
+                    _("Another berthd already owns %s on this bus"), BERTH_BUS_NAME);
         return FALSE;
     }
     self->owns_name = TRUE;
@@ -597,7 +569,7 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
     if (!hvd_network_start(self->network, error))
         return FALSE;
 
-    self->manager = g_dbus_object_manager_server_new(HVD_DAEMON_OBJECT_PATH);
+    self->manager = g_dbus_object_manager_server_new(BERTH_HOST_PATH);
     uuids = hvd_vm_store_list(self->store);
     for (guint i = 0; i < uuids->len; i++)
         hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)),
@@ -621,7 +593,7 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
 
     hvd_daemon_guard(self, self->host_object);
     if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host_object),
-                                          self->connection, HVD_DAEMON_OBJECT_PATH, error))
+                                          self->connection, BERTH_HOST_PATH, error))
         return FALSE;
     g_dbus_object_manager_server_set_connection(self->manager, self->connection);
 
@@ -637,7 +609,7 @@ hvd_daemon_stop(HvdDaemon *self)
     if (self->owns_name && !g_dbus_connection_is_closed(self->connection)) {
         g_autoptr(GVariant) reply = g_dbus_connection_call_sync(
             self->connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-            "org.freedesktop.DBus", "ReleaseName", g_variant_new("(s)", HVD_DAEMON_BUS_NAME), NULL,
+            "org.freedesktop.DBus", "ReleaseName", g_variant_new("(s)", BERTH_BUS_NAME), NULL,
             G_DBUS_CALL_FLAGS_NONE, 1000, NULL, NULL);
     }
     self->owns_name = FALSE;
@@ -865,7 +837,7 @@ hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
         hvd_daemon_add_vm(self, def, FALSE);
     }
     hvd_daemon_refresh_switches(self);
-    return hvd_daemon_vm_object_path(uuid);
+    return berth_vm_object_path(uuid);
 }
 
 char *
@@ -876,7 +848,7 @@ hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **error)
     g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
 
     uuid = hvd_vm_store_find(self->store, name_or_uuid, error);
-    return uuid != NULL ? hvd_daemon_vm_object_path(uuid) : NULL;
+    return uuid != NULL ? berth_vm_object_path(uuid) : NULL;
 }
 
 gboolean
@@ -959,7 +931,7 @@ hvd_daemon_delete_vm_files(GTask *task)
         g_object_unref(task);
         return;
     }
-    path = hvd_daemon_vm_object_path(call->uuid);
+    path = berth_vm_object_path(call->uuid);
     g_dbus_object_manager_server_unexport(self->manager, path);
     g_hash_table_remove(self->vms, call->uuid);
     hvd_daemon_refresh_switches(self);
@@ -1075,7 +1047,7 @@ hvd_daemon_export_job(HvdDaemon *self, HvdJob *job)
     g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
     g_return_val_if_fail(HVD_IS_JOB(job), NULL);
 
-    path = g_strdup_printf(JOB_PATH_PREFIX "%" G_GUINT64_FORMAT, ++self->last_job);
+    path = berth_job_object_path(++self->last_job);
     object = berth_dbus_object_skeleton_new(path);
     job_object = hvd_job_object_new(job);
     hvd_daemon_guard(self, job_object);

@@ -6,15 +6,13 @@
 
 #include <gio/gio.h>
 
+#include "berth-names.h"
 #include "hvd-accel.h"
 #include "hvd-job.h"
 #include "hvd-network.h"
 #include "hvd-vm-store.h"
 
 G_BEGIN_DECLS
-
-#define HVD_DAEMON_BUS_NAME    "org.berth.Berth1"
-#define HVD_DAEMON_OBJECT_PATH "/org/berth/Berth1"
 
 #define HVD_TYPE_DAEMON (hvd_daemon_get_type())
 G_DECLARE_FINAL_TYPE(HvdDaemon, hvd_daemon, HVD, DAEMON, GObject)
@@ -61,10 +59,5 @@ char *hvd_daemon_export_job(HvdDaemon *self, HvdJob *job);
 
 /* The name of a VM that is not Off and whose definition uses the disk @path, else NULL. */
 const char *hvd_daemon_find_disk_user(HvdDaemon *self, const char *path);
-
-/* /org/berth/Berth1/vm/<uuid without dashes>. */
-char *hvd_daemon_vm_object_path(const char *uuid);
-/* /org/berth/Berth1/switch/<uuid without dashes>. */
-char *hvd_daemon_switch_object_path(const char *uuid);
 
 G_END_DECLS
