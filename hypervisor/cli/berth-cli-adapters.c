@@ -34,7 +34,7 @@ run_adapters(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("adapters", error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL || !berth_dbus_host_call_list_adapters_sync(host, &adapters, NULL, &error))
         return berth_cli_fail("adapters", error);
     n = g_variant_n_children(adapters);
@@ -101,7 +101,7 @@ run_mac_range(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("mac-range", error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL)
         return berth_cli_fail("mac-range", error);
     if (args[0] != NULL &&
@@ -110,7 +110,7 @@ run_mac_range(const BerthCliCommand *command, int argc, char **argv)
     if (args[0] != NULL) {
         /* The proxy's cache follows PropertiesChanged; read the answer fresh. */
         g_clear_object(&host);
-        host = berth_cli_get_host(connection, &error);
+        host = berth_client_get_host_sync(connection, NULL, &error);
         if (host == NULL)
             return berth_cli_fail("mac-range", error);
     }

@@ -10,9 +10,6 @@
 
 #include "berth-cli.h"
 
-/* Live checkpoints wait for the disks to switch: no D-Bus timeout. */
-#define CHECKPOINT_TIMEOUT G_MAXINT
-
 static BerthDBusVirtualMachine *
 berth_cli_checkpoint_vm(const char *command, const char *name, int *ret_exit)
 {
@@ -24,11 +21,11 @@ berth_cli_checkpoint_vm(const char *command, const char *name, int *ret_exit)
         *ret_exit = berth_cli_fail(command, error);
         return NULL;
     }
-    vm = berth_cli_find_vm(connection, name, &error);
+    vm = berth_client_find_vm_sync(connection, name, NULL, &error);
+    /* Live checkpoints wait for the disks to switch: the VM proxy's default timeout
+     * (BERTH_CLIENT_VM_TIMEOUT_MS) waits for them. */
     if (vm == NULL)
         *ret_exit = berth_cli_fail(command, error);
-    else
-        g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(vm), CHECKPOINT_TIMEOUT);
     return vm;
 }
 

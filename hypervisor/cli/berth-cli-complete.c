@@ -11,9 +11,6 @@
 
 #include "berth-cli.h"
 
-#define VM_INTERFACE     "org.berth.Berth1.VirtualMachine"
-#define SWITCH_INTERFACE "org.berth.Berth1.Switch"
-
 typedef enum {
     COMPLETE_NOTHING,
     COMPLETE_WORDS,
@@ -78,7 +75,7 @@ complete_value(const GOptionEntry *entry, const char *prefix, const char *value,
         return COMPLETE_WORDS;
     }
     if (g_strcmp0(entry->arg_description, "SWITCH") == 0) {
-        add_names(words, value, SWITCH_INTERFACE);
+        add_names(words, value, BERTH_SWITCH_INTERFACE);
         return COMPLETE_WORDS;
     }
     if (g_strcmp0(entry->arg_description, "FILE") == 0 && *prefix == '\0')
@@ -104,11 +101,11 @@ complete_parameter(const BerthCliCommand *command, guint index, const char *pref
     if (parameter == NULL)
         return COMPLETE_NOTHING;
     if (g_str_equal(parameter, "VM")) {
-        add_names(words, prefix, VM_INTERFACE);
+        add_names(words, prefix, BERTH_VM_INTERFACE);
         return COMPLETE_WORDS;
     }
     if (g_str_equal(parameter, "SWITCH")) {
-        add_names(words, prefix, SWITCH_INTERFACE);
+        add_names(words, prefix, BERTH_SWITCH_INTERFACE);
         return COMPLETE_WORDS;
     }
     if (g_str_has_prefix(parameter, "FILE") || g_str_equal(parameter, "SOURCE") ||

@@ -47,20 +47,17 @@ run_define(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("define", error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL ||
         !berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
-        g_autofree char *name = g_dbus_error_get_remote_error(error);
-
-        if (g_strcmp0(name, "org.berth.Berth1.Error.InvalidDefinition") == 0) {
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
             g_dbus_error_strip_remote_error(error);
             print_invalid_definition(file, error->message);
             return 1;
         }
         return berth_cli_fail("define", error);
     }
-    vm = berth_dbus_virtual_machine_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE,
-                                                   "org.berth.Berth1", path, NULL, &error);
+    vm = berth_client_get_vm_sync(connection, path, NULL, &error);
     if (vm == NULL)
         return berth_cli_fail("define", error);
     /* Translators: "Defined “Web server” (6f1c2a3e-…)". */
@@ -85,7 +82,7 @@ run_dumpxml(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("dumpxml", error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_get_definition_sync(vm, &xml, NULL, &error))
         return berth_cli_fail("dumpxml", error);
     fputs(xml, stdout);
@@ -107,7 +104,7 @@ run_rename(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("rename", error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_rename_sync(vm, args[1], NULL, &error))
         return berth_cli_fail("rename", error);
     return 0;
@@ -136,7 +133,7 @@ run_delete(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("delete", error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_delete_sync(vm, delete_disks, NULL, &error))
         return berth_cli_fail("delete", error);
     return 0;

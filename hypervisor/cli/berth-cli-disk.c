@@ -83,8 +83,7 @@ berth_cli_wait_for_job(GDBusConnection *connection, const char *command, const c
     guint sigint;
     const char *state;
 
-    job = berth_dbus_job_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE, "org.berth.Berth1",
-                                        path, NULL, &error);
+    job = berth_client_get_job_sync(connection, path, NULL, &error);
     if (job == NULL)
         return berth_cli_fail(command, error);
     wait.job = job;
@@ -195,7 +194,7 @@ run_disk(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail(command->name, error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL)
         return berth_cli_fail(command->name, error);
 

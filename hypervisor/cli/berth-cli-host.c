@@ -37,7 +37,7 @@ run_host(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("host", error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL)
         return berth_cli_fail("host", error);
     if (berth_dbus_host_get_version(host) == NULL) {

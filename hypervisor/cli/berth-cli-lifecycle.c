@@ -58,15 +58,14 @@ run_action(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail(command->name, error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL)
         return berth_cli_fail(command->name, error);
-    /* Start, ShutDown and Save take as long as the guest takes: no D-Bus timeout. */
-    reply = g_dbus_connection_call_sync(
-        connection, "org.berth.Berth1", g_dbus_proxy_get_object_path(G_DBUS_PROXY(vm)),
-        "org.berth.Berth1.VirtualMachine", method,
-        is_shutdown ? g_variant_new("(u)", (guint32)timeout) : NULL, G_VARIANT_TYPE_UNIT,
-        G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, &error);
+    /* Start, ShutDown and Save take as long as the guest takes: the VM proxy's default timeout
+     * (BERTH_CLIENT_VM_TIMEOUT_MS) waits for them. */
+    reply = g_dbus_proxy_call_sync(G_DBUS_PROXY(vm), method,
+                                   is_shutdown ? g_variant_new("(u)", (guint32)timeout) : NULL,
+                                   G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
     if (reply == NULL)
         return berth_cli_fail(command->name, error);
     return 0;
@@ -90,7 +89,7 @@ run_screenshot(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("screenshot", error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL || !berth_dbus_virtual_machine_call_screenshot_sync(vm, &png, NULL, &error))
         return berth_cli_fail("screenshot", error);
     data = g_variant_get_fixed_array(png, &size, 1);

@@ -10,8 +10,6 @@
 
 #include "berth-cli.h"
 
-#define VM_INTERFACE "org.berth.Berth1.VirtualMachine"
-
 /* One VM's properties, read in one pass over its a{sv}. */
 typedef struct {
     char *path;
@@ -104,7 +102,7 @@ compare_vms(gconstpointer a, gconstpointer b)
 static GPtrArray *
 berth_cli_list_vms(GDBusConnection *connection, GError **error)
 {
-    g_autoptr(GPtrArray) objects = berth_cli_list_objects(connection, VM_INTERFACE, error);
+    g_autoptr(GPtrArray) objects = berth_cli_list_objects(connection, BERTH_VM_INTERFACE, error);
     GPtrArray *vms;
 
     if (objects == NULL)

@@ -317,7 +317,6 @@ run_new(const BerthCliCommand *command, int argc, char **argv)
     g_autoptr(BerthDBusHost) host = NULL;
     g_autoptr(BerthDBusVirtualMachine) vm = NULL;
     g_autoptr(HvxVmDef) def = NULL;
-    g_autoptr(GVariant) reply = NULL;
     g_auto(BerthCliNewOptions) options = {0};
     g_autofree char *xml = NULL;
     g_autofree char *path = NULL;
@@ -337,21 +336,18 @@ run_new(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("new", error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL)
         return berth_cli_fail("new", error);
     if (!berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
-        g_autofree char *name = g_dbus_error_get_remote_error(error);
-
-        if (g_strcmp0(name, "org.berth.Berth1.Error.InvalidDefinition") == 0) {
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
             g_dbus_error_strip_remote_error(error);
             print_invalid_definition(error->message);
             return 1;
         }
         return berth_cli_fail("new", error);
     }
-    vm = berth_dbus_virtual_machine_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE,
-                                                   "org.berth.Berth1", path, NULL, &error);
+    vm = berth_client_get_vm_sync(connection, path, NULL, &error);
     if (vm == NULL)
         return berth_cli_fail("new", error);
 
@@ -367,11 +363,8 @@ run_new(const BerthCliCommand *command, int argc, char **argv)
     fflush(stdout);
     if (!options.start)
         return 0;
-    /* Start takes as long as the guest's start takes: no D-Bus timeout. */
-    reply = g_dbus_connection_call_sync(
-        connection, "org.berth.Berth1", path, "org.berth.Berth1.VirtualMachine", "Start", NULL,
-        G_VARIANT_TYPE_UNIT, G_DBUS_CALL_FLAGS_NONE, G_MAXINT, NULL, &error);
-    if (reply == NULL)
+    /* The VM proxy waits as long as the guest's start takes (BERTH_CLIENT_VM_TIMEOUT_MS). */
+    if (!berth_dbus_virtual_machine_call_start_sync(vm, NULL, &error))
         return berth_cli_fail("new", error);
     return 0;
 }

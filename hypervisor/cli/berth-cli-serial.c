@@ -130,7 +130,7 @@ run_serial(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("serial", error);
-    vm = berth_cli_find_vm(connection, args[0], &error);
+    vm = berth_client_find_vm_sync(connection, args[0], NULL, &error);
     if (vm == NULL)
         return berth_cli_fail("serial", error);
     if (send != NULL) {

@@ -11,28 +11,15 @@
 #include "berth-cli.h"
 #include "hvx.h"
 
-#define SWITCH_INTERFACE "org.berth.Berth1.Switch"
 /* berthd names the text it validated "switch.xml". */
 #define BERTHD_SOURCE_PREFIX "switch.xml:"
-
-BerthDBusSwitch *
-berth_cli_find_switch(GDBusConnection *connection, const char *name_or_uuid, GError **error)
-{
-    g_autoptr(BerthDBusHost) host = berth_cli_get_host(connection, error);
-    g_autofree char *path = NULL;
-
-    if (host == NULL ||
-        !berth_dbus_host_call_find_switch_sync(host, name_or_uuid, &path, NULL, error))
-        return NULL;
-    return berth_dbus_switch_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE, "org.berth.Berth1",
-                                            path, NULL, error);
-}
 
 /* The Switch interfaces' properties (a{sv} each) among berthd's objects. */
 static GPtrArray *
 list_switches(GDBusConnection *connection, GError **error)
 {
-    g_autoptr(GPtrArray) objects = berth_cli_list_objects(connection, SWITCH_INTERFACE, error);
+    g_autoptr(GPtrArray) objects =
+        berth_cli_list_objects(connection, BERTH_SWITCH_INTERFACE, error);
     GPtrArray *switches;
 
     if (objects == NULL)
@@ -238,19 +225,16 @@ define_switch(const char *command, const char *xml, const char *file)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail(command, error);
-    host = berth_cli_get_host(connection, &error);
+    host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL || !berth_dbus_host_call_define_switch_sync(host, xml, &path, NULL, &error)) {
-        g_autofree char *name = g_dbus_error_get_remote_error(error);
-
-        if (g_strcmp0(name, "org.berth.Berth1.Error.InvalidDefinition") == 0) {
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
             g_dbus_error_strip_remote_error(error);
             print_invalid_definition(command, file, error->message);
             return 1;
         }
         return berth_cli_fail(command, error);
     }
-    sw = berth_dbus_switch_proxy_new_sync(connection, G_DBUS_PROXY_FLAGS_NONE, "org.berth.Berth1",
-                                          path, NULL, &error);
+    sw = berth_client_get_switch_sync(connection, path, NULL, &error);
     if (sw == NULL)
         return berth_cli_fail(command, error);
     /* Translators: "Defined the switch “Lab” (6f1c2a3e-…): Active". */
@@ -291,7 +275,7 @@ switch_dumpxml(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("switch dumpxml", error);
-    sw = berth_cli_find_switch(connection, args[0], &error);
+    sw = berth_client_find_switch_sync(connection, args[0], NULL, &error);
     if (sw == NULL || !berth_dbus_switch_call_get_definition_sync(sw, &xml, NULL, &error))
         return berth_cli_fail("switch dumpxml", error);
     fputs(xml, stdout);
@@ -313,7 +297,7 @@ switch_delete(const BerthCliCommand *command, int argc, char **argv)
     connection = berth_cli_connect(&error);
     if (connection == NULL)
         return berth_cli_fail("switch delete", error);
-    sw = berth_cli_find_switch(connection, args[0], &error);
+    sw = berth_client_find_switch_sync(connection, args[0], NULL, &error);
     if (sw == NULL || !berth_dbus_switch_call_delete_sync(sw, NULL, &error))
         return berth_cli_fail("switch delete", error);
     return 0;

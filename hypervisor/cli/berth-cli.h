@@ -6,7 +6,7 @@
 
 #include <gio/gio.h>
 
-#include "berth-dbus.h"
+#include "berth-client.h"
 
 G_BEGIN_DECLS
 
@@ -66,17 +66,13 @@ int berth_cli_complete(int argc, char **argv);
 /* "berth: message" (or "berth COMMAND: message") on stderr. */
 void berth_cli_error(const char *command, const char *format, ...) G_GNUC_PRINTF(2, 3);
 
-/* Talking to berthd (berth-cli-client.c). The address of --connect, else $BERTH_BUS_ADDRESS,
- * else the system bus when berthd is there, else the session bus. */
+/* Talking to berthd (berth-cli-client.c, over hypervisor/api/berth-client.h). */
 void berth_cli_set_address(const char *address);
 /* The address --connect gave, or NULL. */
 const char *berth_cli_get_address(void);
+/* berth_client_connect_sync() with --connect's address. */
 GDBusConnection *berth_cli_connect(GError **error);
-BerthDBusHost *berth_cli_get_host(GDBusConnection *connection, GError **error);
-/* The VM called @name_or_uuid (FindVirtualMachine); NotFound says so by name. */
-BerthDBusVirtualMachine *berth_cli_find_vm(GDBusConnection *connection, const char *name_or_uuid,
-                                           GError **error);
-/* Prints @error (without GDBus's remote-error prefix) as one line and returns 1. */
+/* Prints berth_client_error_message() of @error as one line and returns 1. */
 int berth_cli_fail(const char *command, GError *error);
 
 /* Sizes and disk jobs (berth-cli-disk.c). "20G" → bytes (suffix K, M, G or T, powers of 1024). */
@@ -87,10 +83,6 @@ int berth_cli_wait_for_job(GDBusConnection *connection, const char *command, con
 /* Prints @rows (of NULL-terminated string arrays, @n_columns each) under @headers, columns
  * padded to their widest cell (berth-cli-table.c). */
 void berth_cli_print_table(const char *const *headers, guint n_columns, GPtrArray *rows);
-
-/* The switch called @name_or_uuid (FindSwitch). */
-BerthDBusSwitch *berth_cli_find_switch(GDBusConnection *connection, const char *name_or_uuid,
-                                       GError **error);
 
 /* Each of berthd's objects that has @interface, from one GetManagedObjects call: GVariants of
  * type "(oa{sv})", the object's path and that interface's properties, in berthd's order. */
