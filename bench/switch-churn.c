@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "vsw-network.h"
+#include "vsw-wait.h"
 #include "vsw-nft.h"
 #include "vsw-platform-linux.h"
 
@@ -109,7 +110,7 @@ main(int argc, char **argv)
         }
         t0 = g_get_monotonic_time();
         for (guint i = 0; i < defs->len; i++) {
-            if (!vsw_network_apply_switch(network, g_ptr_array_index(defs, i), &error)) {
+            if (!vsw_wait_apply_switch(network, g_ptr_array_index(defs, i), &error)) {
                 fprintf(stderr, "switch-churn: %s\n", error->message);
                 return 1;
             }
@@ -118,7 +119,7 @@ main(int argc, char **argv)
         for (guint i = 0; i < defs->len; i++) {
             const HvxSwitchDef *def = g_ptr_array_index(defs, i);
 
-            if (!vsw_network_remove_switch(network, def->uuid, &error)) {
+            if (!vsw_wait_remove_switch(network, def->uuid, &error)) {
                 fprintf(stderr, "switch-churn: %s\n", error->message);
                 return 1;
             }

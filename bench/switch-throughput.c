@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "vsw-network.h"
+#include "vsw-wait.h"
 #include "vsw-nft.h"
 #include "vsw-platform-linux.h"
 
@@ -284,7 +285,7 @@ main(int argc, char **argv)
         g_free(def->name);
         def->name = g_strdup("Throughput");
         def->uuid = g_strdup(SWITCH_UUID);
-        if (!vsw_network_apply_switch(network, def, &error))
+        if (!vsw_wait_apply_switch(network, def, &error))
             die("%s", error->message);
         sh("ip link add benchbr0 type bridge && ip link set benchbr0 up");
         for (guint i = 0; i < 2; i++) {
@@ -343,7 +344,7 @@ main(int argc, char **argv)
         guest_stop(client);
         for (guint i = 0; i < 2; i++)
             vsw_network_port_remove(network, ports[i].tap_name, NULL);
-        if (!vsw_network_remove_switch(network, SWITCH_UUID, &error))
+        if (!vsw_wait_remove_switch(network, SWITCH_UUID, &error))
             die("%s", error->message);
         sh("ip link del benchbr0");
         g_clear_object(&network);

@@ -71,6 +71,27 @@ berthd_bus_closed(GDBusConnection *connection, gboolean remote_peer_vanished, GE
     g_main_loop_quit(user_data);
 }
 
+typedef struct {
+    GMainLoop *loop;
+    const char *bus;
+    const char *state_dir;
+    const char *runtime_dir;
+    GError *error; /* why berthd could not start */
+} BerthdStart;
+
+static void
+berthd_started(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    BerthdStart *start = user_data;
+
+    if (!hvd_daemon_start_finish(HVD_DAEMON(source), result, &start->error)) {
+        g_main_loop_quit(start->loop);
+        return;
+    }
+    g_info("Serving %s on the %s bus; state in %s, runtime files in %s", BERTH_BUS_NAME, start->bus,
+           start->state_dir, start->runtime_dir);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -87,6 +108,7 @@ main(int argc, char **argv)
     g_autoptr(GDBusConnection) connection = NULL;
     g_autoptr(HvdDaemon) daemon = NULL;
     g_autoptr(GMainLoop) loop = NULL;
+    BerthdStart start;
     const GOptionEntry entries[] = {
         {"bus", 0, 0, G_OPTION_ARG_STRING, &bus,
          N_("The bus to serve on: system, session or a D-Bus address (default: session)"),
@@ -161,20 +183,19 @@ main(int argc, char **argv)
     g_dbus_connection_set_exit_on_close(connection, FALSE);
 
     daemon = hvd_daemon_new(connection, system_bus, state_dir, runtime_dir, accel_mode);
-    if (!hvd_daemon_start(daemon, &error)) {
-        g_dbus_error_strip_remote_error(error);
-        fprintf(stderr, "berthd: %s\n", error->message);
-        return 1;
-    }
-    g_info("Serving %s on the %s bus; state in %s, runtime files in %s", BERTH_BUS_NAME, bus,
-           state_dir, runtime_dir);
-
     loop = g_main_loop_new(NULL, FALSE);
+    start = (BerthdStart){loop, bus, state_dir, runtime_dir, NULL};
+    hvd_daemon_start_async(daemon, berthd_started, &start);
     g_unix_signal_add(SIGTERM, berthd_quit, loop);
     g_unix_signal_add(SIGINT, berthd_quit, loop);
     g_signal_connect(connection, "closed", G_CALLBACK(berthd_bus_closed), loop);
     g_main_loop_run(loop);
-
+    if (start.error != NULL) {
+        g_dbus_error_strip_remote_error(start.error);
+        fprintf(stderr, "berthd: %s\n", start.error->message);
+        g_error_free(start.error);
+        return 1;
+    }
     hvd_daemon_stop(daemon);
     return 0;
 }

@@ -361,25 +361,50 @@ hvd_daemon_follow_switch_rename(HvdDaemon *self, const char *old_name, const cha
     }
 }
 
-char *
-hvd_daemon_define_switch(HvdDaemon *self, const char *xml, GError **error)
+static void
+hvd_daemon_switch_defined(GObject *source, GAsyncResult *result, gpointer user_data)
 {
+    GTask *task = user_data;
+    HvdDaemon *self = g_task_get_source_object(task);
     g_autofree char *old_name = NULL;
-    const char *uuid;
+    g_autofree char *uuid = NULL;
     const HvxSwitchDef *def;
+    GError *error = NULL;
 
-    g_return_val_if_fail(HVD_IS_DAEMON(self), NULL);
-
-    uuid = hvd_network_define_switch(self->network, xml, &old_name, error);
-    if (uuid == NULL)
-        return NULL;
+    uuid = hvd_network_define_switch_finish(HVD_NETWORK(source), result, &old_name, &error);
+    if (uuid == NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
     if (old_name != NULL && !g_str_equal(old_name, def->name))
         hvd_daemon_follow_switch_rename(self, old_name, def->name);
     if (!g_hash_table_contains(self->switches, uuid))
         hvd_daemon_add_switch(self, uuid);
     hvd_daemon_refresh_switches(self);
-    return berth_switch_object_path(uuid);
+    g_task_return_pointer(task, berth_switch_object_path(uuid), g_free);
+    g_object_unref(task);
+}
+
+void
+hvd_daemon_define_switch_async(HvdDaemon *self, const char *xml, GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+    GTask *task;
+
+    g_return_if_fail(HVD_IS_DAEMON(self));
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_daemon_define_switch_async);
+    hvd_network_define_switch_async(self->network, xml, hvd_daemon_switch_defined, task);
+}
+
+char *
+hvd_daemon_define_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
 }
 
 char *
@@ -406,43 +431,74 @@ hvd_daemon_get_switch_definition(HvdDaemon *self, const char *uuid, GError **err
     return xml;
 }
 
-gboolean
-hvd_daemon_delete_switch(HvdDaemon *self, const char *uuid, GError **error)
+static void
+hvd_daemon_switch_deleted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    HvdDaemon *self = g_task_get_source_object(task);
+    const char *uuid = g_task_get_task_data(task);
+    g_autofree char *path = NULL;
+    GError *error = NULL;
+
+    if (!hvd_network_delete_switch_finish(HVD_NETWORK(source), result, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    path = berth_switch_object_path(uuid);
+    g_dbus_object_manager_server_unexport(self->manager, path);
+    g_hash_table_remove(self->switches, uuid);
+    hvd_daemon_refresh_switches(self);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+void
+hvd_daemon_delete_switch_async(HvdDaemon *self, const char *uuid, GAsyncReadyCallback callback,
+                               gpointer user_data)
 {
     const HvxSwitchDef *def;
     g_autoptr(GPtrArray) users = NULL;
-    g_autofree char *key = g_strdup(uuid);
-    g_autofree char *path = NULL;
+    GTask *task;
 
-    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
+    g_return_if_fail(HVD_IS_DAEMON(self));
+    g_return_if_fail(uuid != NULL);
 
-    def = hvd_switch_store_lookup(hvd_network_get_store(self->network), key);
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_daemon_delete_switch_async);
+    g_task_set_task_data(task, g_strdup(uuid), g_free);
+    def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
     if (def == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), key);
-        return FALSE;
+        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
+                                uuid);
+        g_object_unref(task);
+        return;
     }
     users = hvd_daemon_switch_users(self, def->name);
     if (users->len > 1) {
         /* Translators: the separator of a list of VM names. */
         g_autofree char *names = g_strjoinv(_(", "), (char **)users->pdata);
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
-                    /* Translators: the second %s is a VM's name or a list of them. */
-                    ngettext("The switch “%s” is in use by the virtual machine %s; connect its "
-                             "network adapters elsewhere first",
-                             "The switch “%s” is in use by the virtual machines %s; connect their "
-                             "network adapters elsewhere first",
-                             users->len - 1),
-                    def->name, names);
-        return FALSE;
+        g_task_return_new_error(
+            task, HVD_ERROR, HVD_ERROR_BUSY,
+            /* Translators: the second %s is a VM's name or a list of them. */
+            ngettext("The switch “%s” is in use by the virtual machine %s; connect its "
+                     "network adapters elsewhere first",
+                     "The switch “%s” is in use by the virtual machines %s; connect their "
+                     "network adapters elsewhere first",
+                     users->len - 1),
+            def->name, names);
+        g_object_unref(task);
+        return;
     }
-    if (!hvd_network_delete_switch(self->network, key, error))
-        return FALSE;
-    path = berth_switch_object_path(key);
-    g_dbus_object_manager_server_unexport(self->manager, path);
-    g_hash_table_remove(self->switches, key);
-    hvd_daemon_refresh_switches(self);
-    return TRUE;
+    hvd_network_delete_switch_async(self->network, uuid, hvd_daemon_switch_deleted, task);
+}
+
+gboolean
+hvd_daemon_delete_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 /* VM objects */
@@ -539,35 +595,12 @@ hvd_daemon_request_name(HvdDaemon *self, GError **error)
     return TRUE;
 }
 
-gboolean
-hvd_daemon_start(HvdDaemon *self, GError **error)
+/* The rest of the start, once the switches are up: objects, then the bus name. */
+static gboolean
+hvd_daemon_serve(HvdDaemon *self, GError **error)
 {
     g_autoptr(GPtrArray) uuids = NULL;
     g_autoptr(GPtrArray) switch_uuids = NULL;
-
-    g_return_val_if_fail(HVD_IS_DAEMON(self), FALSE);
-    g_return_val_if_fail(self->manager == NULL, FALSE);
-
-    if (g_mkdir_with_parents(self->runtime_dir, 0700) != 0) {
-        int saved_errno = errno;
-
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"),
-                    self->runtime_dir, g_strerror(saved_errno));
-        return FALSE;
-    }
-    if (self->use_polkit) {
-        self->authority = polkit_authority_get_sync(NULL, error);
-        if (self->authority == NULL) {
-            g_prefix_error(error, _("Cannot reach polkit: "));
-            return FALSE;
-        }
-    }
-    if (!hvd_daemon_create_host(self, error))
-        return FALSE;
-    if (!hvd_vm_store_load(self->store, error))
-        return FALSE;
-    if (!hvd_network_start(self->network, error))
-        return FALSE;
 
     self->manager = g_dbus_object_manager_server_new(BERTH_HOST_PATH);
     uuids = hvd_vm_store_list(self->store);
@@ -599,6 +632,67 @@ hvd_daemon_start(HvdDaemon *self, GError **error)
 
     /* Last: a client that sees the name finds every object. */
     return hvd_daemon_request_name(self, error);
+}
+
+static void
+hvd_daemon_network_started(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    HvdDaemon *self = g_task_get_source_object(task);
+    GError *error = NULL;
+
+    if (!hvd_network_start_finish(HVD_NETWORK(source), result, &error) ||
+        !hvd_daemon_serve(self, &error))
+        g_task_return_error(task, error);
+    else
+        g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+void
+hvd_daemon_start_async(HvdDaemon *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task;
+    GError *local_error = NULL;
+    GError **error = &local_error;
+
+    g_return_if_fail(HVD_IS_DAEMON(self));
+    g_return_if_fail(self->manager == NULL);
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_daemon_start_async);
+
+    if (g_mkdir_with_parents(self->runtime_dir, 0700) != 0) {
+        int saved_errno = errno;
+
+        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"),
+                    self->runtime_dir, g_strerror(saved_errno));
+        goto fail;
+    }
+    if (self->use_polkit) {
+        self->authority = polkit_authority_get_sync(NULL, error);
+        if (self->authority == NULL) {
+            g_prefix_error(error, _("Cannot reach polkit: "));
+            goto fail;
+        }
+    }
+    if (!hvd_daemon_create_host(self, error))
+        goto fail;
+    if (!hvd_vm_store_load(self->store, error))
+        goto fail;
+    hvd_network_start_async(self->network, hvd_daemon_network_started, task);
+    return;
+
+fail:
+    g_task_return_error(task, local_error);
+    g_object_unref(task);
+}
+
+gboolean
+hvd_daemon_start_finish(HvdDaemon *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 void

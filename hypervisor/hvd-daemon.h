@@ -24,9 +24,11 @@ GDBusConnection *hvd_daemon_connect_bus(const char *bus, GError **error);
 HvdDaemon *hvd_daemon_new(GDBusConnection *connection, gboolean use_polkit, const char *state_dir,
                           const char *runtime_dir, HvdAccelMode accel_mode);
 
-/* Probes the host, loads the definitions, exports the objects and then owns the bus name.
- * Fails (HVD_ERROR_FAILED, saying so) when another berthd owns it. */
-gboolean hvd_daemon_start(HvdDaemon *self, GError **error);
+/* Probes the host, loads the definitions, brings the switches up (from the main loop), exports
+ * the objects and then owns the bus name. Fails (HVD_ERROR_FAILED, saying so) when another
+ * berthd owns it. */
+void hvd_daemon_start_async(HvdDaemon *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_daemon_start_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
 
 /* Unexports everything, releases the name; running VMs are left running. */
 void hvd_daemon_stop(HvdDaemon *self);
@@ -47,10 +49,14 @@ gboolean hvd_daemon_delete_vm_finish(HvdDaemon *self, GAsyncResult *result, GErr
 
 /* Switches: each returns the switch's object path or sets an HVD_ERROR. Delete is refused
  * (HVD_ERROR_BUSY, naming them) while VM definitions use the switch. */
-char *hvd_daemon_define_switch(HvdDaemon *self, const char *xml, GError **error);
+void hvd_daemon_define_switch_async(HvdDaemon *self, const char *xml, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+char *hvd_daemon_define_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
 char *hvd_daemon_find_switch(HvdDaemon *self, const char *name_or_uuid, GError **error);
 char *hvd_daemon_get_switch_definition(HvdDaemon *self, const char *uuid, GError **error);
-gboolean hvd_daemon_delete_switch(HvdDaemon *self, const char *uuid, GError **error);
+void hvd_daemon_delete_switch_async(HvdDaemon *self, const char *uuid, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean hvd_daemon_delete_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
 /* Brings every switch object's status and connected VMs, and every VM's adapters, up to date. */
 void hvd_daemon_refresh_switches(HvdDaemon *self);
 

@@ -51,18 +51,28 @@ hvd_host_object_handle_find_virtual_machine(BerthDBusHost *host, GDBusMethodInvo
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+hvd_host_object_switch_defined(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GDBusMethodInvocation *invocation = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = hvd_daemon_define_switch_finish(HVD_DAEMON(source), result, &error);
+
+    if (path == NULL)
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        g_dbus_method_invocation_return_value(invocation, g_variant_new("(o)", path));
+}
+
 static gboolean
 hvd_host_object_handle_define_switch(BerthDBusHost *host, GDBusMethodInvocation *invocation,
                                      const char *xml)
 {
     HvdHostObject *self = HVD_HOST_OBJECT(host);
-    g_autoptr(GError) error = NULL;
-    g_autofree char *path = hvd_daemon_define_switch(self->daemon, xml, &error);
 
-    if (path == NULL)
-        g_dbus_method_invocation_return_gerror(invocation, error);
-    else
-        berth_dbus_host_complete_define_switch(host, invocation, path);
+    /* dnsmasq starts from the main loop: berthd answers other calls meanwhile. The invocation
+     * is the handler's reference: ours to complete. */
+    hvd_daemon_define_switch_async(self->daemon, xml, hvd_host_object_switch_defined, invocation);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

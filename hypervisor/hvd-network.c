@@ -138,9 +138,10 @@ open_vsw(HvdNetwork *self)
             _("Cannot reach the kernel’s network configuration: %s"), error->message);
 }
 
-/* The Default Switch: internal, NAT and DHCP, on a private /24 no route of the host uses. */
-static void
-make_default_switch(HvdNetwork *self)
+/* The Default Switch: internal, NAT and DHCP, on a private /24 no route of the host uses. NULL
+ * (with a warning) when it cannot be made. */
+static HvxSwitchDef *
+default_switch_def(HvdNetwork *self)
 {
     g_autoptr(HvxSwitchDef) def = hvx_switch_def_new(HVX_SWITCH_TYPE_INTERNAL);
     g_autoptr(GError) error = NULL;
@@ -151,14 +152,14 @@ make_default_switch(HvdNetwork *self)
         address = vsw_network_pick_subnet(self->vsw, &error);
         if (address == NULL) {
             g_warning(_("Cannot make the Default Switch: %s"), error->message);
-            return;
+            return NULL;
         }
     } else {
         address = g_strdup("192.168.211.1/24");
     }
     if (!hvx_ipv4_host_cidr_parse(address, NULL, &host, &error)) {
         g_warning(_("Cannot make the Default Switch: %s"), error->message);
-        return;
+        return NULL;
     }
     def->name = g_strdup(HVD_DEFAULT_SWITCH_NAME);
     def->notes = g_strdup(_("Made by Berth on its first start: VMs on it reach the outside "
@@ -169,111 +170,291 @@ make_default_switch(HvdNetwork *self)
     def->dhcp_first = hvx_ipv4_to_string(hvx_ipv4_cidr_network(&host) + 100);
     def->dhcp_last = hvx_ipv4_to_string(hvx_ipv4_cidr_network(&host) + 199);
     hvx_switch_def_ensure_uuid(def);
-    if (self->vsw != NULL && (!vsw_network_check_switch(self->vsw, def, &error) ||
-                              !vsw_network_apply_switch(self->vsw, def, &error))) {
+    return g_steal_pointer(&def);
+}
+
+/* Takes @task (holding the Default Switch's definition): stores it. */
+static void
+start_store_default(HvdNetwork *self, GTask *task)
+{
+    HvxSwitchDef *def = g_object_steal_data(G_OBJECT(task), "default-switch");
+    g_autofree char *address = g_strdup(def->address);
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_switch_store_save(self->store, def, &error))
         g_warning(_("Cannot make the Default Switch: %s"), error->message);
+    else
+        g_info("Made the Default Switch on %s", address);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+static void
+start_default_applied(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!vsw_network_apply_switch_finish(VSW_NETWORK(source), result, &error)) {
+        g_warning(_("Cannot make the Default Switch: %s"), error->message);
+        g_task_return_boolean(task, TRUE);
+        g_object_unref(task);
         return;
     }
-    if (!hvd_switch_store_save(self->store, g_steal_pointer(&def), &error)) {
-        g_warning(_("Cannot make the Default Switch: %s"), error->message);
+    start_store_default(g_task_get_source_object(task), task);
+}
+
+/* Takes @task: on the first start, the Default Switch. */
+static void
+start_default_switch(HvdNetwork *self, GTask *task)
+{
+    gboolean first_start = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(task), "first-start"));
+    g_autoptr(GError) error = NULL;
+    HvxSwitchDef *def;
+
+    def = first_start ? default_switch_def(self) : NULL;
+    if (def == NULL) {
+        g_task_return_boolean(task, TRUE);
+        g_object_unref(task);
         return;
     }
-    g_info("Made the Default Switch on %s", address);
+    g_object_set_data_full(G_OBJECT(task), "default-switch", def,
+                           (GDestroyNotify)hvx_switch_def_free);
+    if (self->vsw == NULL) {
+        start_store_default(self, task);
+        return;
+    }
+    if (!vsw_network_check_switch(self->vsw, def, &error)) {
+        g_warning(_("Cannot make the Default Switch: %s"), error->message);
+        g_task_return_boolean(task, TRUE);
+        g_object_unref(task);
+        return;
+    }
+    vsw_network_apply_switch_async(self->vsw, def, start_default_applied, task);
+}
+
+static void
+start_synced(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!vsw_network_sync_finish(VSW_NETWORK(source), result, &error))
+        g_warning(_("Cannot bring the virtual switches up: %s"), error->message);
+    start_default_switch(g_task_get_source_object(task), task);
+}
+
+void
+hvd_network_start_async(HvdNetwork *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task;
+    gboolean first_start = FALSE;
+    GError *error = NULL;
+
+    g_return_if_fail(HVD_IS_NETWORK(self));
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_network_start_async);
+    if (!hvd_switch_store_load(self->store, &first_start, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    g_object_set_data(G_OBJECT(task), "first-start", GINT_TO_POINTER(first_start));
+    hvd_mac_range_load(self->state_dir, &self->mac_range);
+    open_vsw(self);
+    if (self->vsw == NULL) {
+        g_info("Virtual switches inactive: %s", self->cannot_manage);
+        start_default_switch(self, task);
+        return;
+    }
+    {
+        g_autoptr(GPtrArray) defs = hvd_switch_store_get_definitions(self->store);
+
+        vsw_network_sync_async(self->vsw, defs, start_synced, task);
+    }
 }
 
 gboolean
-hvd_network_start(HvdNetwork *self, GError **error)
+hvd_network_start_finish(HvdNetwork *self, GAsyncResult *result, GError **error)
 {
-    gboolean first_start = FALSE;
-
-    g_return_val_if_fail(HVD_IS_NETWORK(self), FALSE);
-
-    if (!hvd_switch_store_load(self->store, &first_start, error))
-        return FALSE;
-    hvd_mac_range_load(self->state_dir, &self->mac_range);
-    open_vsw(self);
-    if (self->vsw != NULL) {
-        g_autoptr(GPtrArray) defs = hvd_switch_store_get_definitions(self->store);
-        g_autoptr(GError) local_error = NULL;
-
-        if (!vsw_network_sync(self->vsw, defs, &local_error))
-            g_warning(_("Cannot bring the virtual switches up: %s"), local_error->message);
-    } else {
-        g_info("Virtual switches inactive: %s", self->cannot_manage);
-    }
-    if (first_start)
-        make_default_switch(self);
-    return TRUE;
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
-const char *
-hvd_network_define_switch(HvdNetwork *self, const char *xml, char **ret_old_name, GError **error)
+/* One DefineSwitch under way. */
+typedef struct {
+    HvxSwitchDef *def; /* until stored */
+    HvxSwitchDef *old; /* an update: the switch as it was */
+    char *uuid;
+    GError *error; /* why storing failed, while the kernel gets the old shape back */
+} DefineData;
+
+static void
+define_data_free(DefineData *data)
 {
-    g_autoptr(HvxSwitchDef) def = NULL;
-    g_autoptr(HvxSwitchDef) old = NULL;
-    g_autofree char *uuid = NULL;
-    GError *local_error = NULL;
+    g_clear_pointer(&data->def, hvx_switch_def_free);
+    g_clear_pointer(&data->old, hvx_switch_def_free);
+    g_free(data->uuid);
+    g_clear_error(&data->error);
+    g_free(data);
+}
+
+static void
+define_undone(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    DefineData *data = g_task_get_task_data(task);
+    g_autoptr(GError) undo_error = NULL;
+    gboolean ok = data->old != NULL
+                      ? vsw_network_apply_switch_finish(VSW_NETWORK(source), result, &undo_error)
+                      : vsw_network_remove_switch_finish(VSW_NETWORK(source), result, &undo_error);
+
+    if (!ok)
+        g_warning("Cannot undo the switch %s: %s", data->uuid, undo_error->message);
+    g_task_return_error(task, g_steal_pointer(&data->error));
+    g_object_unref(task);
+}
+
+static void
+define_applied(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    HvdNetwork *self = g_task_get_source_object(task);
+    DefineData *data = g_task_get_task_data(task);
+    GError *error = NULL;
     const HvxSwitchDef *stored;
 
-    g_return_val_if_fail(HVD_IS_NETWORK(self), NULL);
+    if (!vsw_network_apply_switch_finish(VSW_NETWORK(source), result, &error)) {
+        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_FAILED));
+        g_object_unref(task);
+        return;
+    }
+    if (!hvd_switch_store_save(self->store, g_steal_pointer(&data->def), &data->error)) {
+        /* What the kernel has must match what is stored: put the old shape back. */
+        if (data->old != NULL)
+            vsw_network_apply_switch_async(self->vsw, data->old, define_undone, task);
+        else
+            vsw_network_remove_switch_async(self->vsw, data->uuid, define_undone, task);
+        return;
+    }
+    stored = hvd_switch_store_lookup(self->store, data->uuid);
+    g_info("%s switch %s (%s)", data->old != NULL ? "Updated" : "Created", data->uuid,
+           stored->name);
+    g_task_return_pointer(task, g_strdup(data->uuid), g_free);
+    g_object_unref(task);
+}
 
-    def = hvd_switch_store_prepare(self->store, xml, error);
-    if (def == NULL)
-        return NULL;
+void
+hvd_network_define_switch_async(HvdNetwork *self, const char *xml, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+    GTask *task;
+    DefineData *data;
+    GError *error = NULL;
+    const HvxSwitchDef *stored;
+
+    g_return_if_fail(HVD_IS_NETWORK(self));
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_network_define_switch_async);
+    data = g_new0(DefineData, 1);
+    g_task_set_task_data(task, data, (GDestroyNotify)define_data_free);
+    data->def = hvd_switch_store_prepare(self->store, xml, &error);
+    if (data->def == NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     if (self->vsw == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
-                    _("Cannot create or change virtual switches: %s"), self->cannot_manage);
-        return NULL;
+        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
+                                _("Cannot create or change virtual switches: %s"),
+                                self->cannot_manage);
+        g_object_unref(task);
+        return;
     }
-    if (!vsw_network_check_switch(self->vsw, def, &local_error)) {
-        g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_INVALID_DEFINITION));
-        return NULL;
+    if (!vsw_network_check_switch(self->vsw, data->def, &error)) {
+        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_INVALID_DEFINITION));
+        g_object_unref(task);
+        return;
     }
-    stored = hvd_switch_store_lookup(self->store, def->uuid);
+    data->uuid = g_strdup(data->def->uuid);
+    stored = hvd_switch_store_lookup(self->store, data->uuid);
     if (stored != NULL) {
         g_autofree char *text = hvx_switch_def_format(stored);
 
-        old = hvx_switch_def_parse_string(text, -1, HVD_SWITCH_STORE_DEFINITION_NAME, NULL);
+        data->old = hvx_switch_def_parse_string(text, -1, HVD_SWITCH_STORE_DEFINITION_NAME, NULL);
     }
-    if (!vsw_network_apply_switch(self->vsw, def, &local_error)) {
-        g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED));
-        return NULL;
-    }
-    uuid = g_strdup(def->uuid);
-    if (ret_old_name != NULL)
-        *ret_old_name = old != NULL ? g_strdup(old->name) : NULL;
-    if (!hvd_switch_store_save(self->store, g_steal_pointer(&def), error)) {
-        g_autoptr(GError) undo_error = NULL;
+    vsw_network_apply_switch_async(self->vsw, data->def, define_applied, task);
+}
 
-        /* What the kernel has must match what is stored: put the old shape back. */
-        if (old != NULL ? !vsw_network_apply_switch(self->vsw, old, &undo_error)
-                        : !vsw_network_remove_switch(self->vsw, uuid, &undo_error))
-            g_warning("Cannot undo the switch %s: %s", uuid, undo_error->message);
-        if (ret_old_name != NULL)
-            g_clear_pointer(ret_old_name, g_free);
-        return NULL;
+char *
+hvd_network_define_switch_finish(HvdNetwork *self, GAsyncResult *result, char **ret_old_name,
+                                 GError **error)
+{
+    DefineData *data;
+    char *uuid;
+
+    g_return_val_if_fail(g_task_is_valid(result, self), NULL);
+
+    data = g_task_get_task_data(G_TASK(result));
+    uuid = g_task_propagate_pointer(G_TASK(result), error);
+    if (ret_old_name != NULL)
+        *ret_old_name = uuid != NULL && data->old != NULL ? g_strdup(data->old->name) : NULL;
+    return uuid;
+}
+
+static void
+delete_removed(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    HvdNetwork *self = g_task_get_source_object(task);
+    GError *error = NULL;
+
+    if (!vsw_network_remove_switch_finish(VSW_NETWORK(source), result, &error) ||
+        !hvd_switch_store_delete(self->store, g_task_get_task_data(task), &error)) {
+        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_FAILED));
+    } else {
+        g_task_return_boolean(task, TRUE);
     }
-    stored = hvd_switch_store_lookup(self->store, uuid);
-    g_info("%s switch %s (%s)", old != NULL ? "Updated" : "Created", uuid, stored->name);
-    return stored->uuid;
+    g_object_unref(task);
+}
+
+void
+hvd_network_delete_switch_async(HvdNetwork *self, const char *uuid, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+    GTask *task;
+    GError *error = NULL;
+
+    g_return_if_fail(HVD_IS_NETWORK(self));
+    g_return_if_fail(uuid != NULL);
+
+    task = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(task, hvd_network_delete_switch_async);
+    g_task_set_task_data(task, g_strdup(uuid), g_free);
+    if (hvd_switch_store_lookup(self->store, uuid) == NULL) {
+        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
+                                uuid);
+        g_object_unref(task);
+        return;
+    }
+    if (self->vsw != NULL) {
+        vsw_network_remove_switch_async(self->vsw, uuid, delete_removed, task);
+        return;
+    }
+    if (!hvd_switch_store_delete(self->store, uuid, &error))
+        g_task_return_error(task, error);
+    else
+        g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
 }
 
 gboolean
-hvd_network_delete_switch(HvdNetwork *self, const char *uuid, GError **error)
+hvd_network_delete_switch_finish(HvdNetwork *self, GAsyncResult *result, GError **error)
 {
-    GError *local_error = NULL;
-
-    g_return_val_if_fail(HVD_IS_NETWORK(self), FALSE);
-
-    if (hvd_switch_store_lookup(self->store, uuid) == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
-        return FALSE;
-    }
-    if (self->vsw != NULL && !vsw_network_remove_switch(self->vsw, uuid, &local_error)) {
-        g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED));
-        return FALSE;
-    }
-    return hvd_switch_store_delete(self->store, uuid, error);
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 char *

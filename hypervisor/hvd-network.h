@@ -28,8 +28,10 @@ HvdNetwork *hvd_network_new(const char *state_dir, const char *runtime_dir);
 /* Loads the switch definitions and the MAC range, brings the kernel in line with them and, on
  * the first start (no STATE/switches yet), makes the Default Switch. Without CAP_NET_ADMIN the
  * kernel is left alone: every switch says so in its status and VMs get user-mode networking.
- * Fails only when the state folder cannot be read. */
-gboolean hvd_network_start(HvdNetwork *self, GError **error);
+ * Fails only when the state folder cannot be read. Like every switch change here, it waits for
+ * dnsmasq from the main loop. */
+void hvd_network_start_async(HvdNetwork *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_network_start_finish(HvdNetwork *self, GAsyncResult *result, GError **error);
 
 HvdSwitchStore *hvd_network_get_store(HvdNetwork *self);
 
@@ -37,13 +39,17 @@ HvdSwitchStore *hvd_network_get_store(HvdNetwork *self);
 gboolean hvd_network_can_manage(HvdNetwork *self);
 
 /* Creates or updates a switch from @xml: validated (xml/ and vswitch/'s checks against the
- * host), made on the kernel, then stored. Nothing is left behind on failure. Returns the UUID
- * (owned by the store). @ret_old_name: the name it had before an update, else NULL. */
-const char *hvd_network_define_switch(HvdNetwork *self, const char *xml, char **ret_old_name,
-                                      GError **error);
+ * host), made on the kernel, then stored. Nothing is left behind on failure. Finishes with the
+ * UUID; @ret_old_name: the name it had before an update, else NULL. */
+void hvd_network_define_switch_async(HvdNetwork *self, const char *xml,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+char *hvd_network_define_switch_finish(HvdNetwork *self, GAsyncResult *result, char **ret_old_name,
+                                       GError **error);
 
 /* Removes the switch from the kernel and the store; the caller refuses while VMs use it. */
-gboolean hvd_network_delete_switch(HvdNetwork *self, const char *uuid, GError **error);
+void hvd_network_delete_switch_async(HvdNetwork *self, const char *uuid,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+gboolean hvd_network_delete_switch_finish(HvdNetwork *self, GAsyncResult *result, GError **error);
 
 /* "Active", or why the switch is not up as defined, for people. */
 char *hvd_network_switch_status(HvdNetwork *self, const char *uuid);

@@ -33,18 +33,26 @@ hvd_switch_object_handle_get_definition(BerthDBusSwitch *sw, GDBusMethodInvocati
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+hvd_switch_object_deleted(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GDBusMethodInvocation *invocation = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_daemon_delete_switch_finish(HVD_DAEMON(source), result, &error))
+        g_dbus_method_invocation_return_gerror(invocation, error);
+    else
+        g_dbus_method_invocation_return_value(invocation, NULL);
+}
+
 static gboolean
 hvd_switch_object_handle_delete(BerthDBusSwitch *sw, GDBusMethodInvocation *invocation)
 {
     HvdSwitchObject *self = HVD_SWITCH_OBJECT(sw);
-    g_autoptr(GError) error = NULL;
     g_autofree char *uuid = berth_dbus_switch_dup_uuid(sw);
 
-    /* The object may be gone once this returns: complete through the invocation only. */
-    if (!hvd_daemon_delete_switch(self->daemon, uuid, &error))
-        g_dbus_method_invocation_return_gerror(invocation, error);
-    else
-        g_dbus_method_invocation_return_value(invocation, NULL);
+    /* The object may be gone by the end: complete through the invocation only. */
+    hvd_daemon_delete_switch_async(self->daemon, uuid, hvd_switch_object_deleted, invocation);
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 

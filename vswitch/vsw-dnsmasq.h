@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -27,13 +27,18 @@ G_DECLARE_FINAL_TYPE(VswDnsmasq, vsw_dnsmasq, VSW, DNSMASQ, GObject)
 
 VswDnsmasq *vsw_dnsmasq_new(const VswDnsmasqConfig *config);
 
-/* Ends a dnsmasq an earlier berthd left (found by @config's pid file, checked against
- * /proc/PID/cmdline), then starts one and waits until it has bound its sockets (it writes its
- * pid file then). Afterwards it is restarted whenever it dies, with a growing delay. */
-gboolean vsw_dnsmasq_start(VswDnsmasq *self, GError **error);
+/* None of these blocks the main loop: they complete from it. */
 
-/* Ends it (SIGTERM, then SIGKILL after 2 s) and removes its pid file. */
-void vsw_dnsmasq_stop(VswDnsmasq *self);
+/* Ends a dnsmasq an earlier berthd left (found by @config's pid file, checked against
+ * /proc/PID/cmdline), then starts one and completes once it has bound its sockets (it writes
+ * its pid file then). Afterwards it is restarted whenever it dies, with a growing delay. */
+void vsw_dnsmasq_start_async(VswDnsmasq *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean vsw_dnsmasq_start_finish(VswDnsmasq *self, GAsyncResult *result, GError **error);
+
+/* Ends it (SIGTERM, then SIGKILL after 2 s), removes its pid file and completes once it has
+ * exited. Disposing of the object ends it too, waiting in place. */
+void vsw_dnsmasq_stop_async(VswDnsmasq *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean vsw_dnsmasq_stop_finish(VswDnsmasq *self, GAsyncResult *result, GError **error);
 
 /* Its pid, 0 when it is not running. */
 int vsw_dnsmasq_get_pid(VswDnsmasq *self);
@@ -42,7 +47,10 @@ int vsw_dnsmasq_get_pid(VswDnsmasq *self);
 guint vsw_dnsmasq_get_restarts(VswDnsmasq *self);
 
 /* Ends the dnsmasq whose pid @pid_file holds, if /proc says it is a dnsmasq for @bridge (NULL:
- * any Berth dnsmasq), and removes the file. TRUE when one was ended. */
-gboolean vsw_dnsmasq_kill_stale(const char *pid_file, const char *bridge);
+ * any Berth dnsmasq) (SIGTERM, SIGKILL after 2 s), and removes the file; completes once it is
+ * gone, TRUE when one was ended. */
+void vsw_dnsmasq_kill_stale_async(const char *pid_file, const char *bridge,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean vsw_dnsmasq_kill_stale_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS

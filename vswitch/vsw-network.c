@@ -59,6 +59,8 @@ struct _VswNetwork {
     GHashTable *switches; /* uuid -> Switch */
     GHashTable *ports;    /* tap name -> Port */
     char *default_uuid;
+    GQueue *ops; /* switch changes waiting for the one under way (Op) */
+    gboolean op_running;
 };
 
 G_DEFINE_FINAL_TYPE(VswNetwork, vsw_network, G_TYPE_OBJECT)
@@ -103,10 +105,7 @@ switch_free(gpointer data)
 {
     Switch *sw = data;
 
-    if (sw->dnsmasq) {
-        vsw_dnsmasq_stop(sw->dnsmasq);
-        g_object_unref(sw->dnsmasq);
-    }
+    g_clear_object(&sw->dnsmasq); /* ends it */
     hvx_switch_def_free(sw->def);
     g_free(sw->bridge);
     g_free(sw->status);
@@ -633,7 +632,7 @@ reattach_ports(VswNetwork *self, Switch *sw)
     }
 }
 
-/* Builds everything but the bridge itself (which exists). */
+/* Builds everything but the bridge itself (which exists) and dnsmasq (start_dnsmasq()). */
 static gboolean
 build_extras(VswNetwork *self, Switch *sw, GArray *undo, GError **error)
 {
@@ -691,30 +690,73 @@ build_extras(VswNetwork *self, Switch *sw, GArray *undo, GError **error)
         undo_push(undo, UNDO_NFT, tag, NULL);
         enable_forwarding(self, bridge);
     }
-    if (def->type == HVX_SWITCH_TYPE_INTERNAL && def->dhcp_first && self->kernel) {
-        g_autofree char *lease_file = state_path(self, "dnsmasq-", bridge, ".leases");
-        g_autofree char *pid_file = runtime_path(self, "dnsmasq-", bridge, ".pid");
-        g_autofree char *log_file = runtime_path(self, "dnsmasq-", bridge, ".log");
-        HvxIpv4Cidr address = {0};
-        g_autofree char *host = NULL;
-        g_autofree char *mask = NULL;
-        VswDnsmasqConfig config;
+    return TRUE;
+}
 
-        parse_cidr(def->address, &address);
-        host = hvx_ipv4_to_string(address.address);
-        mask = hvx_ipv4_to_string(hvx_ipv4_netmask(address.prefix));
-        config = (VswDnsmasqConfig){bridge,   host,       mask,     def->dhcp_first, def->dhcp_last,
-                                    def->nat, lease_file, pid_file, log_file};
-        sw->dnsmasq = vsw_dnsmasq_new(&config);
-        if (!vsw_dnsmasq_start(sw->dnsmasq, error)) {
-            g_clear_object(&sw->dnsmasq);
-            return FALSE;
-        }
+/* The last step of building a switch: its dnsmasq, when it serves DHCP. Completes at once
+ * (TRUE) when it has none. */
+static void
+start_dnsmasq(VswNetwork *self, Switch *sw, GAsyncReadyCallback callback, gpointer user_data)
+{
+    const HvxSwitchDef *def = sw->def;
+    const char *bridge = sw->bridge;
+    g_autofree char *lease_file = NULL;
+    g_autofree char *pid_file = NULL;
+    g_autofree char *log_file = NULL;
+    g_autofree char *host = NULL;
+    g_autofree char *mask = NULL;
+    VswDnsmasqConfig config;
+    HvxIpv4Cidr address = {0};
+
+    g_assert(sw->dnsmasq == NULL);
+    if (def->type != HVX_SWITCH_TYPE_INTERNAL || !def->dhcp_first || !self->kernel) {
+        g_autoptr(GTask) task = g_task_new(NULL, NULL, callback, user_data);
+
+        g_task_return_boolean(task, TRUE);
+        return;
+    }
+    lease_file = state_path(self, "dnsmasq-", bridge, ".leases");
+    pid_file = runtime_path(self, "dnsmasq-", bridge, ".pid");
+    log_file = runtime_path(self, "dnsmasq-", bridge, ".log");
+    parse_cidr(def->address, &address);
+    host = hvx_ipv4_to_string(address.address);
+    mask = hvx_ipv4_to_string(hvx_ipv4_netmask(address.prefix));
+    config = (VswDnsmasqConfig){bridge,   host,       mask,     def->dhcp_first, def->dhcp_last,
+                                def->nat, lease_file, pid_file, log_file};
+    sw->dnsmasq = vsw_dnsmasq_new(&config);
+    vsw_dnsmasq_start_async(sw->dnsmasq, callback, user_data);
+}
+
+/* start_dnsmasq()'s result; on failure the switch has no dnsmasq. */
+static gboolean
+start_dnsmasq_finish(Switch *sw, GAsyncResult *result, GError **error)
+{
+    if (sw->dnsmasq == NULL)
+        return g_task_propagate_boolean(G_TASK(result), error);
+    if (!vsw_dnsmasq_start_finish(sw->dnsmasq, result, error)) {
+        g_clear_object(&sw->dnsmasq);
+        return FALSE;
     }
     return TRUE;
 }
 
-/* Takes down what build_extras() made for @sw, keeping the bridge. */
+/* Ends @sw's dnsmasq, if any; completes once it has exited. */
+static void
+stop_dnsmasq(Switch *sw, GAsyncReadyCallback callback, gpointer user_data)
+{
+    g_autoptr(VswDnsmasq) dnsmasq = g_steal_pointer(&sw->dnsmasq);
+
+    if (dnsmasq == NULL) {
+        g_autoptr(GTask) task = g_task_new(NULL, NULL, callback, user_data);
+
+        g_task_return_boolean(task, TRUE);
+        return;
+    }
+    vsw_dnsmasq_stop_async(dnsmasq, callback, user_data);
+}
+
+/* Takes down what build_extras() made for @sw, keeping the bridge (its dnsmasq is stopped
+ * first, with stop_dnsmasq()). */
 static void
 teardown_extras(VswNetwork *self, Switch *sw)
 {
@@ -723,10 +765,7 @@ teardown_extras(VswNetwork *self, Switch *sw)
     g_autofree char *record = share_record(self, sw->bridge);
     g_autoptr(GError) error = NULL;
 
-    if (sw->dnsmasq) {
-        vsw_dnsmasq_stop(sw->dnsmasq);
-        g_clear_object(&sw->dnsmasq);
-    }
+    g_assert(sw->dnsmasq == NULL);
     if (!vsw_nft_remove(self->nft, tag, &error)) {
         g_warning("%s", error->message);
         g_clear_error(&error);
@@ -768,45 +807,213 @@ save_default(VswNetwork *self, GError **error)
     return TRUE;
 }
 
-gboolean
-vsw_network_apply_switch(VswNetwork *self, const HvxSwitchDef *def, GError **error)
+/* ---- switch changes, one at a time ---------------------------------------------------------- */
+
+/* Applying, removing and syncing wait for dnsmasq from the main loop, so several may be asked
+ * for at once: they run one after the other, each seeing what the one before made. */
+typedef void (*OpRunFunc)(VswNetwork *self, GTask *op);
+
+typedef struct {
+    GTask *task;
+    OpRunFunc run;
+} Op;
+
+static void
+op_next(VswNetwork *self)
 {
-    g_autoptr(GArray) undo = undo_new();
+    Op *op;
+
+    if (self->op_running || g_queue_is_empty(self->ops))
+        return;
+    op = g_queue_pop_head(self->ops);
+    self->op_running = TRUE;
+    op->run(self, op->task);
+    g_free(op);
+}
+
+/* Queues @task (taken), a public switch change whose work is @run. */
+static void
+op_queue(VswNetwork *self, GTask *task, OpRunFunc run)
+{
+    Op *op = g_new0(Op, 1);
+
+    op->task = task;
+    op->run = run;
+    g_queue_push_tail(self->ops, op);
+    op_next(self);
+}
+
+/* Ends the running change @task (taken) with @error (taken; NULL: success). */
+static void
+op_return(GTask *task, GError *error)
+{
+    g_autoptr(VswNetwork) self = g_object_ref(g_task_get_source_object(task));
+
+    self->op_running = FALSE;
+    if (error != NULL)
+        g_task_return_error(task, error);
+    else
+        g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+    op_next(self);
+}
+
+/* An inner step's boolean GTask result into the running change (user_data). */
+static void
+op_step_done(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GError *error = NULL;
+
+    g_task_propagate_boolean(G_TASK(result), &error);
+    op_return(user_data, error);
+}
+
+/* ---- applying ------------------------------------------------------------------------------- */
+
+typedef struct {
+    Switch *sw;  /* the new shape, until it is in the table */
+    Switch *old; /* reshape: the switch as it is (in the table) */
+    GArray *undo;
+    GError *error; /* reshape: why the new shape failed, while the old one comes back */
+} ApplyData;
+
+static void
+apply_data_free(ApplyData *data)
+{
+    if (data->sw)
+        switch_free(data->sw);
+    g_array_unref(data->undo);
+    g_clear_error(&data->error);
+    g_free(data);
+}
+
+/* Takes @task: the new shape is up. */
+static void
+apply_done(VswNetwork *self, GTask *task)
+{
+    ApplyData *data = g_task_get_task_data(task);
+    Switch *sw = g_steal_pointer(&data->sw);
+
+    sw->up = TRUE;
+    g_hash_table_replace(self->switches, g_strdup(sw->def->uuid), sw);
+    reattach_ports(self, sw);
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+static void
+apply_old_back(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    ApplyData *data = g_task_get_task_data(task);
+    g_autoptr(GError) again = NULL;
+
+    if (!start_dnsmasq_finish(data->old, result, &again)) {
+        g_warning("Cannot bring the switch “%s” back: %s", data->old->def->name, again->message);
+        data->old->up = FALSE;
+        g_free(data->old->status);
+        data->old->status = g_strdup(again->message);
+    }
+    g_task_return_error(task, g_steal_pointer(&data->error));
+    g_object_unref(task);
+}
+
+/* Takes @task and @error: the new shape failed (its steps are undone); the old one comes back. */
+static void
+apply_failed(VswNetwork *self, GTask *task, GError *error)
+{
+    ApplyData *data = g_task_get_task_data(task);
+    g_autoptr(GError) again = NULL;
+
+    undo_run(self, data->undo);
+    g_clear_pointer(&data->sw, switch_free);
+    if (data->old == NULL) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
+    data->error = error;
+    if (!build_extras(self, data->old, data->undo, &again)) {
+        g_warning("Cannot bring the switch “%s” back: %s", data->old->def->name, again->message);
+        data->old->up = FALSE;
+        g_free(data->old->status);
+        data->old->status = g_strdup(again->message);
+        g_task_return_error(task, g_steal_pointer(&data->error));
+        g_object_unref(task);
+        return;
+    }
+    start_dnsmasq(self, data->old, apply_old_back, task);
+}
+
+static void
+apply_dnsmasq_started(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    VswNetwork *self = g_task_get_source_object(task);
+    ApplyData *data = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    if (!start_dnsmasq_finish(data->sw, result, &error))
+        apply_failed(self, task, error);
+    else
+        apply_done(self, task);
+}
+
+/* Takes @task: everything but dnsmasq, then dnsmasq. */
+static void
+apply_build(VswNetwork *self, GTask *task)
+{
+    ApplyData *data = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    if (!build_extras(self, data->sw, data->undo, &error)) {
+        apply_failed(self, task, error);
+        return;
+    }
+    start_dnsmasq(self, data->sw, apply_dnsmasq_started, task);
+}
+
+static void
+apply_old_stopped(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    VswNetwork *self = g_task_get_source_object(task);
+    ApplyData *data = g_task_get_task_data(task);
+
+    g_task_propagate_boolean(G_TASK(result), NULL);
+    teardown_extras(self, data->old);
+    apply_build(self, task);
+}
+
+/* Creates or reshapes the switch @def names; the work of vsw_network_apply_switch_async(). */
+static void
+apply_async(VswNetwork *self, const HvxSwitchDef *def, GAsyncReadyCallback callback,
+            gpointer user_data)
+{
+    GTask *task = g_task_new(self, NULL, callback, user_data);
+    ApplyData *data = g_new0(ApplyData, 1);
+    GError *error = NULL;
     Switch *old;
     Switch *sw;
-    gboolean created_bridge = FALSE;
 
-    g_return_val_if_fail(VSW_IS_NETWORK(self), FALSE);
-    g_return_val_if_fail(def != NULL, FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-    if (!vsw_network_check_switch(self, def, error))
-        return FALSE;
+    data->undo = undo_new();
+    g_task_set_task_data(task, data, (GDestroyNotify)apply_data_free);
+    if (!vsw_network_check_switch(self, def, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     old = find_switch(self, def->uuid);
     sw = g_new0(Switch, 1);
     sw->def = def_copy(def);
     sw->bridge = hvx_bridge_name(def->uuid);
+    data->sw = sw;
 
     if (old && old->up) {
         /* Reshape: the bridge and its ports stay. */
-        teardown_extras(self, old);
-        if (!build_extras(self, sw, undo, error)) {
-            g_autoptr(GError) again = NULL;
-
-            undo_run(self, undo);
-            switch_free(sw);
-            if (!build_extras(self, old, undo, &again)) {
-                g_warning("Cannot bring the switch “%s” back: %s", old->def->name, again->message);
-                old->up = FALSE;
-                g_free(old->status);
-                old->status = g_strdup(again->message);
-            }
-            return FALSE;
-        }
-        sw->up = TRUE;
-        g_hash_table_replace(self->switches, g_strdup(def->uuid), sw);
-        reattach_ports(self, sw);
-        return TRUE;
+        data->old = old;
+        stop_dnsmasq(old, apply_old_stopped, task);
+        return;
     }
 
     if (!link_exists(self, sw->bridge, NULL)) {
@@ -816,12 +1023,12 @@ vsw_network_apply_switch(VswNetwork *self, const HvxSwitchDef *def, GError **err
          * configuration again; restoring only adds what is missing. */
         if (g_file_test(record, G_FILE_TEST_EXISTS))
             vsw_share_restore(self->platform, record, NULL);
-        if (!vsw_platform_bridge_add(self->platform, sw->bridge, error)) {
-            switch_free(sw);
-            return FALSE;
+        if (!vsw_platform_bridge_add(self->platform, sw->bridge, &error)) {
+            g_task_return_error(task, error);
+            g_object_unref(task);
+            return;
         }
-        created_bridge = TRUE;
-        undo_push(undo, UNDO_DELETE_LINK, sw->bridge, NULL);
+        undo_push(data->undo, UNDO_DELETE_LINK, sw->bridge, NULL);
     } else {
         /* Left by an earlier berthd: adopt it. A shared adapter's record stays valid only if the
          * switch still shares that adapter. */
@@ -833,45 +1040,108 @@ vsw_network_apply_switch(VswNetwork *self, const HvxSwitchDef *def, GError **err
               g_strcmp0(recorded_adapter, def->adapter_name) == 0))
             vsw_share_restore(self->platform, record, NULL);
     }
-    if (!build_extras(self, sw, undo, error)) {
-        undo_run(self, undo);
-        switch_free(sw);
-        return FALSE;
-    }
-    (void)created_bridge;
-    sw->up = TRUE;
-    g_hash_table_replace(self->switches, g_strdup(def->uuid), sw);
-    reattach_ports(self, sw);
-    return TRUE;
+    apply_build(self, task);
+}
+
+static void
+apply_run(VswNetwork *self, GTask *op)
+{
+    apply_async(self, g_task_get_task_data(op), op_step_done, op);
+}
+
+void
+vsw_network_apply_switch_async(VswNetwork *self, const HvxSwitchDef *def,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *op;
+
+    g_return_if_fail(VSW_IS_NETWORK(self));
+    g_return_if_fail(def != NULL);
+
+    op = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(op, vsw_network_apply_switch_async);
+    g_task_set_task_data(op, def_copy(def), (GDestroyNotify)hvx_switch_def_free);
+    op_queue(self, op, apply_run);
 }
 
 gboolean
-vsw_network_remove_switch(VswNetwork *self, const char *uuid, GError **error)
+vsw_network_apply_switch_finish(VswNetwork *self, GAsyncResult *result, GError **error)
 {
-    Switch *sw;
-    g_autoptr(GError) local_error = NULL;
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
+}
 
-    g_return_val_if_fail(VSW_IS_NETWORK(self), FALSE);
-    g_return_val_if_fail(uuid != NULL, FALSE);
+/* ---- removing ------------------------------------------------------------------------------- */
 
-    sw = find_switch(self, uuid);
-    if (!sw) {
-        g_set_error(error, VSW_ERROR, VSW_ERROR_NOT_FOUND, _("There is no switch with UUID %s"),
-                    uuid);
-        return FALSE;
-    }
+static void
+remove_stopped(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    VswNetwork *self = g_task_get_source_object(task);
+    const char *uuid = g_task_get_task_data(task);
+    Switch *sw = find_switch(self, uuid);
+    GError *error = NULL;
+
+    g_task_propagate_boolean(G_TASK(result), NULL);
     teardown_extras(self, sw);
     if (link_exists(self, sw->bridge, NULL) &&
-        !vsw_platform_link_delete(self->platform, sw->bridge, &local_error)) {
-        g_propagate_error(error, g_steal_pointer(&local_error));
-        return FALSE;
+        !vsw_platform_link_delete(self->platform, sw->bridge, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
     }
     if (g_strcmp0(self->default_uuid, uuid) == 0) {
         g_clear_pointer(&self->default_uuid, g_free);
         save_default(self, NULL);
     }
     g_hash_table_remove(self->switches, uuid);
-    return TRUE;
+    g_task_return_boolean(task, TRUE);
+    g_object_unref(task);
+}
+
+/* The work of vsw_network_remove_switch_async(). */
+static void
+remove_async(VswNetwork *self, const char *uuid, GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task = g_task_new(self, NULL, callback, user_data);
+    Switch *sw = find_switch(self, uuid);
+
+    g_task_set_task_data(task, g_strdup(uuid), g_free);
+    if (!sw) {
+        g_task_return_new_error(task, VSW_ERROR, VSW_ERROR_NOT_FOUND,
+                                _("There is no switch with UUID %s"), uuid);
+        g_object_unref(task);
+        return;
+    }
+    stop_dnsmasq(sw, remove_stopped, task);
+}
+
+static void
+remove_run(VswNetwork *self, GTask *op)
+{
+    remove_async(self, g_task_get_task_data(op), op_step_done, op);
+}
+
+void
+vsw_network_remove_switch_async(VswNetwork *self, const char *uuid, GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
+    GTask *op;
+
+    g_return_if_fail(VSW_IS_NETWORK(self));
+    g_return_if_fail(uuid != NULL);
+
+    op = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(op, vsw_network_remove_switch_async);
+    g_task_set_task_data(op, g_strdup(uuid), g_free);
+    op_queue(self, op, remove_run);
+}
+
+gboolean
+vsw_network_remove_switch_finish(VswNetwork *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 const char *
@@ -1189,102 +1459,41 @@ stale_files(const char *dir, const char *prefix, const char *suffix, GPtrArray *
     return paths;
 }
 
-gboolean
-vsw_network_sync(VswNetwork *self, GPtrArray *defs, GError **error)
+/* sync's steps, each over a list, one item at a time. */
+typedef struct {
+    GPtrArray *defs;      /* of HvxSwitchDef (copies) */
+    GPtrArray *forget;    /* uuids of switches we know that are no longer wanted */
+    GPtrArray *pid_files; /* of dnsmasq processes an earlier berthd left */
+    guint next;
+} SyncData;
+
+static void
+sync_data_free(SyncData *data)
 {
-    g_autoptr(GArray) links = NULL;
-    g_autoptr(GPtrArray) records = NULL;
-    g_autoptr(GPtrArray) pid_files = NULL;
+    g_ptr_array_unref(data->defs);
+    g_clear_pointer(&data->forget, g_ptr_array_unref);
+    g_clear_pointer(&data->pid_files, g_ptr_array_unref);
+    g_free(data);
+}
+
+/* Takes @task: rules of switches that are gone and of taps that are gone. */
+static void
+sync_rules(VswNetwork *self, GTask *task)
+{
+    SyncData *data = g_task_get_task_data(task);
     g_auto(GStrv) tags = NULL;
-    g_autoptr(GPtrArray) forget = g_ptr_array_new_with_free_func(g_free);
-    GHashTableIter iter;
-    const char *uuid;
+    GError *error = NULL;
 
-    g_return_val_if_fail(VSW_IS_NETWORK(self), FALSE);
-    g_return_val_if_fail(error == NULL || *error == NULL, FALSE);
-
-    links = vsw_platform_list_links(self->platform, error);
-    if (!links || !vsw_nft_ensure(self->nft, error))
-        return FALSE;
-
-    /* Switches we know that are no longer wanted go first. */
-    g_hash_table_iter_init(&iter, self->switches);
-    while (g_hash_table_iter_next(&iter, (gpointer *)&uuid, NULL)) {
-        g_autofree char *bridge = hvx_bridge_name(uuid);
-
-        if (!bridge_wanted(defs, bridge))
-            g_ptr_array_add(forget, g_strdup(uuid));
+    tags = vsw_nft_list_tags(self->nft, &error);
+    if (!tags) {
+        op_return(task, error);
+        return;
     }
-    for (guint i = 0; i < forget->len; i++) {
-        g_autoptr(GError) local_error = NULL;
-
-        if (!vsw_network_remove_switch(self, g_ptr_array_index(forget, i), &local_error))
-            g_warning("%s", local_error->message);
-    }
-
-    /* What an earlier berthd left: shared adapters first (their bridge must still exist to take
-     * the addresses off), then bridges, dnsmasq processes and rules. */
-    records = stale_files(self->state_dir, "shared-", ".ini", defs);
-    g_clear_pointer(&links, g_array_unref);
-    for (guint i = 0; i < records->len; i++) {
-        g_autoptr(GError) local_error = NULL;
-
-        g_message("Giving a shared adapter back its addresses (%s)",
-                  (char *)g_ptr_array_index(records, i));
-        if (!vsw_share_restore(self->platform, g_ptr_array_index(records, i), &local_error))
-            g_warning("%s", local_error->message);
-    }
-    links = vsw_platform_list_links(self->platform, error);
-    if (!links)
-        return FALSE;
-    for (guint i = 0; i < links->len; i++) {
-        const VswLink *link = &g_array_index(links, VswLink, i);
-        g_autoptr(GError) local_error = NULL;
-
-        if (link->kind != VSW_LINK_KIND_BRIDGE || !g_str_has_prefix(link->name, "bsw") ||
-            bridge_wanted(defs, link->name))
-            continue;
-        g_message("Removing the bridge %s left by an earlier berthd", link->name);
-        if (!vsw_platform_link_delete(self->platform, link->name, &local_error))
-            g_warning("%s", local_error->message);
-    }
-    g_clear_pointer(&links, g_array_unref);
-    pid_files = stale_files(self->runtime_dir, "dnsmasq-", ".pid", defs);
-    for (guint i = 0; i < pid_files->len; i++)
-        vsw_dnsmasq_kill_stale(g_ptr_array_index(pid_files, i), NULL);
-
-    /* Then the wanted switches, each on its own: one that fails does not stop the others. */
-    for (guint i = 0; defs && i < defs->len; i++) {
-        const HvxSwitchDef *def = g_ptr_array_index(defs, i);
-        g_autoptr(GError) local_error = NULL;
-
-        if (!def->uuid)
-            continue;
-        if (!vsw_network_apply_switch(self, def, &local_error)) {
-            Switch *sw = find_switch(self, def->uuid);
-
-            g_warning("Cannot set up the switch “%s”: %s", def->name, local_error->message);
-            if (!sw) {
-                sw = g_new0(Switch, 1);
-                sw->def = def_copy(def);
-                sw->bridge = hvx_bridge_name(def->uuid);
-                g_hash_table_replace(self->switches, g_strdup(def->uuid), sw);
-            }
-            sw->up = FALSE;
-            g_free(sw->status);
-            sw->status = g_strdup(local_error->message);
-        }
-    }
-
-    /* Rules of switches that are gone and of taps that are gone. */
-    tags = vsw_nft_list_tags(self->nft, error);
-    if (!tags)
-        return FALSE;
     for (guint i = 0; tags[i]; i++) {
         gboolean stale = FALSE;
 
         if (g_str_has_prefix(tags[i], "berth:sw:"))
-            stale = !bridge_wanted(defs, tags[i] + strlen("berth:sw:"));
+            stale = !bridge_wanted(data->defs, tags[i] + strlen("berth:sw:"));
         else if (g_str_has_prefix(tags[i], "berth:port:"))
             stale = !link_exists(self, tags[i] + strlen("berth:port:"), NULL);
         else
@@ -1297,7 +1506,199 @@ vsw_network_sync(VswNetwork *self, GPtrArray *defs, GError **error)
                 g_warning("%s", local_error->message);
         }
     }
-    return TRUE;
+    op_return(task, NULL);
+}
+
+static void sync_apply_next(VswNetwork *self, GTask *task);
+
+static void
+sync_applied(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    VswNetwork *self = g_task_get_source_object(task);
+    SyncData *data = g_task_get_task_data(task);
+    const HvxSwitchDef *def = g_ptr_array_index(data->defs, data->next);
+    g_autoptr(GError) error = NULL;
+
+    if (!g_task_propagate_boolean(G_TASK(result), &error)) {
+        Switch *sw = find_switch(self, def->uuid);
+
+        g_warning("Cannot set up the switch “%s”: %s", def->name, error->message);
+        if (!sw) {
+            sw = g_new0(Switch, 1);
+            sw->def = def_copy(def);
+            sw->bridge = hvx_bridge_name(def->uuid);
+            g_hash_table_replace(self->switches, g_strdup(def->uuid), sw);
+        }
+        sw->up = FALSE;
+        g_free(sw->status);
+        sw->status = g_strdup(error->message);
+    }
+    data->next++;
+    sync_apply_next(self, task);
+}
+
+/* Takes @task: the wanted switches, each on its own: one that fails does not stop the others. */
+static void
+sync_apply_next(VswNetwork *self, GTask *task)
+{
+    SyncData *data = g_task_get_task_data(task);
+
+    while (data->next < data->defs->len &&
+           ((HvxSwitchDef *)g_ptr_array_index(data->defs, data->next))->uuid == NULL)
+        data->next++;
+    if (data->next == data->defs->len) {
+        sync_rules(self, task);
+        return;
+    }
+    apply_async(self, g_ptr_array_index(data->defs, data->next), sync_applied, task);
+}
+
+static void sync_end_dnsmasq_next(VswNetwork *self, GTask *task);
+
+static void
+sync_dnsmasq_ended(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    SyncData *data = g_task_get_task_data(task);
+
+    vsw_dnsmasq_kill_stale_finish(result, NULL);
+    data->next++;
+    sync_end_dnsmasq_next(g_task_get_source_object(task), task);
+}
+
+/* Takes @task: dnsmasq processes of switches that are gone. */
+static void
+sync_end_dnsmasq_next(VswNetwork *self, GTask *task)
+{
+    SyncData *data = g_task_get_task_data(task);
+
+    if (data->next == data->pid_files->len) {
+        data->next = 0;
+        sync_apply_next(self, task);
+        return;
+    }
+    vsw_dnsmasq_kill_stale_async(g_ptr_array_index(data->pid_files, data->next), NULL,
+                                 sync_dnsmasq_ended, task);
+}
+
+/* Takes @task: what an earlier berthd left: shared adapters first (their bridge must still exist
+ * to take the addresses off), then bridges, dnsmasq processes and rules. */
+static void
+sync_leftovers(VswNetwork *self, GTask *task)
+{
+    SyncData *data = g_task_get_task_data(task);
+    g_autoptr(GPtrArray) records = stale_files(self->state_dir, "shared-", ".ini", data->defs);
+    g_autoptr(GArray) links = NULL;
+    GError *error = NULL;
+
+    for (guint i = 0; i < records->len; i++) {
+        g_autoptr(GError) local_error = NULL;
+
+        g_message("Giving a shared adapter back its addresses (%s)",
+                  (char *)g_ptr_array_index(records, i));
+        if (!vsw_share_restore(self->platform, g_ptr_array_index(records, i), &local_error))
+            g_warning("%s", local_error->message);
+    }
+    links = vsw_platform_list_links(self->platform, &error);
+    if (!links) {
+        op_return(task, error);
+        return;
+    }
+    for (guint i = 0; i < links->len; i++) {
+        const VswLink *link = &g_array_index(links, VswLink, i);
+        g_autoptr(GError) local_error = NULL;
+
+        if (link->kind != VSW_LINK_KIND_BRIDGE || !g_str_has_prefix(link->name, "bsw") ||
+            bridge_wanted(data->defs, link->name))
+            continue;
+        g_message("Removing the bridge %s left by an earlier berthd", link->name);
+        if (!vsw_platform_link_delete(self->platform, link->name, &local_error))
+            g_warning("%s", local_error->message);
+    }
+    data->pid_files = stale_files(self->runtime_dir, "dnsmasq-", ".pid", data->defs);
+    data->next = 0;
+    sync_end_dnsmasq_next(self, task);
+}
+
+static void sync_forget_next(VswNetwork *self, GTask *task);
+
+static void
+sync_forgotten(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    SyncData *data = g_task_get_task_data(task);
+    g_autoptr(GError) error = NULL;
+
+    if (!g_task_propagate_boolean(G_TASK(result), &error))
+        g_warning("%s", error->message);
+    data->next++;
+    sync_forget_next(g_task_get_source_object(task), task);
+}
+
+/* Takes @task: switches we know that are no longer wanted go first. */
+static void
+sync_forget_next(VswNetwork *self, GTask *task)
+{
+    SyncData *data = g_task_get_task_data(task);
+
+    if (data->next == data->forget->len) {
+        sync_leftovers(self, task);
+        return;
+    }
+    remove_async(self, g_ptr_array_index(data->forget, data->next), sync_forgotten, task);
+}
+
+static void
+sync_run(VswNetwork *self, GTask *op)
+{
+    SyncData *data = g_task_get_task_data(op);
+    g_autoptr(GArray) links = NULL;
+    GError *error = NULL;
+    GHashTableIter iter;
+    const char *uuid;
+
+    links = vsw_platform_list_links(self->platform, &error);
+    if (!links || !vsw_nft_ensure(self->nft, &error)) {
+        op_return(op, error);
+        return;
+    }
+    data->forget = g_ptr_array_new_with_free_func(g_free);
+    g_hash_table_iter_init(&iter, self->switches);
+    while (g_hash_table_iter_next(&iter, (gpointer *)&uuid, NULL)) {
+        g_autofree char *bridge = hvx_bridge_name(uuid);
+
+        if (!bridge_wanted(data->defs, bridge))
+            g_ptr_array_add(data->forget, g_strdup(uuid));
+    }
+    data->next = 0;
+    sync_forget_next(self, op);
+}
+
+void
+vsw_network_sync_async(VswNetwork *self, GPtrArray *defs, GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+    GTask *op;
+    SyncData *data;
+
+    g_return_if_fail(VSW_IS_NETWORK(self));
+
+    op = g_task_new(self, NULL, callback, user_data);
+    g_task_set_source_tag(op, vsw_network_sync_async);
+    data = g_new0(SyncData, 1);
+    data->defs = g_ptr_array_new_with_free_func((GDestroyNotify)hvx_switch_def_free);
+    for (guint i = 0; defs && i < defs->len; i++)
+        g_ptr_array_add(data->defs, def_copy(g_ptr_array_index(defs, i)));
+    g_task_set_task_data(op, data, (GDestroyNotify)sync_data_free);
+    op_queue(self, op, sync_run);
+}
+
+gboolean
+vsw_network_sync_finish(VswNetwork *self, GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_task_is_valid(result, self), FALSE);
+    return g_task_propagate_boolean(G_TASK(result), error);
 }
 
 /* ---- object -------------------------------------------------------------------------------- */
@@ -1321,6 +1722,7 @@ vsw_network_finalize(GObject *object)
 
     g_clear_pointer(&self->switches, g_hash_table_unref);
     g_clear_pointer(&self->ports, g_hash_table_unref);
+    g_queue_free(self->ops); /* empty: each change holds a reference */
     g_clear_object(&self->platform);
     g_clear_object(&self->nft);
     g_free(self->state_dir);
@@ -1343,6 +1745,7 @@ vsw_network_init(VswNetwork *self)
 {
     self->switches = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, switch_free);
     self->ports = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, port_free);
+    self->ops = g_queue_new();
 }
 
 VswNetwork *

@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "hvx-switch-def.h"
 #include "vsw-platform.h"
@@ -53,12 +53,17 @@ G_DECLARE_FINAL_TYPE(VswNetwork, vsw_network, VSW, NETWORK, GObject)
 VswNetwork *vsw_network_new(VswPlatform *platform, const char *state_dir, const char *runtime_dir,
                             GError **error);
 
+/* Changing switches (sync, apply, remove) waits for dnsmasq from the main loop, never blocking
+ * it; changes asked for meanwhile run one after the other, in order. */
+
 /* Brings the kernel in line with @defs (of HvxSwitchDef*), the switches berthd keeps: applies each
  * (after a host reboot this recreates them), and removes what Berth made earlier that belongs to
  * none of them (bsw* bridges, per-port rules of taps that are gone, nft rules, dnsmasq processes
  * found by their pid files). A switch that cannot be applied is skipped, its reason kept for
- * vsw_network_switch_status(); FALSE only when the host cannot be read at all. */
-gboolean vsw_network_sync(VswNetwork *self, GPtrArray *defs, GError **error);
+ * vsw_network_switch_status(); fails only when the host cannot be read at all. */
+void vsw_network_sync_async(VswNetwork *self, GPtrArray *defs, GAsyncReadyCallback callback,
+                            gpointer user_data);
+gboolean vsw_network_sync_finish(VswNetwork *self, GAsyncResult *result, GError **error);
 
 /* Checks @def against the host and the other switches without changing anything: unknown,
  * wireless or already enslaved adapter, subnet overlapping another switch or a host route, DHCP
@@ -66,13 +71,19 @@ gboolean vsw_network_sync(VswNetwork *self, GPtrArray *defs, GError **error);
 gboolean vsw_network_check_switch(VswNetwork *self, const HvxSwitchDef *def, GError **error);
 
 /* Creates the switch @def names (by uuid) or reshapes it to match @def: type, adapter, sharing,
- * address, NAT, DHCP. Ports on it stay connected (re-enslaved when the bridge had to change).
- * On failure everything made is undone and the previous shape is back. */
-gboolean vsw_network_apply_switch(VswNetwork *self, const HvxSwitchDef *def, GError **error);
+ * address, NAT, DHCP; done once its dnsmasq serves. Ports on it stay connected (re-enslaved when
+ * the bridge had to change). On failure everything made is undone and the previous shape is
+ * back. */
+void vsw_network_apply_switch_async(VswNetwork *self, const HvxSwitchDef *def,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean vsw_network_apply_switch_finish(VswNetwork *self, GAsyncResult *result, GError **error);
 
-/* Removes the switch: bridge, NAT rules, dnsmasq; a shared adapter gets its addresses and routes
- * back exactly as they were. The caller refuses deletion while VMs use it. */
-gboolean vsw_network_remove_switch(VswNetwork *self, const char *uuid, GError **error);
+/* Removes the switch: dnsmasq (done once it has exited), bridge, NAT rules; a shared adapter gets
+ * its addresses and routes back exactly as they were. The caller refuses deletion while VMs use
+ * it. */
+void vsw_network_remove_switch_async(VswNetwork *self, const char *uuid,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+gboolean vsw_network_remove_switch_finish(VswNetwork *self, GAsyncResult *result, GError **error);
 
 /* NULL when the switch is up as defined, else a translated sentence (e.g. "The adapter eth1 has
  * vanished"). */

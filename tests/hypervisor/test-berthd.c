@@ -560,6 +560,87 @@ test_switches(Fixture *f, gconstpointer data)
     g_assert_cmpstr(name, ==, "org.berth.Berth1.Error.NotFound");
 }
 
+/* berthd keeps answering while a NAT + DHCP switch starts: dnsmasq's start is waited for from
+ * its main loop. Property reads sent right after DefineSwitch come back before it does (a berthd
+ * that waited in place would answer them only after it). */
+typedef struct {
+    GMainLoop *loop;
+    guint pending;
+    guint answered;        /* Version reads answered so far */
+    guint answered_before; /* ... when DefineSwitch came back */
+    char *path;
+} Race;
+
+static void
+race_step_done(Race *race)
+{
+    if (--race->pending == 0)
+        g_main_loop_quit(race->loop);
+}
+
+static void
+race_defined(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Race *race = user_data;
+    g_autoptr(GError) error = NULL;
+
+    berth_dbus_host_call_define_switch_finish(BERTH_DBUS_HOST(source), &race->path, result, &error);
+    g_assert_no_error(error);
+    race->answered_before = race->answered;
+    race_step_done(race);
+}
+
+static void
+race_answered(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Race *race = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GVariant) reply =
+        g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
+
+    g_assert_no_error(error);
+    race->answered++;
+    race_step_done(race);
+}
+
+static void
+test_answers_while_switch_starts(Fixture *f, gconstpointer data)
+{
+    g_autoptr(GMainLoop) loop = g_main_loop_new(NULL, FALSE);
+    g_autoptr(BerthDBusSwitch) sw = NULL;
+    g_autoptr(GError) error = NULL;
+    Race race = {loop, 0, 0, 0, NULL};
+    guint id;
+
+    berth_dbus_host_call_define_switch(f->host,
+                                       "<switch type=\"internal\"><name>Race</name>"
+                                       "<address>10.231.0.1/24</address><nat/>"
+                                       "<dhcp first=\"10.231.0.100\" last=\"10.231.0.199\"/>"
+                                       "</switch>",
+                                       NULL, race_defined, &race);
+    race.pending++;
+    for (guint i = 0; i < 20; i++) {
+        g_dbus_connection_call(f->connection, "org.berth.Berth1", "/org/berth/Berth1",
+                               "org.freedesktop.DBus.Properties", "Get",
+                               g_variant_new("(ss)", "org.berth.Berth1.Host", "Version"),
+                               G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                               race_answered, &race);
+        race.pending++;
+    }
+    id = g_timeout_add_seconds(30, on_timeout, NULL);
+    g_main_loop_run(loop);
+    g_source_remove(id);
+    g_assert_cmpuint(race.answered, ==, 20);
+    g_assert_cmpuint(race.answered_before, >, 0);
+
+    /* And the switch is up, its DHCP server running. */
+    sw = berth_dbus_switch_proxy_new_sync(f->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                          "org.berth.Berth1", race.path, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_cmpstr(berth_dbus_switch_get_status(sw), ==, "Active");
+    g_free(race.path);
+}
+
 /* polkit on the system bus, with a fake authority on a private "system" bus: berthd asks it for
  * every mutating method (with the caller as a system-bus-name subject), not for read-only ones,
  * and a refusal reaches the client as PermissionDenied. */
@@ -763,6 +844,7 @@ main(int argc, char **argv)
     ADD("/berthd/round-trip", test_round_trip);
     ADD("/berthd/second-berthd", test_second_berthd);
     ADD("/berthd/switches", test_switches);
+    ADD("/berthd/answers-while-switch-starts", test_answers_while_switch_starts);
 #undef ADD
     g_test_add_func("/berthd/polkit", test_polkit);
     return g_test_run();

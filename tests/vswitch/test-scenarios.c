@@ -19,6 +19,7 @@
 #include "hvx-net-address.h"
 #include "vsw-error.h"
 #include "vsw-network.h"
+#include "vsw-wait.h"
 #include "vsw-nft.h"
 #include "vsw-platform-linux.h"
 
@@ -180,7 +181,7 @@ apply_ok(Fixture *f, const HvxSwitchDef *def)
 {
     g_autoptr(GError) error = NULL;
 
-    g_assert_true(vsw_network_apply_switch(f->network, def, &error));
+    g_assert_true(vsw_wait_apply_switch(f->network, def, &error));
     g_assert_no_error(error);
 }
 
@@ -189,7 +190,7 @@ remove_ok(Fixture *f, const char *uuid)
 {
     g_autoptr(GError) error = NULL;
 
-    g_assert_true(vsw_network_remove_switch(f->network, uuid, &error));
+    g_assert_true(vsw_wait_remove_switch(f->network, uuid, &error));
     g_assert_no_error(error);
 }
 
@@ -661,7 +662,7 @@ test_rollback(Fixture *f, gconstpointer data)
     def->dhcp_first = g_strdup("10.97.0.10");
     def->dhcp_last = g_strdup("10.97.0.20");
     g_assert_cmpint(g_mkdir_with_parents(lease_dir, 0755), ==, 0);
-    g_assert_false(vsw_network_apply_switch(f->network, def, &error));
+    g_assert_false(vsw_wait_apply_switch(f->network, def, &error));
     g_assert_error(error, VSW_ERROR, VSW_ERROR_PROCESS);
     g_test_message("%s", error->message);
     g_clear_error(&error);
@@ -673,7 +674,7 @@ test_rollback(Fixture *f, gconstpointer data)
     /* The bridge's name is taken by a veth. */
     sh_ok("ip link add bswe1e1e1e1 type veth peer name vswclash0");
     links = count_links(f);
-    g_assert_false(vsw_network_apply_switch(f->network, def, &error));
+    g_assert_false(vsw_wait_apply_switch(f->network, def, &error));
     g_assert_error(error, VSW_ERROR, VSW_ERROR_EXISTS);
     g_clear_error(&error);
     g_assert_cmpuint(count_links(f), ==, links);
@@ -692,7 +693,7 @@ test_rollback(Fixture *f, gconstpointer data)
         g_assert_cmpstr(vsw_network_switch_status(f->network, UUID_EXT), ==,
                         "The adapter vswgone0 has vanished");
         links = count_links(f);
-        g_assert_false(vsw_network_apply_switch(f->network, ext, &error));
+        g_assert_false(vsw_wait_apply_switch(f->network, ext, &error));
         g_assert_error(error, VSW_ERROR, VSW_ERROR_NOT_FOUND);
         g_clear_error(&error);
         g_assert_cmpuint(count_links(f), ==, links);
