@@ -901,6 +901,16 @@ apply_done(VswNetwork *self, GTask *task)
     g_object_unref(task);
 }
 
+/* A reshape failed and the old shape could not come back either: the switch is down. */
+static void
+old_not_back(Switch *old, const GError *again)
+{
+    g_warning("Cannot bring the switch “%s” back: %s", old->def->name, again->message);
+    old->up = FALSE;
+    g_free(old->status);
+    old->status = g_strdup(again->message);
+}
+
 static void
 apply_old_back(GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -908,12 +918,8 @@ apply_old_back(GObject *source, GAsyncResult *result, gpointer user_data)
     ApplyData *data = g_task_get_task_data(task);
     g_autoptr(GError) again = NULL;
 
-    if (!start_dnsmasq_finish(data->old, result, &again)) {
-        g_warning("Cannot bring the switch “%s” back: %s", data->old->def->name, again->message);
-        data->old->up = FALSE;
-        g_free(data->old->status);
-        data->old->status = g_strdup(again->message);
-    }
+    if (!start_dnsmasq_finish(data->old, result, &again))
+        old_not_back(data->old, again);
     g_task_return_error(task, g_steal_pointer(&data->error));
     g_object_unref(task);
 }
@@ -934,10 +940,7 @@ apply_failed(VswNetwork *self, GTask *task, GError *error)
     }
     data->error = error;
     if (!build_extras(self, data->old, data->undo, &again)) {
-        g_warning("Cannot bring the switch “%s” back: %s", data->old->def->name, again->message);
-        data->old->up = FALSE;
-        g_free(data->old->status);
-        data->old->status = g_strdup(again->message);
+        old_not_back(data->old, again);
         g_task_return_error(task, g_steal_pointer(&data->error));
         g_object_unref(task);
         return;
