@@ -136,6 +136,22 @@ mgr_test_reason(gpointer widget, GType type, const char *id)
     return gtk_label_get_text(label);
 }
 
+AdwMessageDialog *
+mgr_test_message_dialog(gpointer parent)
+{
+    GListModel *toplevels = gtk_window_get_toplevels(); /* not ours */
+
+    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
+        g_autoptr(GObject) window = g_list_model_get_item(toplevels, i);
+
+        if (ADW_IS_MESSAGE_DIALOG(window) &&
+            gtk_window_get_transient_for(GTK_WINDOW(window)) == parent &&
+            gtk_widget_get_visible(GTK_WIDGET(window)))
+            return ADW_MESSAGE_DIALOG(window);
+    }
+    return NULL;
+}
+
 void
 mgr_test_screenshot(gpointer window, const char *name)
 {

@@ -33,6 +33,9 @@ gboolean mgr_test_sensitive(gpointer widget, GType type, const char *id);
 /* The text of a label child when visible, else NULL. */
 const char *mgr_test_reason(gpointer widget, GType type, const char *id);
 
+/* The AdwMessageDialog shown on top of @parent, if any. */
+AdwMessageDialog *mgr_test_message_dialog(gpointer parent);
+
 /* Saves a PNG of @window as ARTIFACTS/NAME.png (BERTH_TEST_ARTIFACTS, else the session's
  * temporary folder): a picture for people, which no test compares (see tests/README.md). */
 void mgr_test_screenshot(gpointer window, const char *name);

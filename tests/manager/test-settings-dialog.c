@@ -375,26 +375,10 @@ test_running_locks(void)
     g_assert_null(run.dialog);
 }
 
-static AdwMessageDialog *
-message_dialog(gpointer parent)
-{
-    GListModel *toplevels = gtk_window_get_toplevels(); /* not ours */
-
-    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
-        g_autoptr(GObject) window = g_list_model_get_item(toplevels, i);
-
-        if (ADW_IS_MESSAGE_DIALOG(window) &&
-            gtk_window_get_transient_for(GTK_WINDOW(window)) == parent &&
-            gtk_widget_get_visible(GTK_WIDGET(window)))
-            return ADW_MESSAGE_DIALOG(window);
-    }
-    return NULL;
-}
-
 static gboolean
 has_message_dialog(gpointer data)
 {
-    return ((Run *)data)->dialog != NULL && message_dialog(((Run *)data)->dialog) != NULL;
+    return ((Run *)data)->dialog != NULL && mgr_test_message_dialog(((Run *)data)->dialog) != NULL;
 }
 
 static void
@@ -411,7 +395,7 @@ test_deleted_while_open(void)
     set_spin(&run, "memory/startup", 2048);
     g_free(mgr_test_berth(NULL, "delete", "Settings Doomed", NULL));
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 10000));
-    dialog = message_dialog(run.dialog);
+    dialog = mgr_test_message_dialog(run.dialog);
     g_test_message("%s", adw_message_dialog_get_heading(dialog));
     g_assert_nonnull(strstr(adw_message_dialog_get_heading(dialog), "Settings Doomed"));
     g_assert_false(mgr_test_sensitive(run.dialog, MGR_TYPE_SETTINGS_DIALOG, "ok_button"));

@@ -44,27 +44,10 @@ close_manager(Run *run)
     mgr_test_spin(50);
 }
 
-/* The AdwMessageDialog on top of @parent, if one is shown. */
-static AdwMessageDialog *
-message_dialog(gpointer parent)
-{
-    GListModel *toplevels = gtk_window_get_toplevels(); /* not ours */
-
-    for (guint i = 0; i < g_list_model_get_n_items(toplevels); i++) {
-        g_autoptr(GObject) window = g_list_model_get_item(toplevels, i);
-
-        if (ADW_IS_MESSAGE_DIALOG(window) &&
-            gtk_window_get_transient_for(GTK_WINDOW(window)) == parent &&
-            gtk_widget_get_visible(GTK_WIDGET(window)))
-            return ADW_MESSAGE_DIALOG(window);
-    }
-    return NULL;
-}
-
 static gboolean
 has_message_dialog(gpointer data)
 {
-    return message_dialog(((Run *)data)->window) != NULL;
+    return mgr_test_message_dialog(((Run *)data)->window) != NULL;
 }
 
 static void
@@ -102,8 +85,8 @@ apply(Run *run)
     g_assert_true(mgr_test_sensitive(run->window, S, "apply_button"));
     mgr_test_activate(run->window, "switches.apply");
     g_assert_true(mgr_test_wait(not_busy, run, 30000));
-    if (message_dialog(run->window) != NULL) {
-        AdwMessageDialog *dialog = message_dialog(run->window);
+    if (mgr_test_message_dialog(run->window) != NULL) {
+        AdwMessageDialog *dialog = mgr_test_message_dialog(run->window);
 
         g_error("Apply failed: %s: %s", adw_message_dialog_get_heading(dialog),
                 adw_message_dialog_get_body(dialog));
@@ -226,17 +209,17 @@ test_external(void)
     /* The host's addresses move to the bridge: asked first. Saying no changes nothing. */
     mgr_test_activate(run.window, "switches.apply");
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 5000));
-    mgr_test_screenshot(message_dialog(run.window), "switch-manager-5-confirm");
-    answer(message_dialog(run.window), "cancel");
+    mgr_test_screenshot(mgr_test_message_dialog(run.window), "switch-manager-5-confirm");
+    answer(mgr_test_message_dialog(run.window), "cancel");
     list = switch_list();
     g_assert_null(strstr(list, "Lab External"));
     g_clear_pointer(&list, g_free);
 
     mgr_test_activate(run.window, "switches.apply");
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 5000));
-    answer(message_dialog(run.window), "apply");
+    answer(mgr_test_message_dialog(run.window), "apply");
     g_assert_true(mgr_test_wait(not_busy, &run, 30000));
-    g_assert_null(message_dialog(run.window));
+    g_assert_null(mgr_test_message_dialog(run.window));
     list = switch_list();
     g_test_message("%s", list);
     g_assert_nonnull(strstr(list, "Lab External"));
@@ -256,7 +239,7 @@ test_external(void)
     mgr_test_spin(20);
     g_assert_null(mgr_test_reason(run.window, S, "switch_reason"));
     apply(&run);
-    g_assert_null(message_dialog(run.window));
+    g_assert_null(mgr_test_message_dialog(run.window));
     close_manager(&run);
 }
 
@@ -324,9 +307,9 @@ test_remove_in_use(void)
     g_assert_true(mgr_switch_manager_select(run.window, "Lab Private"));
     mgr_test_activate(run.window, "switches.remove");
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 5000));
-    answer(message_dialog(run.window), "remove");
+    answer(mgr_test_message_dialog(run.window), "remove");
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 10000));
-    dialog = message_dialog(run.window);
+    dialog = mgr_test_message_dialog(run.window);
     g_test_message("%s: %s", adw_message_dialog_get_heading(dialog),
                    adw_message_dialog_get_body(dialog));
     g_assert_nonnull(strstr(adw_message_dialog_get_body(dialog), "Uses Private"));
@@ -340,10 +323,10 @@ test_remove_in_use(void)
     g_free(mgr_test_berth(NULL, "delete", "Uses Private", NULL));
     mgr_test_activate(run.window, "switches.remove");
     g_assert_true(mgr_test_wait(has_message_dialog, &run, 5000));
-    answer(message_dialog(run.window), "remove");
+    answer(mgr_test_message_dialog(run.window), "remove");
     g_assert_true(mgr_test_wait(not_busy, &run, 10000));
     mgr_test_spin(300);
-    g_assert_null(message_dialog(run.window));
+    g_assert_null(mgr_test_message_dialog(run.window));
     list = switch_list();
     g_assert_null(strstr(list, "Lab Private"));
     close_manager(&run);
