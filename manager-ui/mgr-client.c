@@ -1,5 +1,5 @@
-/* mgr-client.c: finds berthd like the berth CLI does, then follows its bus name so the manager
- * connects, disconnects and reconnects by itself.
+/* mgr-client.c: finds berthd's bus through the client library (like the berth CLI), then follows
+ * berthd's bus name so the manager connects, disconnects and reconnects by itself.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -82,34 +82,26 @@ mgr_client_drop_objects(MgrClient *self)
 gboolean
 mgr_client_error_is_denied(const GError *error)
 {
-    g_autofree char *remote = NULL;
-
     g_return_val_if_fail(error != NULL, FALSE);
 
-    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
-        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED) ||
-        g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-        return TRUE;
-    remote = g_dbus_error_get_remote_error(error);
-    return g_strcmp0(remote, "org.berth.Berth1.Error.PermissionDenied") == 0;
+    return g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_ACCESS_DENIED) ||
+           g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_AUTH_FAILED) ||
+           g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED) ||
+           g_error_matches(error, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED);
 }
 
 char *
 mgr_client_describe_error(const GError *error)
 {
-    g_autoptr(GError) copy = NULL;
+    g_autofree char *message = NULL;
 
     g_return_val_if_fail(error != NULL, NULL);
 
-    if (g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_SERVICE_UNKNOWN) ||
-        g_error_matches(error, G_DBUS_ERROR, G_DBUS_ERROR_NAME_HAS_NO_OWNER))
-        return g_strdup(_("berthd is not running on this bus."));
-    copy = g_error_copy(error);
-    g_dbus_error_strip_remote_error(copy);
+    message = berth_client_error_message(error);
     if (mgr_client_error_is_denied(error))
         /* Translators: %s is the reason the bus or berthd gave. */
-        return g_strdup_printf(_("Permission denied: %s"), copy->message);
-    return g_strdup(copy->message);
+        return g_strdup_printf(_("Permission denied: %s"), message);
+    return g_steal_pointer(&message);
 }
 
 static void
@@ -159,8 +151,8 @@ manager_ready(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     self->manager = manager;
     g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_MANAGER]);
-    berth_dbus_host_proxy_new(self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, MGR_BUS_NAME,
-                              MGR_OBJECT_PATH, self->cancellable, host_ready, self);
+    berth_dbus_host_proxy_new(self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                              BERTH_BUS_NAME, BERTH_HOST_PATH, self->cancellable, host_ready, self);
 }
 
 static void
@@ -173,8 +165,8 @@ name_appeared(GDBusConnection *connection, const char *name, const char *owner, 
     mgr_client_set_state(self, MGR_CLIENT_STATE_CONNECTING, NULL);
     self->cancellable = g_cancellable_new();
     berth_dbus_object_manager_client_new(
-        connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, MGR_BUS_NAME,
-        MGR_OBJECT_PATH, self->cancellable, manager_ready, g_object_ref(self));
+        connection, G_DBUS_OBJECT_MANAGER_CLIENT_FLAGS_DO_NOT_AUTO_START, BERTH_BUS_NAME,
+        BERTH_HOST_PATH, self->cancellable, manager_ready, g_object_ref(self));
 }
 
 static void
@@ -227,145 +219,37 @@ mgr_client_use_connection(MgrClient *self, GDBusConnection *connection)
     g_signal_connect(connection, "closed", G_CALLBACK(connection_closed), self);
     mgr_client_set_state(self, MGR_CLIENT_STATE_ABSENT, _("berthd is not running on this bus."));
     self->watch_id =
-        g_bus_watch_name_on_connection(connection, MGR_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+        g_bus_watch_name_on_connection(connection, BERTH_BUS_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
                                        name_appeared, name_vanished, self, NULL);
 }
 
 static void
-mgr_client_fail_and_retry(MgrClient *self, const char *prefix, const GError *error)
+bus_found(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-    g_autofree char *message = g_strdup_printf("%s%s", prefix, error->message);
+    g_autoptr(MgrClient) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) connection = berth_client_connect_finish(result, &error);
 
+    if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return; /* disposed */
+    if (connection != NULL) {
+        mgr_client_use_connection(self, connection);
+        return;
+    }
     mgr_client_set_state(
         self, mgr_client_error_is_denied(error) ? MGR_CLIENT_STATE_DENIED : MGR_CLIENT_STATE_FAILED,
-        message);
+        error->message);
     if (self->retry_id == 0)
         self->retry_id = g_timeout_add_seconds(MGR_CLIENT_RETRY_SECONDS, retry_cb, self);
 }
 
 static void
-address_connected(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    MgrClient *self = user_data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GDBusConnection) connection =
-        g_dbus_connection_new_for_address_finish(result, &error);
-
-    if (connection == NULL) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *prefix = NULL;
-
-            /* Translators: %s is a D-Bus address; the reason follows. */
-            prefix = g_strdup_printf(_("Cannot connect to the bus %s: "),
-                                     self->address != NULL ? self->address
-                                                           : g_getenv("BERTH_BUS_ADDRESS"));
-            mgr_client_fail_and_retry(self, prefix, error);
-        }
-        g_object_unref(self);
-        return;
-    }
-    mgr_client_use_connection(self, connection);
-    g_object_unref(self);
-}
-
-static void
-session_bus_ready(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    MgrClient *self = user_data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GDBusConnection) connection = g_bus_get_finish(result, &error);
-    GDBusConnection *system = g_object_get_data(G_OBJECT(self), "mgr-system-bus");
-
-    if (connection != NULL)
-        mgr_client_use_connection(self, connection);
-    else if (system != NULL)
-        mgr_client_use_connection(self, system);
-    else if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        mgr_client_fail_and_retry(
-            self, _("berthd is on neither the system bus nor a session bus: "), error);
-    g_object_set_data(G_OBJECT(self), "mgr-system-bus", NULL);
-    g_object_unref(self);
-}
-
-static void
-mgr_client_try_session(MgrClient *self)
-{
-    g_bus_get(G_BUS_TYPE_SESSION, NULL, session_bus_ready, g_object_ref(self));
-}
-
-static void
-activatable_ready(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    MgrClient *self = user_data;
-    g_autoptr(GVariant) reply =
-        g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, NULL);
-    g_autofree const char **names = NULL;
-
-    if (reply != NULL)
-        g_variant_get(reply, "(^a&s)", &names);
-    if (names != NULL && g_strv_contains(names, MGR_BUS_NAME))
-        mgr_client_use_connection(self, G_DBUS_CONNECTION(source));
-    else
-        mgr_client_try_session(self);
-    g_object_unref(self);
-}
-
-static void
-has_owner_ready(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    MgrClient *self = user_data;
-    GDBusConnection *system = G_DBUS_CONNECTION(source);
-    g_autoptr(GVariant) reply = g_dbus_connection_call_finish(system, result, NULL);
-    gboolean has_owner = FALSE;
-
-    if (reply != NULL)
-        g_variant_get(reply, "(b)", &has_owner);
-    if (has_owner)
-        mgr_client_use_connection(self, system);
-    else
-        g_dbus_connection_call(system, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                               "org.freedesktop.DBus", "ListActivatableNames", NULL,
-                               G_VARIANT_TYPE("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                               activatable_ready, g_object_ref(self));
-    g_object_unref(self);
-}
-
-static void
-system_bus_ready(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    MgrClient *self = user_data;
-    g_autoptr(GDBusConnection) system = g_bus_get_finish(result, NULL);
-
-    if (system == NULL) {
-        mgr_client_try_session(self);
-        g_object_unref(self);
-        return;
-    }
-    /* Kept as the fallback when there is no session bus at all. */
-    g_object_set_data_full(G_OBJECT(self), "mgr-system-bus", g_object_ref(system), g_object_unref);
-    g_dbus_connection_call(system, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                           "org.freedesktop.DBus", "NameHasOwner",
-                           g_variant_new("(s)", MGR_BUS_NAME), G_VARIANT_TYPE("(b)"),
-                           G_DBUS_CALL_FLAGS_NONE, -1, NULL, has_owner_ready, g_object_ref(self));
-    g_object_unref(self);
-}
-
-static void
 mgr_client_connect(MgrClient *self)
 {
-    const char *address = self->address;
-
     mgr_client_set_state(self, MGR_CLIENT_STATE_CONNECTING, NULL);
-    if (address == NULL || *address == '\0')
-        address = g_getenv("BERTH_BUS_ADDRESS");
-    if (address != NULL && *address != '\0') {
-        g_dbus_connection_new_for_address(address,
-                                          G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                              G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                          NULL, NULL, address_connected, g_object_ref(self));
-        return;
-    }
-    g_bus_get(G_BUS_TYPE_SYSTEM, NULL, system_bus_ready, g_object_ref(self));
+    mgr_client_drop_objects(self);
+    self->cancellable = g_cancellable_new();
+    berth_client_connect(self->address, self->cancellable, bus_found, g_object_ref(self));
 }
 
 void
@@ -547,7 +431,6 @@ mgr_client_get_vm(MgrClient *self, const char *object_path)
 
     if (self->manager == NULL)
         return NULL;
-    iface = g_dbus_object_manager_get_interface(self->manager, object_path,
-                                                "org.berth.Berth1.VirtualMachine");
+    iface = g_dbus_object_manager_get_interface(self->manager, object_path, BERTH_VM_INTERFACE);
     return BERTH_DBUS_VIRTUAL_MACHINE(iface); /* the manager keeps it alive */
 }

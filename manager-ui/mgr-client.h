@@ -6,12 +6,9 @@
 
 #include <gio/gio.h>
 
-#include "berth-dbus.h"
+#include "berth-client.h"
 
 G_BEGIN_DECLS
-
-#define MGR_BUS_NAME    "org.berth.Berth1"
-#define MGR_OBJECT_PATH "/org/berth/Berth1"
 
 typedef enum {
     MGR_CLIENT_STATE_CONNECTING, /* looking for the bus and berthd */
@@ -24,9 +21,8 @@ typedef enum {
 #define MGR_TYPE_CLIENT (mgr_client_get_type())
 G_DECLARE_FINAL_TYPE(MgrClient, mgr_client, MGR, CLIENT, GObject)
 
-/* @address: a D-Bus address (--connect), or NULL for $BERTH_BUS_ADDRESS, else the system bus
- * when berthd is there, else the session bus — like the berth CLI. Nothing happens until
- * mgr_client_start(). */
+/* @address: a D-Bus address (--connect), or NULL: berth_client_connect() picks the bus like the
+ * berth CLI. Nothing happens until mgr_client_start(). */
 MgrClient *mgr_client_new(const char *address);
 /* Connects asynchronously and then follows berthd's bus name: the client becomes CONNECTED
  * whenever berthd owns it and ABSENT when it goes away. */

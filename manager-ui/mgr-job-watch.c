@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "berth-dbus.h"
+#include "berth-names.h"
 #include "mgr-job-watch.h"
 
 typedef struct {
@@ -132,8 +133,8 @@ mgr_job_watch_async(GDBusConnection *connection, const char *job_path, GCancella
     data->cancellable = cancellable != NULL ? g_object_ref(cancellable) : NULL;
     g_task_set_task_data(task, data, (GDestroyNotify)watch_data_free);
     g_task_set_source_tag(task, mgr_job_watch_async);
-    berth_dbus_job_proxy_new(connection, G_DBUS_PROXY_FLAGS_NONE, "org.berth.Berth1", job_path,
-                             NULL, proxy_ready, task);
+    berth_dbus_job_proxy_new(connection, G_DBUS_PROXY_FLAGS_NONE, BERTH_BUS_NAME, job_path, NULL,
+                             proxy_ready, task);
 }
 
 gboolean

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "berth-dbus.h"
+#include "berth-error.h"
 #include "hvx-switch-def.h"
 #include "mgr-dialog-util.h"
 #include "mgr-settings-dialog.h"
@@ -385,8 +386,7 @@ definition_loaded(GObject *source, GAsyncResult *result, gpointer user_data)
                                                                &xml, result, &error)) {
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return;
-        if (g_dbus_error_is_remote_error(error) &&
-            g_str_has_suffix(g_dbus_error_get_remote_error(error), ".NotFound")) {
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND)) {
             vm_deleted(self);
             return;
         }

@@ -78,7 +78,7 @@ undo_vm(GTask *task, GError *error)
 
     data->disk_error = error;
     berth_dbus_virtual_machine_proxy_new(creator_connection(data), G_DBUS_PROXY_FLAGS_NONE,
-                                         "org.berth.Berth1", data->vm_path, NULL, undo_proxy_ready,
+                                         BERTH_BUS_NAME, data->vm_path, NULL, undo_proxy_ready,
                                          task);
 }
 

@@ -12,9 +12,6 @@
 #include "mgr-vmconnect.h"
 #include "mgr-window-private.h"
 
-/* ShutDown waits for the guest up to 120 s and Start until it runs; never time out first. */
-#define MGR_CALL_TIMEOUT_MS G_MAXINT
-
 /* win.* actions and the AllowedActions entry each needs; NULL = any state. */
 static const struct {
     const char *action;
@@ -120,8 +117,9 @@ mgr_window_call_vm(MgrWindow *self, BerthDBusVirtualMachine *vm, const char *met
     call->success = success;
     call->operation = mgr_actions_pane_begin_operation(self->actions_pane, progress);
     g_free(progress);
-    g_dbus_proxy_call(G_DBUS_PROXY(vm), method, args, G_DBUS_CALL_FLAGS_NONE, MGR_CALL_TIMEOUT_MS,
-                      NULL, vm_call_done, call);
+    /* ShutDown waits for the guest up to 120 s and Start until it runs; never time out first. */
+    g_dbus_proxy_call(G_DBUS_PROXY(vm), method, args, G_DBUS_CALL_FLAGS_NONE,
+                      BERTH_CLIENT_VM_TIMEOUT_MS, NULL, vm_call_done, call);
 }
 
 /* The VM's name worded into a translated message with one %s. */
@@ -394,7 +392,7 @@ mgr_window_rename_vm(MgrWindow *self, BerthDBusVirtualMachine *vm, const char *n
     call->failure = WORDED(vm, _("“%s” was not renamed"));
     call->operation = mgr_actions_pane_begin_operation(self->actions_pane, text);
     g_dbus_proxy_call(G_DBUS_PROXY(vm), "Rename", g_variant_new("(s)", name),
-                      G_DBUS_CALL_FLAGS_NONE, -1, NULL, vm_call_done, call);
+                      G_DBUS_CALL_FLAGS_NONE, BERTH_CLIENT_TIMEOUT_MS, NULL, vm_call_done, call);
 }
 
 static void
