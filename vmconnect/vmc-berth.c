@@ -1,16 +1,13 @@
-/* vmc-berth.c: finds berthd's bus the way the berth CLI does, watches berthd's bus name, and
- * finds the VM again whenever berthd (re)appears. The SPICE connection itself does not need
- * berthd once open (its sockets go straight to QEMU), so berthd going away only takes the VM's
- * actions away until it returns.
+/* vmc-berth.c: finds berthd's bus through the client library (like the berth CLI), watches
+ * berthd's bus name, and finds the VM again whenever berthd (re)appears. The SPICE connection
+ * itself does not need berthd once open (its sockets go straight to QEMU), so berthd going away
+ * only takes the VM's actions away until it returns.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <glib/gi18n.h>
 
 #include "vmc-berth.h"
-
-#define BERTH_BUS_NAME    "org.berth.Berth1"
-#define BERTH_OBJECT_PATH "/org/berth/Berth1"
 
 struct _VmcBerth {
     GObject parent_instance;
@@ -66,46 +63,23 @@ set_vm(VmcBerth *self, BerthDBusVirtualMachine *vm)
 /* --- finding the VM --------------------------------------------------------------------------- */
 
 static void
-on_vm_proxy(GObject *source, GAsyncResult *result, gpointer user_data)
+on_vm_found(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     g_autoptr(VmcBerth) self = user_data;
     g_autoptr(GError) error = NULL;
-    g_autoptr(BerthDBusVirtualMachine) vm = NULL;
+    g_autoptr(BerthDBusVirtualMachine) vm = berth_client_find_vm_finish(result, &error);
 
-    vm = berth_dbus_virtual_machine_proxy_new_finish(result, &error);
     if (vm == NULL) {
-        if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message =
-                g_strdup_printf(_("Cannot reach the virtual machine: %s"), error->message);
-            set_problem(self, message);
-        }
-        return;
-    }
-    /* Long calls (Start waits for the guest) must not time out on the client side. */
-    g_dbus_proxy_set_default_timeout(G_DBUS_PROXY(vm), G_MAXINT);
-    set_problem(self, NULL);
-    set_vm(self, vm);
-}
+        g_autofree char *message = NULL;
 
-static void
-on_find_vm(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    g_autoptr(VmcBerth) self = user_data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GVariant) reply = NULL;
-    const char *path;
-
-    reply = g_dbus_connection_call_finish(G_DBUS_CONNECTION(source), result, &error);
-    if (reply == NULL) {
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return;
-        g_dbus_error_strip_remote_error(error);
-        set_problem(self, error->message);
+        message = berth_client_error_message(error);
+        set_problem(self, message);
         return;
     }
-    g_variant_get(reply, "(&o)", &path);
-    berth_dbus_virtual_machine_proxy_new(self->connection, G_DBUS_PROXY_FLAGS_NONE, BERTH_BUS_NAME,
-                                         path, self->cancellable, on_vm_proxy, g_object_ref(self));
+    set_problem(self, NULL);
+    set_vm(self, vm);
 }
 
 static void
@@ -114,10 +88,8 @@ on_name_appeared(GDBusConnection *connection, const char *name, const char *owne
 {
     VmcBerth *self = user_data;
 
-    g_dbus_connection_call(connection, BERTH_BUS_NAME, BERTH_OBJECT_PATH, "org.berth.Berth1.Host",
-                           "FindVirtualMachine", g_variant_new("(s)", self->vm_name),
-                           G_VARIANT_TYPE("(o)"), G_DBUS_CALL_FLAGS_NONE, -1, self->cancellable,
-                           on_find_vm, g_object_ref(self));
+    berth_client_find_vm(connection, self->vm_name, self->cancellable, on_vm_found,
+                         g_object_ref(self));
 }
 
 static void
@@ -140,81 +112,13 @@ on_name_vanished(GDBusConnection *connection, const char *name, gpointer user_da
 
 /* --- finding the bus -------------------------------------------------------------------------- */
 
-/* berthd owns its name there, or the bus can start it. */
-static gboolean
-bus_has_berthd(GDBusConnection *connection)
-{
-    g_autoptr(GVariant) owner = NULL;
-    g_autoptr(GVariant) activatable = NULL;
-    g_autofree const char **names = NULL;
-    gboolean has_owner = FALSE;
-
-    owner = g_dbus_connection_call_sync(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                        "org.freedesktop.DBus", "NameHasOwner",
-                                        g_variant_new("(s)", BERTH_BUS_NAME), G_VARIANT_TYPE("(b)"),
-                                        G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-    if (owner != NULL)
-        g_variant_get(owner, "(b)", &has_owner);
-    if (has_owner)
-        return TRUE;
-    activatable = g_dbus_connection_call_sync(connection, "org.freedesktop.DBus",
-                                              "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                              "ListActivatableNames", NULL, G_VARIANT_TYPE("(as)"),
-                                              G_DBUS_CALL_FLAGS_NONE, 5000, NULL, NULL);
-    if (activatable == NULL)
-        return FALSE;
-    g_variant_get(activatable, "(^a&s)", &names);
-    return g_strv_contains(names, BERTH_BUS_NAME);
-}
-
-/* In a thread: connecting to a bus blocks. */
-static void
-find_bus_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
-{
-    const char *address = task_data;
-    g_autoptr(GError) error = NULL;
-    g_autoptr(GDBusConnection) system = NULL;
-    GDBusConnection *connection;
-
-    if (address == NULL || *address == '\0')
-        address = g_getenv("BERTH_BUS_ADDRESS");
-    if (address != NULL && *address != '\0') {
-        connection = g_dbus_connection_new_for_address_sync(
-            address,
-            G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-            NULL, cancellable, &error);
-        if (connection == NULL) {
-            g_task_return_new_error(task, error->domain, error->code,
-                                    _("Cannot connect to berthd's bus %s: %s"), address,
-                                    error->message);
-            return;
-        }
-        g_task_return_pointer(task, connection, g_object_unref);
-        return;
-    }
-    system = g_bus_get_sync(G_BUS_TYPE_SYSTEM, cancellable, NULL);
-    if (system != NULL && bus_has_berthd(system)) {
-        g_task_return_pointer(task, g_steal_pointer(&system), g_object_unref);
-        return;
-    }
-    connection = g_bus_get_sync(G_BUS_TYPE_SESSION, cancellable, &error);
-    if (connection == NULL) {
-        g_task_return_new_error(task, error->domain, error->code,
-                                _("berthd is on neither the system bus nor a session bus: %s"),
-                                error->message);
-        return;
-    }
-    g_task_return_pointer(task, connection, g_object_unref);
-}
-
 static void
 on_bus_found(GObject *source, GAsyncResult *result, gpointer user_data)
 {
-    VmcBerth *self = VMC_BERTH(source);
+    g_autoptr(VmcBerth) self = user_data;
     g_autoptr(GError) error = NULL;
 
-    self->connection = g_task_propagate_pointer(G_TASK(result), &error);
+    self->connection = berth_client_connect_finish(result, &error);
     if (self->connection == NULL) {
         if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
             return;
@@ -231,14 +135,10 @@ on_bus_found(GObject *source, GAsyncResult *result, gpointer user_data)
 void
 vmc_berth_start(VmcBerth *self)
 {
-    g_autoptr(GTask) task = NULL;
-
     g_return_if_fail(VMC_IS_BERTH(self));
     g_return_if_fail(self->connection == NULL);
 
-    task = g_task_new(self, self->cancellable, on_bus_found, NULL);
-    g_task_set_task_data(task, g_strdup(self->bus_address), g_free);
-    g_task_run_in_thread(task, find_bus_thread);
+    berth_client_connect(self->bus_address, self->cancellable, on_bus_found, g_object_ref(self));
 }
 
 /* --- object ----------------------------------------------------------------------------------- */

@@ -4,15 +4,15 @@
  */
 #pragma once
 
-#include "berth-dbus.h"
+#include "berth-client.h"
 
 G_BEGIN_DECLS
 
 #define VMC_TYPE_BERTH (vmc_berth_get_type())
 G_DECLARE_FINAL_TYPE(VmcBerth, vmc_berth, VMC, BERTH, GObject)
 
-/* @bus_address: berthd's bus, or NULL: $BERTH_BUS_ADDRESS, else the system bus when berthd is
- * there, else the session bus (like the berth CLI). @vm: a VM's name or UUID. */
+/* @bus_address: berthd's bus, or NULL: berth_client_connect() picks it like the berth CLI.
+ * @vm: a VM's name or UUID. */
 VmcBerth *vmc_berth_new(const char *bus_address, const char *vm);
 void vmc_berth_start(VmcBerth *self);
 

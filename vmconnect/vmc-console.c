@@ -9,6 +9,7 @@
 #include <gio/gunixfdlist.h>
 #include <unistd.h>
 
+#include "berth-client.h"
 #include "vmc-console.h"
 
 struct _VmcConsole {
@@ -74,10 +75,8 @@ on_open_console(GObject *source, GAsyncResult *result, gpointer user_data)
     if (!berth_dbus_virtual_machine_call_open_console_finish(BERTH_DBUS_VIRTUAL_MACHINE(source),
                                                              &handle, &fds, result, &error)) {
         if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-            g_autofree char *message = NULL;
-
-            g_dbus_error_strip_remote_error(error);
-            message = g_strdup_printf(_("Cannot open the console: %s"), error->message);
+            g_autofree char *reason = berth_client_error_message(error);
+            g_autofree char *message = g_strdup_printf(_("Cannot open the console: %s"), reason);
             spice_channel_disconnect(data->channel, SPICE_CHANNEL_ERROR_CONNECT);
             if (data->channel == data->console->main_channel)
                 emit_closed(data->console, message);

@@ -38,12 +38,13 @@ set_enabled(VmcWindow *self, const char *name, gboolean enabled)
 static void
 report(VmcWindow *self, const char *what, GError *error)
 {
+    g_autofree char *reason = NULL;
     g_autofree char *message = NULL;
 
     if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-    g_dbus_error_strip_remote_error(error);
-    message = g_strdup_printf("%s: %s", what, error->message);
+    reason = berth_client_error_message(error);
+    message = g_strdup_printf("%s: %s", what, reason);
     vmc_window_show_error(self, message);
 }
 
