@@ -133,7 +133,7 @@ hvd_accel_choose(HvdAccelMode mode, const HvdAccelHost *host, HvdAccel *ret_acce
         return TRUE;
     case HVD_ACCEL_MODE_KVM:
         if (unusable != NULL) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                         _("KVM was requested but cannot be used: %s"), unusable);
             *ret_reason = g_steal_pointer(&unusable);
             return FALSE;

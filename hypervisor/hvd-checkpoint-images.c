@@ -23,15 +23,15 @@ image_error(GError *error, gboolean merge, const char *path)
 {
     GError *wrapped;
 
-    if (error->domain != HVD_ERROR)
+    if (error->domain != BERTH_ERROR)
         return error;
     if (merge)
-        wrapped = g_error_new(HVD_ERROR, error->code,
+        wrapped = g_error_new(BERTH_ERROR, error->code,
                               _("Cannot merge a deleted checkpoint’s disk into %s: %s"), path,
                               error->message);
     else
         wrapped =
-            g_error_new(HVD_ERROR, error->code, _("Cannot create the checkpoint’s disk %s: %s"),
+            g_error_new(BERTH_ERROR, error->code, _("Cannot create the checkpoint’s disk %s: %s"),
                         path, error->message);
     g_error_free(error);
     return wrapped;
@@ -105,8 +105,8 @@ create_sized(GObject *source, GAsyncResult *result, gpointer user_data)
     }
     if (!json_parser_load_from_data(parser, json, -1, NULL) ||
         !JSON_NODE_HOLDS_OBJECT((root = json_parser_get_root(parser)))) {
-        create_fail(task, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot read the size of %s"),
-                                      backing));
+        create_fail(task, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
+                                      _("Cannot read the size of %s"), backing));
         return;
     }
     size = g_strdup_printf("%" G_GINT64_FORMAT, json_object_get_int_member_with_default(
@@ -114,8 +114,8 @@ create_sized(GObject *source, GAsyncResult *result, gpointer user_data)
     if (g_mkdir_with_parents(dir, 0700) != 0) {
         int saved_errno = errno;
 
-        create_fail(task, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), dir,
-                                      g_strerror(saved_errno)));
+        create_fail(task, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"),
+                                      dir, g_strerror(saved_errno)));
         return;
     }
     {

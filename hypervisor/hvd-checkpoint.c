@@ -56,14 +56,14 @@ write_json(const char *path, JsonNode *root, GError **error)
     if (g_mkdir_with_parents(dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), dir,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"), dir,
                     g_strerror(saved_errno));
         return FALSE;
     }
     if (!g_file_set_contents_full(path, text, -1,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                   0600, &local_error)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write %s: %s"), path,
                     local_error->message);
         return FALSE;
     }
@@ -113,7 +113,7 @@ read_json_object(const char *path, JsonParser *parser, GError **error)
 
     if (!json_parser_load_from_file(parser, path, &local_error) ||
         !JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot read %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot read %s: %s"), path,
                     local_error ? local_error->message : _("not a JSON object"));
         return NULL;
     }
@@ -147,7 +147,7 @@ checkpoint_read(const char *path, GError **error)
     for (guint i = 0; images != NULL && i < json_array_get_length(images); i++)
         g_ptr_array_add(checkpoint->images, g_strdup(json_array_get_string_element(images, i)));
     if (checkpoint->id[0] == '\0') {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot read %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot read %s: %s"), path,
                     _("the checkpoint has no id"));
         return NULL;
     }
@@ -294,12 +294,12 @@ hvd_checkpoint_tree_find(HvdCheckpointTree *tree, const char *id_or_name, GError
         }
     }
     if (count > 1) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("Several checkpoints are called “%s”; name one by its id"), id_or_name);
         return NULL;
     }
     if (found == NULL)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No checkpoint “%s”"), id_or_name);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No checkpoint “%s”"), id_or_name);
     return found;
 }
 

@@ -53,7 +53,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvdCheckpointTree, hvd_checkpoint_tree_free)
 /* Reads VM_DIR/checkpoints (an absent folder is an empty tree). */
 HvdCheckpointTree *hvd_checkpoint_tree_load(const char *vm_dir, GError **error);
 
-/* The checkpoint with id @id_or_name, else the one so named; HVD_ERROR_NOT_FOUND naming it. */
+/* The checkpoint with id @id_or_name, else the one so named; BERTH_ERROR_NOT_FOUND naming it. */
 HvdCheckpoint *hvd_checkpoint_tree_find(HvdCheckpointTree *tree, const char *id_or_name,
                                         GError **error);
 

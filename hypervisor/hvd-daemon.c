@@ -213,15 +213,16 @@ hvd_daemon_authorize_method(GDBusInterfaceSkeleton *skeleton, GDBusMethodInvocat
     if (result == NULL) {
         g_warning("polkit could not check %s for %s: %s", action,
                   g_dbus_method_invocation_get_sender(invocation), error->message);
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
-                                              _("Cannot check the authorisation: %s"),
-                                              error->message);
+        g_dbus_method_invocation_return_error(
+            invocation, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED,
+            _("Cannot check the authorisation: %s"), error->message);
         return FALSE;
     }
     if (!polkit_authorization_result_get_is_authorized(result)) {
         g_info("polkit refused %s (%s) to %s", method, action,
                g_dbus_method_invocation_get_sender(invocation));
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR,
+                                              BERTH_ERROR_PERMISSION_DENIED,
                                               _("Not authorised to call %s"), method);
         return FALSE;
     }
@@ -427,7 +428,7 @@ hvd_daemon_get_switch_definition(HvdDaemon *self, const char *uuid, GError **err
 
     xml = hvd_switch_store_format(hvd_network_get_store(self->network), uuid);
     if (xml == NULL)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
     return xml;
 }
 
@@ -469,8 +470,8 @@ hvd_daemon_delete_switch_async(HvdDaemon *self, const char *uuid, GAsyncReadyCal
     g_task_set_task_data(task, g_strdup(uuid), g_free);
     def = hvd_switch_store_lookup(hvd_network_get_store(self->network), uuid);
     if (def == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
-                                uuid);
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
+                                _("No virtual switch “%s”"), uuid);
         g_object_unref(task);
         return;
     }
@@ -480,7 +481,7 @@ hvd_daemon_delete_switch_async(HvdDaemon *self, const char *uuid, GAsyncReadyCal
         g_autofree char *names = g_strjoinv(_(", "), (char **)users->pdata);
 
         g_task_return_new_error(
-            task, HVD_ERROR, HVD_ERROR_BUSY,
+            task, BERTH_ERROR, BERTH_ERROR_BUSY,
             /* Translators: the second %s is a VM's name or a list of them. */
             ngettext("The switch “%s” is in use by the virtual machine %s; connect its "
                      "network adapters elsewhere first",
@@ -587,7 +588,7 @@ hvd_daemon_request_name(HvdDaemon *self, GError **error)
     }
     g_variant_get(reply, "(u)", &result);
     if (result != DBUS_REQUEST_NAME_REPLY_PRIMARY && result != DBUS_REQUEST_NAME_REPLY_ALREADY_OK) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("Another berthd already owns %s on this bus"), BERTH_BUS_NAME);
         return FALSE;
     }
@@ -665,7 +666,7 @@ hvd_daemon_start_async(HvdDaemon *self, GAsyncReadyCallback callback, gpointer u
     if (g_mkdir_with_parents(self->runtime_dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"),
                     self->runtime_dir, g_strerror(saved_errno));
         goto fail;
     }
@@ -803,7 +804,7 @@ hvd_daemon_check_frozen_disks(HvdDaemon *self, const char *uuid, HvxVmDef *def, 
         g_autofree char *path = hvd_qemu_resolve_path(vm_dir, drive->path);
 
         if (hvd_checkpoint_tree_is_frozen(tree, path)) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
                         _("%s:%u: the disk %s belongs to the virtual machine’s checkpoints; apply "
                           "a checkpoint to return to it"),
                         HVD_VM_STORE_DEFINITION_NAME, drive->line, drive->path);
@@ -833,7 +834,7 @@ hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
     if (old == NULL || vm == NULL)
         return TRUE;
     if (hvd_vm_runner_is_held(hvd_vm_object_get_runner(vm))) {
-        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_BUSY,
+        g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                             _("A checkpoint of this virtual machine is being taken, applied or "
                               "deleted; try again when it has finished"));
         return FALSE;
@@ -846,7 +847,7 @@ hvd_daemon_check_update(HvdDaemon *self, const char *xml, GError **error)
     fields = fields_needing_off(old, def);
     if (fields == NULL)
         return TRUE;
-    g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+    g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                 /* Translators: "The virtual machine is Running; turn it off to change its
                    processors, memory". */
                 _("The virtual machine is %s; turn it off to change its %s"),
@@ -988,18 +989,18 @@ hvd_daemon_deletable_vm(HvdDaemon *self, const char *uuid, GError **error)
     HvdVmState state;
 
     if (vm == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
         return NULL;
     }
     state = hvd_vm_object_get_state(vm);
     if (state != HVD_VM_STATE_OFF && state != HVD_VM_STATE_SAVED) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; only a VM that is Off or Saved can be deleted"),
                     hvd_vm_state_to_display(state));
         return NULL;
     }
     if (hvd_vm_runner_is_held(hvd_vm_object_get_runner(vm))) {
-        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_BUSY,
+        g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                             _("A checkpoint of this virtual machine is being taken, applied or "
                               "deleted; try again when it has finished"));
         return NULL;

@@ -25,7 +25,7 @@ HvdDaemon *hvd_daemon_new(GDBusConnection *connection, gboolean use_polkit, cons
                           const char *runtime_dir, HvdAccelMode accel_mode);
 
 /* Probes the host, loads the definitions, brings the switches up (from the main loop), exports
- * the objects and then owns the bus name. Fails (HVD_ERROR_FAILED, saying so) when another
+ * the objects and then owns the bus name. Fails (BERTH_ERROR_FAILED, saying so) when another
  * berthd owns it. */
 void hvd_daemon_start_async(HvdDaemon *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean hvd_daemon_start_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
@@ -37,7 +37,7 @@ HvdVmStore *hvd_daemon_get_store(HvdDaemon *self);
 HvdNetwork *hvd_daemon_get_network(HvdDaemon *self);
 GDBusConnection *hvd_daemon_get_connection(HvdDaemon *self);
 
-/* For the D-Bus objects: each returns the VM's object path or sets an HVD_ERROR. */
+/* For the D-Bus objects: each returns the VM's object path or sets an BERTH_ERROR. */
 char *hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error);
 char *hvd_daemon_find_vm(HvdDaemon *self, const char *name_or_uuid, GError **error);
 gboolean hvd_daemon_rename_vm(HvdDaemon *self, const char *uuid, const char *name, GError **error);
@@ -47,8 +47,8 @@ void hvd_daemon_delete_vm_async(HvdDaemon *self, const char *uuid, gboolean dele
                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean hvd_daemon_delete_vm_finish(HvdDaemon *self, GAsyncResult *result, GError **error);
 
-/* Switches: each returns the switch's object path or sets an HVD_ERROR. Delete is refused
- * (HVD_ERROR_BUSY, naming them) while VM definitions use the switch. */
+/* Switches: each returns the switch's object path or sets an BERTH_ERROR. Delete is refused
+ * (BERTH_ERROR_BUSY, naming them) while VM definitions use the switch. */
 void hvd_daemon_define_switch_async(HvdDaemon *self, const char *xml, GAsyncReadyCallback callback,
                                     gpointer user_data);
 char *hvd_daemon_define_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **error);

@@ -22,13 +22,13 @@ static void
 set_folder_error(const char *folder, int errsv, GError **error)
 {
     if (errsv == ENOSPC || errsv == EDQUOT)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("There is not enough free space in the folder “%s”"), folder);
     else if ((errsv == ENOENT || errsv == ENOTDIR) && !g_file_test(folder, G_FILE_TEST_IS_DIR))
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("The folder “%s” does not exist"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("The folder “%s” does not exist"),
                     folder);
     else
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     /* Translators: the second %s is the system's reason */
                     _("Berth cannot write in the folder “%s”: %s"), folder, g_strerror(errsv));
 }
@@ -40,12 +40,12 @@ hvd_disk_file_check_target(const char *path, GError **error)
     struct stat st;
 
     if (path == NULL || *path == '\0' || g_str_has_suffix(path, "/")) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” is not a file name"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("“%s” is not a file name"),
                     path != NULL ? path : "");
         return FALSE;
     }
     if (lstat(path, &st) == 0) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” exists already"), path);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("“%s” exists already"), path);
         return FALSE;
     }
     folder = g_path_get_dirname(path);
@@ -66,12 +66,12 @@ hvd_disk_file_check_source(const char *path, GError **error)
     struct stat st;
 
     if (path == NULL || stat(path, &st) != 0) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("“%s” does not exist"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("“%s” does not exist"),
                     path != NULL ? path : "");
         return FALSE;
     }
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” is not a disk image"), path);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("“%s” is not a disk image"), path);
         return FALSE;
     }
     return TRUE;
@@ -112,10 +112,10 @@ hvd_disk_file_rename_new(const char *from, const char *to, GError **error)
         errsv = errno;
     }
     if (errsv == EEXIST)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” exists already"), to);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("“%s” exists already"), to);
     else
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot rename “%s” to “%s”: %s"), from,
-                    to, g_strerror(errsv));
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot rename “%s” to “%s”: %s"),
+                    from, to, g_strerror(errsv));
     return FALSE;
 }
 
@@ -164,11 +164,11 @@ allocate_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *
         g_task_return_new_error(task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s",
                                 _("The operation was cancelled"));
     else if (errsv == ENOSPC || errsv == EDQUOT)
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("There is not enough free space for “%s”"), data->display);
     else if (errsv != 0)
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot allocate “%s”: %s"),
-                                data->display, g_strerror(errsv));
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
+                                _("Cannot allocate “%s”: %s"), data->display, g_strerror(errsv));
     else
         g_task_return_boolean(task, TRUE);
 }

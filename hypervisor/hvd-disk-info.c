@@ -113,8 +113,8 @@ inspect_read_thread(GTask *task, gpointer source, gpointer task_data, GCancellab
     }
     if (info->format == HVD_DISK_FORMAT_RAW &&
         (!raw_name_ok(data->path) || info->virtual_size == 0)) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED, _("“%s” is not a disk image"),
-                                data->path);
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
+                                _("“%s” is not a disk image"), data->path);
         return;
     }
     for (HvdDiskInfo *i = info; i != NULL; i = i->parent_info) {

@@ -26,7 +26,7 @@ hvd_disk_create_options_from_variant(GVariant *options, HvdDiskCreateOptions *re
             const char *name = g_variant_get_string(value, NULL);
 
             if (!hvd_disk_format_from_string(name, &ret_options->format)) {
-                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                             _("Unknown disk format “%s”: use vhdx, vhd, qcow2 or raw"), name);
                 g_variant_unref(value);
                 return FALSE;
@@ -43,7 +43,7 @@ hvd_disk_create_options_from_variant(GVariant *options, HvdDiskCreateOptions *re
             if (*ret_options->parent == '\0')
                 ret_options->parent = NULL;
         } else {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                         /* Translators: %s is an option name like "size-bytes"; keep the types */
                         _("Unknown disk option “%s” (expected format s, size-bytes t, fixed b, "
                           "parent s)"),
@@ -75,7 +75,7 @@ hvd_disk_convert_options_from_variant(GVariant *options, HvdDiskFormat *ret_form
             const char *name = g_variant_get_string(value, NULL);
 
             if (!hvd_disk_format_from_string(name, ret_format)) {
-                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                             _("Unknown disk format “%s”: use vhdx, vhd, qcow2 or raw"), name);
                 g_variant_unref(value);
                 return FALSE;
@@ -84,7 +84,7 @@ hvd_disk_convert_options_from_variant(GVariant *options, HvdDiskFormat *ret_form
                    g_variant_is_of_type(value, G_VARIANT_TYPE_BOOLEAN)) {
             *ret_fixed = g_variant_get_boolean(value);
         } else {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                         /* Translators: %s is an option name like "fixed"; keep the types */
                         _("Unknown conversion option “%s” (expected format s, fixed b)"), key);
             g_variant_unref(value);

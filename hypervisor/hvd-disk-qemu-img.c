@@ -111,30 +111,30 @@ hvd_disk_error_from_qemu_img(const char *messages, const char *path)
     if (strstr(messages, "Failed to get \"write\" lock") != NULL ||
         strstr(messages, "Failed to get shared \"write\" lock") != NULL ||
         (strstr(messages, "lock") != NULL && strstr(messages, "Is another process") != NULL))
-        return g_error_new(HVD_ERROR, HVD_ERROR_BUSY,
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_BUSY,
                            _("“%s” is in use by a running virtual machine"), path);
     if (strstr(messages, "No space left on device") != NULL ||
         strstr(messages, "Disk quota exceeded") != NULL)
-        return g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                            _("There is not enough free space for “%s”"), path);
     if (strstr(messages, "Could not open backing image") != NULL ||
         strstr(messages, "Could not open backing file") != NULL)
-        return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND,
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                            _("The parent of “%s” is missing or not a disk image"), path);
     if (strstr(messages, "No such file or directory") != NULL) {
         g_autofree char *missing = first_opened(messages);
 
         /* Another file than the one named: a differencing disk's parent. */
         if (missing != NULL && g_strcmp0(missing, path) != 0)
-            return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            return g_error_new(BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                /* Translators: the parent disk “a.vhdx” of “b.qcow2” … */
                                _("The parent disk “%s” of “%s” does not exist"), missing, path);
-        return g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND, _("“%s” does not exist"), path);
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("“%s” does not exist"), path);
     }
     if (strstr(messages, "Permission denied") != NULL ||
         strstr(messages, "Read-only file system") != NULL ||
         strstr(messages, "Operation not permitted") != NULL)
-        return g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                            _("Berth is not allowed to read or write “%s”"), path);
     if ((strstr(messages, "is not in") != NULL && strstr(messages, "format") != NULL) ||
         strstr(messages, "Unknown file format") != NULL ||
@@ -142,11 +142,12 @@ hvd_disk_error_from_qemu_img(const char *messages, const char *path)
         strstr(messages, "Could not read image") != NULL ||
         (strstr(messages, "Invalid") != NULL && strstr(messages, "header") != NULL) ||
         strstr(messages, "Image not in") != NULL)
-        return g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("“%s” is not a disk image"), path);
+        return g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("“%s” is not a disk image"), path);
 
     reason = last_reason(messages);
     /* Translators: the first %s is a file, the second qemu-img's reason (in English). */
-    return g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path, reason);
+    return g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
+                       reason);
 }
 
 static guint64
@@ -179,7 +180,7 @@ info_from_object(JsonObject *object, const char *path, GError **error)
     const char *parent = member_string(object, "full-backing-filename");
 
     if (qemu_format == NULL || !hvd_disk_format_from_qemu(qemu_format, &info->format)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     /* Translators: the second %s is a format name, e.g. "vmdk" */
                     _("“%s” is a %s disk image, which Berth does not use"), path,
                     qemu_format != NULL ? qemu_format : "?");
@@ -214,7 +215,7 @@ hvd_disk_info_from_json(const char *json, const char *path, GError **error)
     g_return_val_if_fail(json != NULL && path != NULL, NULL);
 
     if (!json_parser_load_from_data(parser, json, -1, &local_error)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
                     local_error->message);
         return NULL;
     }
@@ -242,7 +243,7 @@ hvd_disk_info_from_json(const char *json, const char *path, GError **error)
     g_list_free(elements);
 
     if (top == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
                     _("no information returned"));
         return NULL;
     }

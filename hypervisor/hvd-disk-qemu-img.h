@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 gboolean hvd_disk_parse_output(GString *buffer, double *ret_percent, GString *messages);
 
 /* qemu-img's messages turned into one clear sentence naming @path (the file the user named),
- * in HVD_ERROR: in use, no space, missing, not a disk image, permission, else the last line. */
+ * in BERTH_ERROR: in use, no space, missing, not a disk image, permission, else the last line. */
 GError *hvd_disk_error_from_qemu_img(const char *messages, const char *path);
 
 /* qemu-img info --output=json [--backing-chain]: one object or an array (the chain). Types are

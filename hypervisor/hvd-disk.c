@@ -41,7 +41,7 @@ check_size(const char *path, HvdDiskFormat format, guint64 size, GError **error)
         g_autofree char *asked = g_format_size_full(size, G_FORMAT_SIZE_IEC_UNITS);
         g_autofree char *limit = g_format_size_full(max_size(format), G_FORMAT_SIZE_IEC_UNITS);
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     /* Translators: “disk.vhd” would be 3.0 TiB; a vhd disk can be at most… */
                     _("“%s” would be %s; a %s disk can be at most %s"), path, asked,
                     hvd_disk_format_to_string(format), limit);
@@ -222,8 +222,9 @@ op_allocated(GObject *source, GAsyncResult *result, gpointer user_data)
         if (g_rename(data->temp, data->path) != 0) {
             int errsv = errno;
 
-            op_return(task, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot replace “%s”: %s"),
-                                        data->path, g_strerror(errsv)));
+            op_return(task,
+                      g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot replace “%s”: %s"),
+                                  data->path, g_strerror(errsv)));
             return;
         }
     } else if (!hvd_disk_file_rename_new(data->temp, data->path, &error)) {
@@ -291,7 +292,7 @@ hvd_disk_create_check(const char *path, const HvdDiskCreateOptions *options, GEr
 
         if (format != HVD_DISK_FORMAT_QCOW2 ||
             (hvd_disk_format_from_extension(path, &named) && named != HVD_DISK_FORMAT_QCOW2)) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                         _("A differencing disk is a qcow2 file (QEMU cannot write VHDX or VHD "
                           "differencing disks): choose the qcow2 format and a .qcow2 name for "
                           "“%s”"),
@@ -299,17 +300,17 @@ hvd_disk_create_check(const char *path, const HvdDiskCreateOptions *options, GEr
             return FALSE;
         }
         if (options->fixed) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                         _("A differencing disk cannot be fixed: “%s”"), path);
             return FALSE;
         }
         if (!g_file_test(parent, G_FILE_TEST_EXISTS)) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                         _("The parent disk “%s” does not exist"), parent);
             return FALSE;
         }
     } else if (options->size_bytes == 0) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Give the size of the new disk “%s”"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Give the size of the new disk “%s”"),
                     path);
         return FALSE;
     }
@@ -368,9 +369,9 @@ create_parent_inspected(GObject *source, GAsyncResult *result, gpointer user_dat
     g_autoptr(HvdDiskInfo) parent = hvd_disk_inspect_finish(result, &error);
 
     if (parent == NULL) {
-        if (g_error_matches(error, HVD_ERROR, HVD_ERROR_NOT_FOUND))
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND))
             op_return(task,
-                      g_error_new(HVD_ERROR, HVD_ERROR_NOT_FOUND,
+                      g_error_new(BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                   _("The parent disk “%s” does not exist"), data->parent_path));
         else
             op_return(task, g_steal_pointer(&error));
@@ -381,7 +382,7 @@ create_parent_inspected(GObject *source, GAsyncResult *result, gpointer user_dat
     if (data->size == 0) {
         data->size = parent->virtual_size;
     } else if (data->size < parent->virtual_size) {
-        op_return(task, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        op_return(task, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                     _("The differencing disk “%s” cannot be smaller than its "
                                       "parent “%s”"),
                                     data->path, data->parent_path));
@@ -578,7 +579,7 @@ resize_inspected(GObject *source, GAsyncResult *result, gpointer user_data)
         g_autofree char *now = g_format_size_full(info->virtual_size, G_FORMAT_SIZE_IEC_UNITS);
         g_autofree char *asked = g_format_size_full(data->size, G_FORMAT_SIZE_IEC_UNITS);
 
-        op_return(task, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        op_return(task, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                     /* Translators: “disk.vhdx” is 20 MiB: it cannot shrink to… */
                                     _("“%s” is %s: it cannot shrink to %s (disks can only be "
                                       "expanded)"),

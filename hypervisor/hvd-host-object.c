@@ -135,12 +135,13 @@ check_disk_path(HvdHostObject *self, const char *path, gboolean writing, GError 
     const char *user;
 
     if (!g_path_is_absolute(path)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("The path “%s” is not absolute"), path);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("The path “%s” is not absolute"),
+                    path);
         return FALSE;
     }
     user = writing ? hvd_daemon_find_disk_user(self->daemon, path) : NULL;
     if (user != NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                     _("The disk “%s” is in use by the virtual machine “%s”"), path, user);
         return FALSE;
     }

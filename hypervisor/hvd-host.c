@@ -140,7 +140,7 @@ firmware_file(HvdHost *self, const char *name, const char **ret_path, GError **e
     g_autofree char *path = g_build_filename(self->firmware_dir, name, NULL);
 
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                     _("The UEFI firmware file “%s” is missing; install the Debian package "
                       "“ovmf”"),
                     path);
@@ -339,7 +339,7 @@ hvd_host_get_hyperv_flags_async(HvdHost *self, GCancellable *cancellable,
         return;
     }
     if (self->qemu_binary == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                                 _("QEMU (qemu-system-x86_64) is not installed; install the Debian "
                                   "package “qemu-system-x86”"));
         return;

@@ -39,7 +39,7 @@ void hvd_host_set_cache_dir(HvdHost *self, const char *dir);
  *   Hyper-V's "Microsoft Windows" and "Microsoft UEFI CA" templates trust; "open source" (Linux
  *   shims signed by the UEFI CA) boots with the same set. OVMF_VARS_4M.fd would leave Secure
  *   Boot in setup mode, i.e. off, so it is never used with Secure Boot on.
- * Fails with HVD_ERROR_HOST_UNSUPPORTED naming the missing file. */
+ * Fails with BERTH_ERROR_HOST_UNSUPPORTED naming the missing file. */
 gboolean hvd_host_get_firmware(HvdHost *self, gboolean secure_boot, HvxFirmwareTemplate template_,
                                const char **ret_code, const char **ret_vars_template,
                                GError **error);

@@ -210,13 +210,13 @@ hvd_job_cancel(HvdJob *self, GError **error)
     g_return_val_if_fail(HVD_IS_JOB(self), FALSE);
 
     if (self->state != HVD_JOB_STATE_RUNNING) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                     /* Translators: %s is the job's description, e.g. Creating “disk.vhdx” */
                     _("The job “%s” has already finished"), self->description);
         return FALSE;
     }
     if (!self->cancellable) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                     _("The job “%s” cannot be cancelled at this point"), self->description);
         return FALSE;
     }

@@ -39,7 +39,7 @@ gboolean hvd_job_is_finished(HvdJob *self);
 /* The GCancellable the operation watches; hvd_job_cancel() triggers it. */
 GCancellable *hvd_job_get_cancellation(HvdJob *self);
 
-/* Asks the operation to stop. Fails (HVD_ERROR_WRONG_STATE) when the job has finished or
+/* Asks the operation to stop. Fails (BERTH_ERROR_WRONG_STATE) when the job has finished or
  * cannot be cancelled; the job becomes "cancelled" once the operation has cleaned up. */
 gboolean hvd_job_cancel(HvdJob *self, GError **error);
 

@@ -33,7 +33,7 @@ hvd_mac_range_from_strings(const char *first, const char *last, HvxMacRange *ret
     g_autoptr(GError) local_error = NULL;
 
     if (!hvx_mac_range_parse(first, last, _("MAC address range"), ret_range, &local_error)) {
-        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_FAILED, local_error->message);
+        g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_FAILED, local_error->message);
         return FALSE;
     }
     return TRUE;
@@ -69,7 +69,7 @@ hvd_mac_range_save(const char *state_dir, const HvxMacRange *range, GError **err
     if (!g_file_set_contents_full(path, text, -1,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                   0644, &local_error)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write %s: %s"), path,
                     local_error->message);
         return FALSE;
     }

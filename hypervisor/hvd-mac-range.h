@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 void hvd_mac_range_default(HvxMacRange *ret_range);
 
 /* hvx_mac_range_parse() (unicast, not all zero, one OUI-sized block, first <= last) as
- * HVD_ERROR_FAILED, for SetMacAddressRange and the state file. */
+ * BERTH_ERROR_FAILED, for SetMacAddressRange and the state file. */
 gboolean hvd_mac_range_from_strings(const char *first, const char *last, HvxMacRange *ret_range,
                                     GError **error);
 

@@ -326,7 +326,7 @@ define_applied(GObject *source, GAsyncResult *result, gpointer user_data)
     const HvxSwitchDef *stored;
 
     if (!vsw_network_apply_switch_finish(VSW_NETWORK(source), result, &error)) {
-        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_FAILED));
+        g_task_return_error(task, hvd_error_from_vsw(error, BERTH_ERROR_FAILED));
         g_object_unref(task);
         return;
     }
@@ -367,14 +367,14 @@ hvd_network_define_switch_async(HvdNetwork *self, const char *xml, GAsyncReadyCa
         return;
     }
     if (self->vsw == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_PERMISSION_DENIED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_PERMISSION_DENIED,
                                 _("Cannot create or change virtual switches: %s"),
                                 self->cannot_manage);
         g_object_unref(task);
         return;
     }
     if (!vsw_network_check_switch(self->vsw, data->def, &error)) {
-        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_INVALID_DEFINITION));
+        g_task_return_error(task, hvd_error_from_vsw(error, BERTH_ERROR_INVALID_DEFINITION));
         g_object_unref(task);
         return;
     }
@@ -413,7 +413,7 @@ delete_removed(GObject *source, GAsyncResult *result, gpointer user_data)
 
     if (!vsw_network_remove_switch_finish(VSW_NETWORK(source), result, &error) ||
         !hvd_switch_store_delete(self->store, g_task_get_task_data(task), &error)) {
-        g_task_return_error(task, hvd_error_from_vsw(error, HVD_ERROR_FAILED));
+        g_task_return_error(task, hvd_error_from_vsw(error, BERTH_ERROR_FAILED));
     } else {
         g_task_return_boolean(task, TRUE);
     }
@@ -434,8 +434,8 @@ hvd_network_delete_switch_async(HvdNetwork *self, const char *uuid, GAsyncReadyC
     g_task_set_source_tag(task, hvd_network_delete_switch_async);
     g_task_set_task_data(task, g_strdup(uuid), g_free);
     if (hvd_switch_store_lookup(self->store, uuid) == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
-                                uuid);
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
+                                _("No virtual switch “%s”"), uuid);
         g_object_unref(task);
         return;
     }
@@ -508,13 +508,13 @@ hvd_network_list_adapters(HvdNetwork *self, GError **error)
         if (platform != NULL)
             vsw = vsw_network_new(platform, state, runtime, &local_error);
         if (vsw == NULL) {
-            g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED));
+            g_propagate_error(error, hvd_error_from_vsw(local_error, BERTH_ERROR_FAILED));
             return NULL;
         }
     }
     adapters = vsw_network_list_adapters(vsw, &local_error);
     if (adapters == NULL) {
-        g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED));
+        g_propagate_error(error, hvd_error_from_vsw(local_error, BERTH_ERROR_FAILED));
         return NULL;
     }
     g_variant_builder_init(&builder, G_VARIANT_TYPE("aa{sv}"));
@@ -657,7 +657,7 @@ hvd_network_connect_vm(HvdNetwork *self, const HvxVmDef *def, GArray *ret_fds, c
             tap_fd = vsw_network_port_add(self->vsw, &config, &vhost_fd, &local_error);
             if (tap_fd < 0) {
                 g_propagate_prefixed_error(
-                    error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED),
+                    error, hvd_error_from_vsw(local_error, BERTH_ERROR_FAILED),
                     /* Translators: the %s is the switch's name; the error follows. */
                     _("Cannot connect the network adapter to the switch “%s”: "), sw->name);
                 hvd_network_disconnect_vm(self, def->uuid, i);
@@ -766,12 +766,12 @@ hvd_network_update_vm(HvdNetwork *self, const HvxVmDef *old, const HvxVmDef *new
         if (!adapters_differ(a, b))
             continue;
         if (!tap_exists(tap)) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                         _("vm.xml:%u: the network adapter was disconnected when the virtual "
                           "machine started; turn it off to connect it"),
                         b->line);
         } else if (b->switch_name == NULL || sw == NULL) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
                         _("vm.xml:%u: the switch “%s” does not exist; the adapter of a running "
                           "virtual machine can only move to an existing switch"),
                         b->line, b->switch_name != NULL ? b->switch_name : "");
@@ -784,7 +784,7 @@ hvd_network_update_vm(HvdNetwork *self, const HvxVmDef *old, const HvxVmDef *new
                 g_array_append_val(done, i);
                 continue;
             }
-            g_propagate_error(error, hvd_error_from_vsw(local_error, HVD_ERROR_FAILED));
+            g_propagate_error(error, hvd_error_from_vsw(local_error, BERTH_ERROR_FAILED));
         }
         /* Put back those already moved. */
         for (guint k = 0; k < done->len; k++) {

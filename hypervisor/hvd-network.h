@@ -81,7 +81,7 @@ void hvd_network_disconnect_vm(HvdNetwork *self, const char *vm_uuid, guint n_ad
 void hvd_network_adopt_vm(HvdNetwork *self, const HvxVmDef *def);
 
 /* A running VM's adapters follow @new (same count as @old): each moved to another switch or
- * VLAN or given new rules is updated live. HVD_ERROR_* when one cannot be; those already
+ * VLAN or given new rules is updated live. BERTH_ERROR_* when one cannot be; those already
  * updated are put back. */
 gboolean hvd_network_update_vm(HvdNetwork *self, const HvxVmDef *old, const HvxVmDef *new,
                                GError **error);

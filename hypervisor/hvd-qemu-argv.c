@@ -187,7 +187,7 @@ add_firmware(GPtrArray *argv, const HvdQemuConfig *config, GError **error)
     if (config->def->generation == 1)
         return TRUE; /* SeaBIOS is QEMU's default */
     if (config->firmware_code == NULL || config->firmware_vars == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                     _("A Generation 2 virtual machine needs UEFI firmware (OVMF), and none was "
                       "found; install the Debian package “ovmf”"));
         return FALSE;
@@ -392,7 +392,7 @@ add_tpm(GPtrArray *argv, const HvdQemuConfig *config, GError **error)
     if (config->def->generation != 2 || !config->def->tpm)
         return TRUE;
     if (config->tpm_socket == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                     _("This virtual machine has a TPM, which needs swtpm; install the Debian "
                       "package “swtpm”"));
         return FALSE;

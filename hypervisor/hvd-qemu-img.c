@@ -171,11 +171,11 @@ spawn(const char *const *args, GError **error)
         g_subprocess_launcher_spawnv(launcher, (const char *const *)argv->pdata, &local_error);
     if (process == NULL) {
         if (g_error_matches(local_error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
-            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                         _("qemu-img is not installed (Debian package qemu-utils)"));
         else
-            g_set_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED, _("Cannot run qemu-img: %s"),
-                        local_error->message);
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
+                        _("Cannot run qemu-img: %s"), local_error->message);
     }
     return process;
 }

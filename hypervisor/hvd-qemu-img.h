@@ -21,8 +21,8 @@ G_BEGIN_DECLS
 void hvd_qemu_img_run_async(const char *const *args, const char *path, const char *written,
                             HvdJob *job, double from, double to, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
-/* What qemu-img wrote on stdout (without progress), or NULL: HVD_ERROR from its messages,
- * HVD_ERROR_HOST_UNSUPPORTED without qemu-img, G_IO_ERROR_CANCELLED. */
+/* What qemu-img wrote on stdout (without progress), or NULL: BERTH_ERROR from its messages,
+ * BERTH_ERROR_HOST_UNSUPPORTED without qemu-img, G_IO_ERROR_CANCELLED. */
 char *hvd_qemu_img_run_finish(GAsyncResult *result, GError **error);
 
 G_END_DECLS

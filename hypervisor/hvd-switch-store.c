@@ -142,13 +142,13 @@ hvd_switch_store_load(HvdSwitchStore *self, gboolean *ret_first_start, GError **
     if (g_mkdir_with_parents(self->dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), self->dir,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"), self->dir,
                     g_strerror(saved_errno));
         return FALSE;
     }
     dir = g_dir_open(self->dir, 0, &local_error);
     if (dir == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot read %s: %s"), self->dir,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot read %s: %s"), self->dir,
                     local_error->message);
         return FALSE;
     }
@@ -220,7 +220,7 @@ hvd_switch_store_find(HvdSwitchStore *self, const char *name_or_uuid, GError **e
         def = uuid != NULL ? g_hash_table_lookup(self->switches, uuid) : NULL;
     }
     if (def == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual switch “%s”"),
                     name_or_uuid);
         return NULL;
     }
@@ -239,7 +239,8 @@ hvd_switch_store_prepare(HvdSwitchStore *self, const char *xml, GError **error)
 
     def = hvx_switch_def_parse_string(xml, -1, HVD_SWITCH_STORE_DEFINITION_NAME, &parse_error);
     if (def == NULL) {
-        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION, parse_error->message);
+        g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
+                            parse_error->message);
         return NULL;
     }
     if (def->uuid != NULL) {
@@ -252,7 +253,7 @@ hvd_switch_store_prepare(HvdSwitchStore *self, const char *xml, GError **error)
     hvx_switch_def_ensure_uuid(def);
     other = find_by_name(self, def->name, def->uuid);
     if (other != NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
                     _("%s:%u: another virtual switch is already called “%s”"),
                     HVD_SWITCH_STORE_DEFINITION_NAME, def->name_line, other->name);
         return NULL;
@@ -278,7 +279,7 @@ hvd_switch_store_save(HvdSwitchStore *self, HvxSwitchDef *def, GError **error)
     if (!g_file_set_contents_full(path, xml, -1,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                   0600, &local_error)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write %s: %s"), path,
                     local_error->message);
         return FALSE;
     }
@@ -296,7 +297,7 @@ hvd_switch_store_delete(HvdSwitchStore *self, const char *uuid, GError **error)
     g_return_val_if_fail(HVD_IS_SWITCH_STORE(self), FALSE);
 
     if (!g_hash_table_contains(self->switches, uuid)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual switch “%s”"), uuid);
         return FALSE;
     }
     file = g_strconcat(uuid, ".xml", NULL);
@@ -304,7 +305,7 @@ hvd_switch_store_delete(HvdSwitchStore *self, const char *uuid, GError **error)
     if (g_unlink(path) != 0 && errno != ENOENT) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot remove %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot remove %s: %s"), path,
                     g_strerror(saved_errno));
         return FALSE;
     }

@@ -33,11 +33,11 @@ GPtrArray *hvd_switch_store_get_definitions(HvdSwitchStore *self);
 
 const HvxSwitchDef *hvd_switch_store_lookup(HvdSwitchStore *self, const char *uuid);
 /* @name_or_uuid: a name (case-insensitive) or a UUID with or without dashes. NULL with
- * HVD_ERROR_NOT_FOUND. */
+ * BERTH_ERROR_NOT_FOUND. */
 const char *hvd_switch_store_find(HvdSwitchStore *self, const char *name_or_uuid, GError **error);
 
 /* Parses @xml into a definition ready to store: valid, with a UUID, a name no other switch
- * has. Nothing is written. HVD_ERROR_INVALID_DEFINITION with "switch.xml:LINE: …" otherwise. */
+ * has. Nothing is written. BERTH_ERROR_INVALID_DEFINITION with "switch.xml:LINE: …" otherwise. */
 HvxSwitchDef *hvd_switch_store_prepare(HvdSwitchStore *self, const char *xml, GError **error);
 
 /* Writes @def (transfer full) atomically and keeps it. */

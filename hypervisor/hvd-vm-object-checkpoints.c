@@ -57,8 +57,8 @@ hvd_checkpoint_call_free(HvdCheckpointCall *call)
     if (call->held)
         hvd_vm_runner_release(call->self->runner);
     if (call->invocation != NULL)
-        g_dbus_method_invocation_return_error(g_steal_pointer(&call->invocation), HVD_ERROR,
-                                              HVD_ERROR_FAILED, "%s",
+        g_dbus_method_invocation_return_error(g_steal_pointer(&call->invocation), BERTH_ERROR,
+                                              BERTH_ERROR_FAILED, "%s",
                                               _("The checkpoint operation failed"));
     g_object_unref(call->self);
     g_clear_pointer(&call->tree, hvd_checkpoint_tree_free);
@@ -242,7 +242,8 @@ hvd_vm_object_handle_create_checkpoint(BerthDBusVirtualMachine *vm,
     g_autoptr(GPtrArray) drives = NULL;
 
     if (name[0] != '\0' && !hvx_name_is_valid(name, &reason)) {
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR,
+                                              BERTH_ERROR_INVALID_DEFINITION,
                                               _("Invalid checkpoint name “%s”: %s"), name, reason);
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -435,7 +436,7 @@ hvd_vm_object_handle_apply_checkpoint(BerthDBusVirtualMachine *vm,
     if (state == HVD_VM_STATE_RUNNING || state == HVD_VM_STATE_PAUSED) {
         /* Translators: %s is the VM's state, e.g. "Running". */
         g_dbus_method_invocation_return_error(
-            invocation, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+            invocation, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
             _("The virtual machine is %s; turn it off before applying a checkpoint"),
             hvd_vm_state_to_display(state));
         return G_DBUS_METHOD_INVOCATION_HANDLED;

@@ -34,7 +34,7 @@ hvd_vm_object_handle_get_definition(BerthDBusVirtualMachine *vm, GDBusMethodInvo
     g_autofree char *xml = NULL;
 
     if (def == NULL) {
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                               _("The virtual machine was deleted"));
         return G_DBUS_METHOD_INVOCATION_HANDLED;
     }
@@ -81,7 +81,7 @@ hvd_vm_object_handle_delete(BerthDBusVirtualMachine *vm, GDBusMethodInvocation *
     return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
-/* The lifecycle actions: the runner does the work; its GError is already an HVD_ERROR with a
+/* The lifecycle actions: the runner does the work; its GError is already an BERTH_ERROR with a
  * D-Bus name. The invocation and the object stay referenced until the action ends. */
 
 typedef gboolean (*HvdRunnerFinishFunc)(HvdVmRunner *runner, GAsyncResult *result, GError **error);
@@ -158,7 +158,7 @@ hvd_vm_object_check_disks_free(HvdVmObject *self, GError **error)
             path = g_canonicalize_filename(drive->path, vm_dir);
             user = hvd_daemon_find_disk_user(self->daemon, path);
             if (user != NULL && g_strcmp0(user, def->name) != 0) {
-                g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                             _("The disk “%s” is in use by the virtual machine “%s”"), path, user);
                 return FALSE;
             }
@@ -275,7 +275,7 @@ hvd_vm_object_handle_read_serial(BerthDBusVirtualMachine *vm, GDBusMethodInvocat
     if (fd < 0 && errno != ENOENT) {
         int saved_errno = errno;
 
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_FAILED,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR, BERTH_ERROR_FAILED,
                                               _("Cannot read %s: %s"), path,
                                               g_strerror(saved_errno));
         return G_DBUS_METHOD_INVOCATION_HANDLED;
@@ -362,12 +362,12 @@ hvd_vm_object_change_media(HvdVmObject *self, GDBusMethodInvocation *invocation,
         return;
     }
     if (path != NULL && !g_path_is_absolute(path)) {
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_FAILED,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR, BERTH_ERROR_FAILED,
                                               _("“%s” is not an absolute path"), path);
         return;
     }
     if (path != NULL && (!g_file_test(path, G_FILE_TEST_IS_REGULAR) || access(path, R_OK) != 0)) {
-        g_dbus_method_invocation_return_error(invocation, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+        g_dbus_method_invocation_return_error(invocation, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                               _("The image %s does not exist or cannot be read"),
                                               path);
         return;

@@ -103,7 +103,7 @@ on_snapshot_query_block(GObject *source, GAsyncResult *result, gpointer user_dat
     if (reply == NULL)
         return;
     if (!JSON_NODE_HOLDS_ARRAY(reply) || self->qmp == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED, "%s",
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED, "%s",
                                 _("Cannot take a checkpoint of the running virtual machine"));
         return;
     }
@@ -118,7 +118,7 @@ on_snapshot_query_block(GObject *source, GAsyncResult *result, gpointer user_dat
         g_autofree char *new_node = g_strdup_printf("%s-%08x", node, g_random_int());
 
         if (top == NULL) {
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+            g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                     _("Cannot take a checkpoint: QEMU has no disk “%s”"), node);
             return;
         }
@@ -161,7 +161,7 @@ hvd_vm_runner_snapshot_disks_async(HvdVmRunner *self, GPtrArray *nodes, GPtrArra
     g_task_set_source_tag(task, hvd_vm_runner_snapshot_disks_async);
     if (self->op != OP_CHECKPOINT || self->qmp == NULL ||
         (self->state != HVD_VM_STATE_RUNNING && self->state != HVD_VM_STATE_PAUSED)) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_WRONG_STATE, "%s",
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_WRONG_STATE, "%s",
                                 _("The virtual machine is not running"));
         return;
     }

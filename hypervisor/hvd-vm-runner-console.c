@@ -27,7 +27,7 @@ check_console_state(HvdVmRunner *self, const char *action, GError **error)
         !hvd_vm_state_allows(self->state, action)) {
         g_autofree char *allowed = hvd_vm_runner_actions_text(self->state);
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; “%s” is not possible. Allowed: %s"),
                     hvd_vm_state_to_display(self->state), action, allowed);
         return FALSE;
@@ -53,7 +53,7 @@ on_screendump(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     }
     if (!g_file_get_contents(path, &contents, &len, &error)) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("Cannot read the screenshot: %s"), error->message);
         return;
     }
@@ -165,7 +165,7 @@ hvd_vm_runner_open_console_async(HvdVmRunner *self, GCancellable *cancellable,
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
         int saved_errno = errno;
 
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("Cannot make a socket for the console: %s"),
                                 g_strerror(saved_errno));
         return;
@@ -202,7 +202,7 @@ send_to_fifo(HvdVmRunner *self, const char *data, gsize len, GError **error)
 
     if (fd < 0) {
         saved_errno = errno;
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot open COM1's input “%s”: %s"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot open COM1's input “%s”: %s"),
                     path, g_strerror(saved_errno));
         return FALSE;
     }
@@ -215,10 +215,10 @@ send_to_fifo(HvdVmRunner *self, const char *data, gsize len, GError **error)
     if (n == (gssize)len)
         return TRUE;
     if (n < 0 && saved_errno == EAGAIN)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                     _("COM1's input is full: the guest is not reading its serial port"));
     else
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write to COM1: %s"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write to COM1: %s"),
                     n < 0 ? g_strerror(saved_errno) : _("only part of the line was written"));
     return FALSE;
 }
@@ -233,7 +233,7 @@ send_to_socket(HvdVmRunner *self, const char *data, gsize len, GError **error)
     if (self->serial == NULL)
         hvd_vm_runner_start_io(self);
     if (self->serial == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("The virtual machine has no COM1 port berthd can reach"));
         return FALSE;
     }
@@ -242,7 +242,7 @@ send_to_socket(HvdVmRunner *self, const char *data, gsize len, GError **error)
                                                &local_error);
 
         if (n < 0) {
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write to COM1: %s"),
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write to COM1: %s"),
                         local_error->message);
             return FALSE;
         }
@@ -264,7 +264,7 @@ hvd_vm_runner_send_serial(HvdVmRunner *self, const char *line, GError **error)
         return FALSE;
     com1 = hvd_vm_runner_find_com(self, 1);
     if (com1 == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("The virtual machine has no COM1 port berthd can reach"));
         return FALSE;
     }

@@ -22,7 +22,7 @@ hvd_vm_media_find_drive(const HvxVmDef *def, const char *controller, guint numbe
 
     if (g_str_equal(controller, "floppy")) {
         if (!def->has_floppy || number != 0 || location != 0) {
-            g_set_error_literal(error, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                 _("The virtual machine has no floppy drive"));
             return NULL;
         }
@@ -35,7 +35,7 @@ hvd_vm_media_find_drive(const HvxVmDef *def, const char *controller, guint numbe
     else if (g_str_equal(controller, "scsi"))
         type = HVX_CONTROLLER_SCSI;
     else {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                     _("Unknown controller “%s”; use ide, scsi or floppy"), controller);
         return NULL;
     }
@@ -50,7 +50,7 @@ hvd_vm_media_find_drive(const HvxVmDef *def, const char *controller, guint numbe
             if (drive->location != location)
                 continue;
             if (drive->type != HVX_DRIVE_DVD) {
-                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
                             _("The drive at %s %u:%u is a hard disk, not a DVD drive"), controller,
                             number, location);
                 return NULL;
@@ -60,7 +60,7 @@ hvd_vm_media_find_drive(const HvxVmDef *def, const char *controller, guint numbe
             return drive;
         }
     }
-    g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+    g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                 _("The virtual machine has no DVD drive at %s %u:%u"), controller, number,
                 location);
     return NULL;
@@ -98,7 +98,7 @@ hvd_vm_runner_change_media_async(HvdVmRunner *self, const char *node, const char
     if ((self->state != HVD_VM_STATE_RUNNING && self->state != HVD_VM_STATE_PAUSED) ||
         self->qmp == NULL) {
         /* A saved VM restores only with the media it was saved with. */
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                                 _("The virtual machine is %s; media can change while it runs, "
                                   "is paused or is off"),
                                 hvd_vm_state_to_display(self->state));

@@ -87,7 +87,7 @@ on_recover_connected(GObject *source, GAsyncResult *result, gpointer user_data)
         /* Alive but its monitor does not answer (another berthd holds it?): leave it alone. */
         hvd_vm_runner_stop_watching(self);
         hvd_vm_runner_op_end(
-            self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+            self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                               _("QEMU (process %d) runs for this virtual machine, but its "
                                 "monitor does not answer: %s"),
                               (int)self->pid, error->message));
@@ -115,7 +115,7 @@ hvd_vm_runner_recover_async(HvdVmRunner *self, GCancellable *cancellable,
     if (g_task_return_error_if_cancelled(task))
         return;
     if (self->op != OP_NONE) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_BUSY,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_BUSY,
                                 _("Another action on this virtual machine is under way"));
         return;
     }

@@ -64,7 +64,7 @@ save_sync_thread(GTask *task, gpointer source, gpointer task_data, GCancellable 
     if (fsync(data->fd) != 0 || g_rename(data->temp_path, data->path) != 0) {
         int saved_errno = errno;
 
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("Cannot write the saved state “%s”: %s"), data->path,
                                 g_strerror(saved_errno));
         return;
@@ -117,7 +117,7 @@ on_save_query(GObject *source, GAsyncResult *result, gpointer user_data)
         const char *desc = json_object_get_string_member_with_default(
             json_node_get_object(node), "error-desc", _("unknown reason"));
 
-        save_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        save_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                     _("Cannot save the virtual machine: %s"), desc));
     } else {
         self->op_timeout_id = g_timeout_add_once(MIGRATE_POLL_MS, (GSourceOnceFunc)save_poll, self);
@@ -177,7 +177,7 @@ on_save_parameters(GObject *source, GAsyncResult *result, gpointer user_data)
     if (data->fd < 0) {
         int saved_errno = errno;
 
-        save_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create “%s”: %s"),
+        save_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create “%s”: %s"),
                                     data->temp_path, g_strerror(saved_errno)));
         return;
     }

@@ -52,13 +52,13 @@ prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
         if (g_file_test(path, G_FILE_TEST_EXISTS))
             continue;
         if (g_str_equal(kind, "dvd"))
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                     _("The DVD image “%s” does not exist"), path);
         else if (g_str_equal(kind, "floppy"))
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                     _("The floppy image “%s” does not exist"), path);
         else
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_NOT_FOUND,
+            g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
                                     _("The disk file “%s” does not exist"), path);
         return;
     }
@@ -68,7 +68,7 @@ prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
         g_chmod(data->runtime_dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("Cannot create the runtime folder “%s”: %s"), data->runtime_dir,
                                 g_strerror(saved_errno));
         return;
@@ -83,7 +83,7 @@ prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
             !g_file_set_contents_full(data->nvram, contents, (gssize)len,
                                       G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                       0600, &error)) {
-            g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+            g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                     _("Cannot make the virtual machine’s UEFI variable store: %s"),
                                     error->message);
             return;
@@ -93,7 +93,7 @@ prepare_thread(GTask *task, gpointer source, gpointer task_data, GCancellable *c
     if (data->tpm_dir != NULL && g_mkdir_with_parents(data->tpm_dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("Cannot create the TPM state folder “%s”: %s"), data->tpm_dir,
                                 g_strerror(saved_errno));
         return;
@@ -149,7 +149,7 @@ on_swtpm_started(GObject *source, GAsyncResult *result, gpointer user_data)
         if (hvd_vm_runner_is_cancelled(error))
             return;
         g_file_get_contents(log_path, &log, NULL, NULL);
-        start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        start_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                      _("The TPM emulator (swtpm) did not start: %s"),
                                      log != NULL && log[0] != '\0' ? g_strstrip(log)
                                      : error != NULL               ? error->message
@@ -184,7 +184,7 @@ start_after_hyperv(HvdVmRunner *self)
 
         if (swtpm == NULL) {
             start_fail(self, g_error_new_literal(
-                                 HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+                                 BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                                  _("This virtual machine has a TPM, which needs swtpm; install "
                                    "the Debian package “swtpm”")));
             return;
@@ -252,7 +252,7 @@ open_com_inputs(HvdVmRunner *self, const HvxVmDef *def, GArray *fds, GArray *tar
         if (fd < 0) {
             int saved_errno = errno;
 
-            g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create “%s”: %s"), path,
+            g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create “%s”: %s"), path,
                         g_strerror(saved_errno));
             return FALSE;
         }
@@ -331,7 +331,7 @@ start_spawn(HvdVmRunner *self)
         int saved_errno = errno;
 
         close_fds(net_fds);
-        start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create “%s”: %s"),
+        start_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create “%s”: %s"),
                                      log_path, g_strerror(saved_errno)));
         return;
     }
@@ -344,7 +344,7 @@ start_spawn(HvdVmRunner *self)
                                           net_fds->len, &pid, NULL, NULL, NULL, &error)) {
         close_fds(net_fds);
         close(log_fd);
-        start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        start_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                                      _("Cannot run QEMU: %s"), error->message));
         g_error_free(error);
         return;
@@ -467,7 +467,7 @@ on_restore_query(GObject *source, GAsyncResult *result, gpointer user_data)
         const char *desc = json_object_get_string_member_with_default(
             json_node_get_object(node), "error-desc", _("unknown reason"));
 
-        start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        start_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                      _("The saved state could not be restored: %s"), desc));
     } else {
         self->op_timeout_id =
@@ -518,7 +518,7 @@ on_start_connected(GObject *source, GAsyncResult *result, gpointer user_data)
     if (qmp == NULL) {
         if (!hvd_vm_runner_is_cancelled(error))
             start_fail_soon(self,
-                            g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+                            g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                         _("Cannot reach QEMU’s monitor: %s"), error->message));
         return;
     }
@@ -536,7 +536,7 @@ on_start_connected(GObject *source, GAsyncResult *result, gpointer user_data)
         if (fd < 0) {
             int saved_errno = errno;
 
-            start_fail(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED, _("Cannot open “%s”: %s"),
+            start_fail(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot open “%s”: %s"),
                                          saved, g_strerror(saved_errno)));
             return;
         }
@@ -571,7 +571,7 @@ hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
     if (g_task_return_error_if_cancelled(task))
         return;
     if (self->def == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_FAILED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_FAILED,
                                 _("The virtual machine has no definition"));
         return;
     }
@@ -580,7 +580,7 @@ hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
         return;
     }
     if (hvd_host_get_qemu_binary(self->host) == NULL) {
-        g_task_return_new_error(task, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED,
+        g_task_return_new_error(task, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED,
                                 _("QEMU (qemu-system-x86_64) is not installed; install the Debian "
                                   "package “qemu-system-x86”"));
         return;

@@ -277,21 +277,21 @@ hvd_vm_runner_worker_exited(HvdVmRunner *self, gboolean have_status, int wait_st
     case OP_START:
         /* QEMU that ended by itself said why on stderr: that beats whatever we saw of it. */
         if (log_error != NULL && !killed_by_us)
-            op_error = g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+            op_error = g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                    _("QEMU could not start the virtual machine: %s"), log_error);
         else if (self->op_error != NULL)
             op_error = g_steal_pointer(&self->op_error);
         else if (log_error != NULL)
-            op_error = g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+            op_error = g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                    _("QEMU could not start the virtual machine: %s"), log_error);
         else
-            op_error = g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+            op_error = g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                    _("QEMU ended while the virtual machine was starting (%s)"),
                                    reason ? reason : _("no error message"));
         break;
     case OP_SAVE:
         if (!self->save_written)
-            op_error = g_error_new_literal(HVD_ERROR, HVD_ERROR_FAILED,
+            op_error = g_error_new_literal(BERTH_ERROR, BERTH_ERROR_FAILED,
                                            _("The virtual machine stopped unexpectedly while it "
                                              "was being saved"));
         break;
@@ -302,7 +302,7 @@ hvd_vm_runner_worker_exited(HvdVmRunner *self, gboolean have_status, int wait_st
     case OP_RESUME:
     case OP_RESET:
     default:
-        op_error = g_error_new_literal(HVD_ERROR, HVD_ERROR_FAILED,
+        op_error = g_error_new_literal(BERTH_ERROR, BERTH_ERROR_FAILED,
                                        _("The virtual machine stopped unexpectedly"));
         break;
     }
@@ -422,7 +422,7 @@ on_shut_down_timeout(gpointer user_data)
     self->op_timeout_id = 0;
     hvd_vm_runner_set_state(self, HVD_VM_STATE_RUNNING);
     hvd_vm_runner_op_end(
-        self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+        self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                           g_dngettext(GETTEXT_PACKAGE,
                                       "The guest did not shut down within %u second; the "
                                       "virtual machine is still running",
@@ -540,12 +540,12 @@ hvd_vm_runner_turn_off_async(HvdVmRunner *self, GCancellable *cancellable,
     }
     if (self->op == OP_START)
         hvd_vm_runner_op_end(
-            self, g_error_new_literal(HVD_ERROR, HVD_ERROR_FAILED,
+            self, g_error_new_literal(BERTH_ERROR, BERTH_ERROR_FAILED,
                                       _("The virtual machine was turned off while it was "
                                         "starting")));
     else if (self->op == OP_SHUT_DOWN)
         hvd_vm_runner_op_end(
-            self, g_error_new_literal(HVD_ERROR, HVD_ERROR_FAILED,
+            self, g_error_new_literal(BERTH_ERROR, BERTH_ERROR_FAILED,
                                       _("The virtual machine was turned off before the guest "
                                         "shut down")));
     hvd_vm_runner_op_begin(self, OP_TURN_OFF, task);
@@ -556,7 +556,7 @@ hvd_vm_runner_turn_off_async(HvdVmRunner *self, GCancellable *cancellable,
         if (g_unlink(saved) != 0 && errno != ENOENT) {
             int saved_errno = errno;
 
-            hvd_vm_runner_op_end(self, g_error_new(HVD_ERROR, HVD_ERROR_FAILED,
+            hvd_vm_runner_op_end(self, g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED,
                                                    _("Cannot discard the saved state “%s”: %s"),
                                                    saved, g_strerror(saved_errno)));
             return;

@@ -199,7 +199,7 @@ hvd_vm_runner_check_action(HvdVmRunner *self, const char *action, GError **error
     if (self->op != OP_NONE &&
         !(g_str_equal(action, "TurnOff") &&
           ((self->op == OP_START && self->pid != 0) || self->op == OP_SHUT_DOWN))) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_BUSY,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_BUSY,
                     _("Another action on this virtual machine is under way; try “%s” again when "
                       "it has finished"),
                     action);
@@ -211,7 +211,7 @@ hvd_vm_runner_check_action(HvdVmRunner *self, const char *action, GError **error
         /* Translators: "The virtual machine is Off; “Pause” is not possible. Allowed: Start,
          * Delete". The first %s is a state, the second a D-Bus method name, the third a list of
          * them. */
-        g_set_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE,
                     _("The virtual machine is %s; “%s” is not possible. Allowed: %s"),
                     hvd_vm_state_to_display(self->state), action, allowed);
         return FALSE;
@@ -268,7 +268,7 @@ hvd_vm_runner_qmp_exec(HvdVmRunner *self, const char *command, JsonObject *args,
 GError *
 hvd_vm_runner_qmp_failure(const GError *error, const char *what)
 {
-    return g_error_new(HVD_ERROR, HVD_ERROR_FAILED, "%s: %s", what, error->message);
+    return g_error_new(BERTH_ERROR, BERTH_ERROR_FAILED, "%s: %s", what, error->message);
 }
 
 /* The reply to a QMP command of the action under way (hvd_vm_runner_qmp_exec). On failure it

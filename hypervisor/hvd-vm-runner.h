@@ -44,14 +44,14 @@ void hvd_vm_runner_recover_async(HvdVmRunner *self, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data);
 gboolean hvd_vm_runner_recover_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
 
-/* The actions. Each fails at once with HVD_ERROR_BUSY while another action runs (except
- * TurnOff, which interrupts a Start or a ShutDown), and with HVD_ERROR_WRONG_STATE naming the
+/* The actions. Each fails at once with BERTH_ERROR_BUSY while another action runs (except
+ * TurnOff, which interrupts a Start or a ShutDown), and with BERTH_ERROR_WRONG_STATE naming the
  * state and the actions it allows. @cancellable is only checked before the action begins: an
  * action under way always completes, because half a state change is worse than a late one.
  *
- * Start: Off or Saved → Running; returns when the guest runs. Errors: HVD_ERROR_NOT_FOUND
- * naming a missing disk, DVD or floppy image; HVD_ERROR_HOST_UNSUPPORTED for missing QEMU,
- * firmware or swtpm; HVD_ERROR_FAILED with QEMU's own message when QEMU exits during start.
+ * Start: Off or Saved → Running; returns when the guest runs. Errors: BERTH_ERROR_NOT_FOUND
+ * naming a missing disk, DVD or floppy image; BERTH_ERROR_HOST_UNSUPPORTED for missing QEMU,
+ * firmware or swtpm; BERTH_ERROR_FAILED with QEMU's own message when QEMU exits during start.
  * A failed start leaves no process, socket or runtime dir behind (a saved state is kept).
  * From Saved it restores the guest exactly (QEMU with -incoming defer, the same command line)
  * and lets it run, whether it was running or paused when saved; saved.state is then deleted.
@@ -62,7 +62,7 @@ void hvd_vm_runner_start_async(HvdVmRunner *self, GCancellable *cancellable,
 gboolean hvd_vm_runner_start_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
 
 /* ShutDown: the ACPI power button; waits up to @timeout_seconds (0 = 120) for the guest to
- * power off. If it does not, fails (HVD_ERROR_FAILED) and the VM keeps running. */
+ * power off. If it does not, fails (BERTH_ERROR_FAILED) and the VM keeps running. */
 void hvd_vm_runner_shut_down_async(HvdVmRunner *self, guint timeout_seconds,
                                    GCancellable *cancellable, GAsyncReadyCallback callback,
                                    gpointer user_data);
@@ -110,7 +110,7 @@ char *hvd_vm_runner_get_serial_log_path(HvdVmRunner *self);
 
 /* InsertMedia / EjectMedia (hvd-vm-runner-media.c). find_drive: the DVD drive of @def at
  * @controller ("ide", "scsi" or "floppy") @number:@location, and its QEMU node name ("ide0-1",
- * "fd0") in @ret_node; HVD_ERROR_NOT_FOUND when there is none, HVD_ERROR_FAILED for a hard disk
+ * "fd0") in @ret_node; BERTH_ERROR_NOT_FOUND when there is none, BERTH_ERROR_FAILED for a hard disk
  * there. Returns NULL for the floppy drive too (check @ret_node). change_media: puts @path
  * (NULL = eject) into the running worker's drive @node; nothing to do while Off; WRONG_STATE
  * otherwise (a saved VM restores only with the media it was saved with). */
@@ -123,7 +123,7 @@ void hvd_vm_runner_change_media_async(HvdVmRunner *self, const char *node, const
 gboolean hvd_vm_runner_change_media_finish(HvdVmRunner *self, GAsyncResult *result, GError **error);
 
 /* Checkpoint operations: hold marks the runner busy with @action (a D-Bus method name) after
- * checking the state allows it (HVD_ERROR_BUSY, HVD_ERROR_WRONG_STATE as for the actions);
+ * checking the state allows it (BERTH_ERROR_BUSY, BERTH_ERROR_WRONG_STATE as for the actions);
  * release ends the hold. While held, snapshot_disks switches the running worker's disks
  * (@nodes, the argv's node names such as "ide0-0") to the prepared qcow2 overlays
  * (@overlays, absolute paths whose backing files are the disks' current images) in one QMP

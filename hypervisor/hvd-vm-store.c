@@ -185,8 +185,8 @@ hvd_vm_store_load(HvdVmStore *self, GError **error)
     if (g_mkdir_with_parents(self->vms_dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), self->vms_dir,
-                    g_strerror(saved_errno));
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"),
+                    self->vms_dir, g_strerror(saved_errno));
         return FALSE;
     }
     dir = g_dir_open(self->vms_dir, 0, error);
@@ -244,7 +244,7 @@ hvd_vm_store_dup_definition(HvdVmStore *self, const char *uuid, GError **error)
 
     def = hvd_vm_store_lookup(self, uuid);
     if (def == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
         return NULL;
     }
     xml = hvx_vm_def_format(def);
@@ -271,8 +271,8 @@ hvd_vm_store_find(HvdVmStore *self, const char *name_or_uuid, GError **error)
     key = name_key(name_or_uuid);
     found = g_hash_table_lookup(self->names, key);
     if (found == NULL)
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine is called “%s”"),
-                    name_or_uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND,
+                    _("No virtual machine is called “%s”"), name_or_uuid);
     return found;
 }
 
@@ -334,7 +334,7 @@ check_paths(const HvxVmDef *def, const char *vm_dir, GError **error)
     check_path(problems, vm_dir, def->floppy_path, def->floppy_line);
     if (problems->len == 0)
         return TRUE;
-    g_set_error_literal(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION, problems->str);
+    g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION, problems->str);
     return FALSE;
 }
 
@@ -346,7 +346,7 @@ check_name_free(HvdVmStore *self, const char *name, const char *uuid, GError **e
 
     if (owner == NULL || g_str_equal(owner, uuid))
         return TRUE;
-    g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION,
+    g_set_error(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
                 _("Another virtual machine is already called “%s”"),
                 ((HvxVmDef *)g_hash_table_lookup(self->vms, owner))->name);
     return FALSE;
@@ -363,14 +363,14 @@ write_definition(HvdVmStore *self, const HvxVmDef *def, GError **error)
     if (g_mkdir_with_parents(vm_dir, 0700) != 0) {
         int saved_errno = errno;
 
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot create %s: %s"), vm_dir,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot create %s: %s"), vm_dir,
                     g_strerror(saved_errno));
         return FALSE;
     }
     if (!g_file_set_contents_full(path, xml, -1,
                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                   0600, &local_error)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot write %s: %s"), path,
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot write %s: %s"), path,
                     local_error->message);
         return FALSE;
     }
@@ -391,7 +391,8 @@ hvd_vm_store_define(HvdVmStore *self, const char *xml, gboolean *ret_created, GE
 
     def = hvx_vm_def_parse_string(xml, -1, VM_FILE_NAME, &parse_error);
     if (def == NULL) {
-        g_set_error_literal(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION, parse_error->message);
+        g_set_error_literal(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION,
+                            parse_error->message);
         return NULL;
     }
     if (def->uuid != NULL) {
@@ -441,11 +442,11 @@ hvd_vm_store_rename(HvdVmStore *self, const char *uuid, const char *name, GError
 
     def = g_hash_table_lookup(self->vms, uuid);
     if (def == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
         return FALSE;
     }
     if (!hvx_name_is_valid(name, &reason)) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_INVALID_DEFINITION, _("Invalid name “%s”: %s"),
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION, _("Invalid name “%s”: %s"),
                     name, reason);
         return FALSE;
     }
@@ -552,7 +553,7 @@ delete_disks(const HvxVmDef *def, const char *vm_dir, GError **error)
             if (g_unlink(path) != 0 && errno != ENOENT) {
                 int saved_errno = errno;
 
-                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot delete %s: %s"), path,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot delete %s: %s"), path,
                             g_strerror(saved_errno));
                 return FALSE;
             }
@@ -573,7 +574,7 @@ hvd_vm_store_delete(HvdVmStore *self, const char *uuid, gboolean with_disks, GEr
 
     def = g_hash_table_lookup(self->vms, uuid);
     if (def == NULL) {
-        g_set_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
         return FALSE;
     }
     vm_dir = hvd_vm_store_get_vm_dir(self, def->uuid);
@@ -588,7 +589,7 @@ hvd_vm_store_delete(HvdVmStore *self, const char *uuid, gboolean with_disks, GEr
 
         if (!delete_recursively(file, &local_error)) {
             if (i == 0) {
-                g_set_error(error, HVD_ERROR, HVD_ERROR_FAILED, _("Cannot delete %s: %s"), path,
+                g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("Cannot delete %s: %s"), path,
                             local_error->message);
                 return FALSE;
             }

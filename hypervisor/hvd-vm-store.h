@@ -30,18 +30,18 @@ guint hvd_vm_store_get_count(HvdVmStore *self);
 
 /* The stored definition of @uuid, or NULL. Owned by the store; valid until the VM changes. */
 const HvxVmDef *hvd_vm_store_lookup(HvdVmStore *self, const char *uuid);
-/* A private copy of @uuid's definition (e.g. for a runner); NULL with HVD_ERROR_NOT_FOUND. */
+/* A private copy of @uuid's definition (e.g. for a runner); NULL with BERTH_ERROR_NOT_FOUND. */
 HvxVmDef *hvd_vm_store_dup_definition(HvdVmStore *self, const char *uuid, GError **error);
 
 /* The UUID of the VM called @name_or_uuid (names compare case-insensitively; UUIDs with or
- * without dashes), or NULL with HVD_ERROR_NOT_FOUND. Owned by the store. */
+ * without dashes), or NULL with BERTH_ERROR_NOT_FOUND. Owned by the store. */
 const char *hvd_vm_store_find(HvdVmStore *self, const char *name_or_uuid, GError **error);
 
 /* STATE/vms/<uuid>. */
 char *hvd_vm_store_get_vm_dir(HvdVmStore *self, const char *uuid);
 
 /* Creates a VM, or updates the one whose UUID the definition names; assigns a UUID when absent.
- * Invalid XML: HVD_ERROR_INVALID_DEFINITION with every "vm.xml:LINE: message" line, nothing
+ * Invalid XML: BERTH_ERROR_INVALID_DEFINITION with every "vm.xml:LINE: message" line, nothing
  * written. A name already used by another VM or a relative path leaving the VM's folder are
  * refused the same way. Returns the stored definition's UUID (owned by the store). */
 const char *hvd_vm_store_define(HvdVmStore *self, const char *xml, gboolean *ret_created,

@@ -58,7 +58,7 @@ test_choose(gconstpointer data)
         g_assert_no_error(error);
         g_assert_cmpint(accel, ==, c->accel);
     } else {
-        g_assert_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED);
+        g_assert_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED);
     }
     g_assert_nonnull(reason);
     g_assert_nonnull(strstr(reason, c->reason_part));

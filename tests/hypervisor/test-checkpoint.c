@@ -101,7 +101,7 @@ test_tree(void)
     g_assert_true(hvd_checkpoint_tree_find(again, "C", NULL) ==
                   hvd_checkpoint_tree_find(again, "c", NULL));
     g_assert_null(hvd_checkpoint_tree_find(again, "E", &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_clear_error(&error);
 
     /* Removing C moves D under A, and the current one stays D. */

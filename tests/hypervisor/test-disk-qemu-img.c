@@ -51,29 +51,29 @@ typedef struct {
 static const ErrorCase error_cases[] = {
     {"qemu-img: Could not open '/d/x.vhdx': Failed to get \"write\" lock\n"
      "Is another process using the image [/d/x.vhdx]?\n",
-     HVD_ERROR_BUSY, "“/d/x.vhdx” is in use by a running virtual machine"},
+     BERTH_ERROR_BUSY, "“/d/x.vhdx” is in use by a running virtual machine"},
     {"qemu-img: Could not open '/d/x.vhdx': Failed to get shared \"write\" lock\n"
      "Is another process using the image [/d/x.vhdx]?\n",
-     HVD_ERROR_BUSY, "“/d/x.vhdx” is in use by a running virtual machine"},
+     BERTH_ERROR_BUSY, "“/d/x.vhdx” is in use by a running virtual machine"},
     {"qemu-img: /d/.x.vhdx.berth-1: Could not write zeros for preallocation: No space left on "
      "device\n",
-     HVD_ERROR_FAILED, "There is not enough free space for “/d/x.vhdx”"},
+     BERTH_ERROR_FAILED, "There is not enough free space for “/d/x.vhdx”"},
     {"qemu-img: Could not open '/d/x.vhdx': Could not open '/d/x.vhdx': No such file or "
      "directory\n",
-     HVD_ERROR_NOT_FOUND, "“/d/x.vhdx” does not exist"},
+     BERTH_ERROR_NOT_FOUND, "“/d/x.vhdx” does not exist"},
     {"qemu-img: /d/x.qcow2: Could not open '/d/p.vhdx': No such file or directory\n"
      "Could not open backing image.\n",
-     HVD_ERROR_NOT_FOUND, "The parent of “/d/x.vhdx” is missing or not a disk image"},
+     BERTH_ERROR_NOT_FOUND, "The parent of “/d/x.vhdx” is missing or not a disk image"},
     {"qemu-img: Could not open '/d/p.qcow2': Could not open '/d/p.qcow2': No such file or "
      "directory\n",
-     HVD_ERROR_NOT_FOUND, "The parent disk “/d/p.qcow2” of “/d/x.vhdx” does not exist"},
-    {"qemu-img: Could not open '/d/x.vhdx': Image is not in qcow2 format\n", HVD_ERROR_FAILED,
+     BERTH_ERROR_NOT_FOUND, "The parent disk “/d/p.qcow2” of “/d/x.vhdx” does not exist"},
+    {"qemu-img: Could not open '/d/x.vhdx': Image is not in qcow2 format\n", BERTH_ERROR_FAILED,
      "“/d/x.vhdx” is not a disk image"},
     {"qemu-img: Could not open '/d/x.vhdx': Could not open '/d/x.vhdx': Permission denied\n",
-     HVD_ERROR_FAILED, "Berth is not allowed to read or write “/d/x.vhdx”"},
-    {"qemu-img: Image format driver does not support resize\n", HVD_ERROR_FAILED,
+     BERTH_ERROR_FAILED, "Berth is not allowed to read or write “/d/x.vhdx”"},
+    {"qemu-img: Image format driver does not support resize\n", BERTH_ERROR_FAILED,
      "qemu-img failed on “/d/x.vhdx”: Image format driver does not support resize"},
-    {"", HVD_ERROR_FAILED, "qemu-img failed on “/d/x.vhdx”: no reason given"},
+    {"", BERTH_ERROR_FAILED, "qemu-img failed on “/d/x.vhdx”: no reason given"},
 };
 
 static void
@@ -83,7 +83,7 @@ test_errors(void)
         g_autoptr(GError) error =
             hvd_disk_error_from_qemu_img(error_cases[i].messages, "/d/x.vhdx");
 
-        g_assert_error(error, HVD_ERROR, error_cases[i].code);
+        g_assert_error(error, BERTH_ERROR, error_cases[i].code);
         g_assert_cmpstr(error->message, ==, error_cases[i].expected);
     }
 }
@@ -124,12 +124,12 @@ test_info_json(void)
     info = hvd_disk_info_from_json("{\"format\": \"vmdk\", \"virtual-size\": 4096}", "/d/a.vmdk",
                                    &error);
     g_assert_null(info);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, "vmdk"));
     g_clear_error(&error);
     info = hvd_disk_info_from_json("not json", "/d/a.img", &error);
     g_assert_null(info);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
 }
 
 int

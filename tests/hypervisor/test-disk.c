@@ -213,7 +213,7 @@ test_job_lifecycle(void)
     g_autoptr(HvdJob) job = hvd_job_new("Creating “a.vhdx”", TRUE);
     g_autoptr(GArray) values = g_array_new(FALSE, FALSE, sizeof(double));
     g_autoptr(GError) error = NULL;
-    g_autoptr(GError) failure = g_error_new_literal(HVD_ERROR, HVD_ERROR_FAILED, "it broke");
+    g_autoptr(GError) failure = g_error_new_literal(BERTH_ERROR, BERTH_ERROR_FAILED, "it broke");
     guint finished = 0;
 
     g_signal_connect(job, "notify::progress", G_CALLBACK(on_progress), values);
@@ -245,7 +245,7 @@ test_job_lifecycle(void)
         g_assert_cmpint(state, ==, HVD_JOB_STATE_FAILED);
     }
     g_assert_false(hvd_job_cancel(job, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
 }
 
 static void
@@ -256,7 +256,7 @@ test_job_cancel(void)
     g_autoptr(GError) cancelled = g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED, "c");
 
     g_assert_false(hvd_job_cancel(job, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_assert_false(g_cancellable_is_cancelled(hvd_job_get_cancellation(job)));
 
     hvd_job_set_cancellable(job, TRUE);
@@ -319,7 +319,7 @@ test_options_variant(void)
     g_assert_nonnull(strstr(error->message, "vmdk"));
     g_clear_error(&error);
     g_assert_false(hvd_disk_create_options_from_variant(wrong_type, &options, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_clear_error(&error);
 
     {
@@ -471,7 +471,7 @@ test_create_differencing(void)
     g_assert_cmpint(g_unlink(base), ==, 0);
     info = inspect(child, &error);
     g_assert_null(info);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, "parent"));
     g_assert_nonnull(strstr(error->message, base));
     berth_test_remove_tree(dir);
@@ -496,7 +496,7 @@ test_create_differencing_refused(void)
     g_assert_true(create(base, HVD_DISK_FORMAT_VHDX, 16 * MIB, FALSE, NULL, NULL, &error));
 
     g_assert_false(create(child, HVD_DISK_FORMAT_VHDX, 0, FALSE, base, NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, "qcow2"));
     g_clear_error(&error);
     g_assert_false(create(named_vhdx, HVD_DISK_FORMAT_AUTO, 0, FALSE, base, NULL, &error));
@@ -530,7 +530,7 @@ test_create_missing_parent(void)
 
     g_assert_false(
         create(child, HVD_DISK_FORMAT_AUTO, 0, FALSE, "/nonexistent/base.vhdx", job, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, "/nonexistent/base.vhdx"));
     g_assert_nonnull(strstr(error->message, "parent"));
     g_assert_cmpint(hvd_job_get_state(job), ==, HVD_JOB_STATE_FAILED);
@@ -555,7 +555,7 @@ test_create_exists(void)
     g_assert_true(g_file_set_contents(path, "precious", -1, NULL));
 
     g_assert_null(hvd_disk_create_job(path, &(HvdDiskCreateOptions){0, MIB, FALSE, NULL}, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, path));
     g_assert_nonnull(strstr(error->message, "exists already"));
     g_clear_error(&error);
@@ -579,7 +579,7 @@ test_create_bad_folder(void)
         return;
     g_assert_false(create("/nonexistent/berth/disk.vhdx", HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL,
                           NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, "/nonexistent/berth"));
     g_clear_error(&error);
 
@@ -593,7 +593,7 @@ test_create_bad_folder(void)
     }
     path = g_build_filename(readonly, "berth-test-disk.vhdx", NULL);
     g_assert_false(create(path, HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL, NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, readonly));
     g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
     if (geteuid() != 0) {
@@ -648,14 +648,14 @@ test_inspect_not_a_disk(void)
 
     info = inspect(text, &error);
     g_assert_null(info);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, "is not a disk image"));
     g_assert_nonnull(strstr(error->message, text));
     g_clear_error(&error);
 
     info = inspect(missing, &error);
     g_assert_null(info);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, missing));
     g_clear_error(&error);
 
@@ -822,7 +822,7 @@ test_convert_refused(void)
     target = g_build_filename(dir, "b.vhdx", NULL);
 
     g_assert_false(convert(source, target, HVD_DISK_FORMAT_AUTO, NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_clear_error(&error);
 
     g_assert_true(create(source, HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL, NULL, &error));
@@ -895,7 +895,7 @@ test_resize_shrink_refused(void)
 
     job = hvd_job_new("resize", TRUE);
     g_assert_false(resize(path, 16 * MIB, job, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_assert_nonnull(strstr(error->message, "shrink"));
     g_assert_nonnull(strstr(error->message, path));
     g_assert_cmpint(hvd_job_get_state(job), ==, HVD_JOB_STATE_FAILED);
@@ -924,7 +924,7 @@ test_no_qemu_img(void)
         /* A fresh process running this test alone: no other thread reads the environment. */
         g_setenv("BERTH_QEMU_IMG", "/nonexistent/qemu-img", TRUE);
         g_assert_false(create(path, HVD_DISK_FORMAT_AUTO, MIB, FALSE, NULL, job, &error));
-        g_assert_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED);
+        g_assert_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED);
         g_assert_nonnull(strstr(error->message, "qemu-img"));
         g_assert_cmpint(hvd_job_get_state(job), ==, HVD_JOB_STATE_FAILED);
         listing = list_dir(dir);
@@ -978,7 +978,7 @@ test_no_space(void)
         shared_big_raw(); /* outside the small file system */
 
         g_assert_false(create(raw, HVD_DISK_FORMAT_AUTO, 16 * MIB, TRUE, NULL, NULL, &error));
-        g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+        g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
         g_assert_cmpstr(strstr(error->message, "not enough free space"), !=, NULL);
         g_assert_nonnull(strstr(error->message, raw));
         g_clear_error(&error);
@@ -1079,12 +1079,12 @@ test_in_use(void)
     g_assert_true(locked);
 
     g_assert_false(resize(path, 32 * MIB, NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_assert_nonnull(strstr(error->message, "is in use by a running virtual machine"));
     g_assert_nonnull(strstr(error->message, path));
     g_clear_error(&error);
     g_assert_false(convert(path, target, HVD_DISK_FORMAT_AUTO, NULL, &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_clear_error(&error);
     /* Inspecting still works. */
     info = inspect(path, &error);

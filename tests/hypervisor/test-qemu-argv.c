@@ -148,7 +148,7 @@ test_gen2_needs_firmware(void)
     config.firmware_code = NULL;
     argv = hvd_qemu_argv_build(&config, &error);
     g_assert_null(argv);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED);
     g_assert_nonnull(strstr(error->message, "OVMF"));
 }
 
@@ -164,7 +164,7 @@ test_tpm_needs_swtpm(void)
     config.tpm_socket = NULL;
     argv = hvd_qemu_argv_build(&config, &error);
     g_assert_null(argv);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_HOST_UNSUPPORTED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_HOST_UNSUPPORTED);
     g_assert_nonnull(strstr(error->message, "swtpm"));
 }
 

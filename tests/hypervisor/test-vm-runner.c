@@ -315,7 +315,7 @@ test_bad_input(void)
     /* A missing disk: named, nothing left behind. */
     RUN(&vm, start, &error);
     g_assert_false(run_ok_);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_NOT_FOUND);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND);
     g_assert_nonnull(strstr(error->message, missing));
     g_test_message("missing disk: %s", error->message);
     g_clear_error(&error);
@@ -325,19 +325,19 @@ test_bad_input(void)
 
     /* Wrong state: the message names the state and the allowed actions. */
     RUN(&vm, pause, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_assert_nonnull(strstr(error->message, "Off"));
     g_assert_nonnull(strstr(error->message, "Start"));
     g_test_message("wrong state: %s", error->message);
     g_clear_error(&error);
     RUN(&vm, turn_off, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
     RUN(&vm, save, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
     g_assert_false(hvd_vm_runner_send_serial(vm.runner, "echo", &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
 
     vm_clear(&vm);
@@ -361,7 +361,7 @@ test_qemu_refuses(void)
     g_assert_cmpint(g_mkdir(disk, 0700), ==, 0);
     RUN(&vm, start, &error);
     g_assert_false(run_ok_);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_test_message("QEMU refused: %s", error->message);
     /* QEMU's own words, naming the file. */
     g_assert_nonnull(strstr(error->message, "QEMU could not start"));
@@ -397,7 +397,7 @@ test_gen1_start(void)
     hvd_vm_runner_start_async(gen1.runner, NULL, on_done, &first);
     hvd_vm_runner_start_async(gen1.runner, NULL, on_done, &second);
     g_assert_false(hvd_vm_runner_start_finish(gen1.runner, wait_result(&second, "start 2"), &busy));
-    g_assert_error(busy, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(busy, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_assert_true(hvd_vm_runner_start_finish(gen1.runner, wait_result(&first, "start"), &error));
     note_started(&gen1);
     g_assert_no_error(error);
@@ -461,7 +461,7 @@ test_gen1_pause_resume(void)
 
     /* A paused VM is busy for nobody, but pausing again is the wrong state. */
     RUN(&gen1, pause, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
 
     RUN(&gen1, resume, &error);
@@ -571,7 +571,7 @@ test_gen1_save_restore(void)
     }
 
     RUN(&gen1, pause, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
 
     t0 = g_get_monotonic_time();
@@ -663,7 +663,7 @@ test_gen1_shut_down(void)
     g_assert_false(
         hvd_vm_runner_shut_down_finish(gen1.runner, wait_result(&w, "shut down 1"), &error));
     g_object_unref(w.result);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_test_message("ignored: %s", error->message);
     g_clear_error(&error);
     g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_RUNNING);
@@ -760,13 +760,13 @@ test_gen1_turn_off(void)
     hvd_vm_runner_shut_down_async(gen1.runner, 60, NULL, on_done, &shut);
     g_assert_cmpint(hvd_vm_runner_get_state(gen1.runner), ==, HVD_VM_STATE_STOPPING);
     RUN(&gen1, pause, &error);
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_test_message("busy: %s", error->message);
     g_clear_error(&error);
     hvd_vm_runner_turn_off_async(gen1.runner, NULL, on_done, &off);
     g_assert_false(
         hvd_vm_runner_shut_down_finish(gen1.runner, wait_result(&shut, "shut down"), &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_FAILED);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_FAILED);
     g_test_message("interrupted: %s", error->message);
     g_clear_error(&error);
     g_assert_true(
@@ -909,23 +909,23 @@ test_hold(void)
     g_assert_no_error(error);
     g_assert_true(hvd_vm_runner_is_held(vm.runner));
     g_assert_false(hvd_vm_runner_hold(vm.runner, "DeleteCheckpoint", &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_clear_error(&error);
     hvd_vm_runner_start_async(vm.runner, NULL, on_done, &w);
     g_assert_false(hvd_vm_runner_start_finish(vm.runner, wait_result(&w, "start"), &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_BUSY);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_BUSY);
     g_clear_error(&error);
     g_clear_object(&w.result);
     /* Off: no worker whose disks could switch. */
     hvd_vm_runner_snapshot_disks_async(vm.runner, nodes, nodes, on_done, &w);
     g_assert_false(
         hvd_vm_runner_snapshot_disks_finish(vm.runner, wait_result(&w, "snapshot"), &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_clear_error(&error);
     g_clear_object(&w.result);
     hvd_vm_runner_release(vm.runner);
     g_assert_false(hvd_vm_runner_hold(vm.runner, "Pause", &error));
-    g_assert_error(error, HVD_ERROR, HVD_ERROR_WRONG_STATE);
+    g_assert_error(error, BERTH_ERROR, BERTH_ERROR_WRONG_STATE);
     g_assert_true(hvd_vm_runner_hold(vm.runner, "ApplyCheckpoint", NULL));
     hvd_vm_runner_release(vm.runner);
     vm_clear(&vm);
