@@ -12,7 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hvd-checkpoint-images.h"
-#include "hvd-disk-qemu-img.h"
+#include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-qemu-argv.h"
 #include "hvd-qemu-img.h"

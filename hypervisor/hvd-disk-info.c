@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
 
 #include "hvd-disk-file.h"
-#include "hvd-disk-qemu-img.h"
+#include "hvd-disk-probe.h"
 #include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-qemu-img.h"
@@ -70,6 +71,106 @@ hvd_disk_info_to_variant(const HvdDiskInfo *info)
         g_variant_builder_add(&builder, "{sv}", "parent-chain", g_variant_builder_end(&chain));
     }
     return g_variant_builder_end(&builder);
+}
+
+static guint64
+member_uint(JsonObject *object, const char *name)
+{
+    gint64 value;
+
+    if (!json_object_has_member(object, name))
+        return 0;
+    value = json_object_get_int_member(object, name);
+    return value > 0 ? (guint64)value : 0;
+}
+
+static const char *
+member_string(JsonObject *object, const char *name)
+{
+    JsonNode *node = json_object_get_member(object, name);
+
+    if (node == NULL || JSON_NODE_HOLDS_VALUE(node) == FALSE ||
+        json_node_get_value_type(node) != G_TYPE_STRING)
+        return NULL;
+    return json_node_get_string(node);
+}
+
+static HvdDiskInfo *
+info_from_object(JsonObject *object, const char *path, GError **error)
+{
+    g_autoptr(HvdDiskInfo) info = g_new0(HvdDiskInfo, 1);
+    const char *qemu_format = member_string(object, "format");
+    const char *parent = member_string(object, "full-backing-filename");
+
+    if (qemu_format == NULL || !hvd_disk_format_from_qemu(qemu_format, &info->format)) {
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED,
+                    /* Translators: the second %s is a format name, e.g. "vmdk" */
+                    _("“%s” is a %s disk image, which Berth does not use"), path,
+                    qemu_format != NULL ? qemu_format : "?");
+        return NULL;
+    }
+    if (parent == NULL)
+        parent = member_string(object, "backing-filename");
+
+    info->path = g_strdup(path);
+    info->virtual_size = member_uint(object, "virtual-size");
+    info->file_size = member_uint(object, "actual-size");
+    info->parent = g_strdup(parent);
+    if (info->parent != NULL)
+        info->type = HVD_DISK_TYPE_DIFFERENCING;
+    else if (info->file_size >= info->virtual_size && info->virtual_size > 0)
+        info->type = HVD_DISK_TYPE_FIXED;
+    else
+        info->type = HVD_DISK_TYPE_DYNAMIC;
+    return g_steal_pointer(&info);
+}
+
+HvdDiskInfo *
+hvd_disk_info_from_json(const char *json, const char *path, GError **error)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    g_autoptr(GError) local_error = NULL;
+    g_autoptr(HvdDiskInfo) top = NULL;
+    HvdDiskInfo **tail = &top;
+    JsonNode *root;
+    GList *elements = NULL;
+
+    g_return_val_if_fail(json != NULL && path != NULL, NULL);
+
+    if (!json_parser_load_from_data(parser, json, -1, &local_error)) {
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
+                    local_error->message);
+        return NULL;
+    }
+    root = json_parser_get_root(parser);
+    if (root != NULL && JSON_NODE_HOLDS_ARRAY(root))
+        elements = json_array_get_elements(json_node_get_array(root));
+    else if (root != NULL && JSON_NODE_HOLDS_OBJECT(root))
+        elements = g_list_append(NULL, root);
+
+    for (GList *l = elements; l != NULL; l = l->next) {
+        JsonObject *object = JSON_NODE_HOLDS_OBJECT(l->data) ? json_node_get_object(l->data) : NULL;
+        const char *name = l == elements ? path : NULL;
+
+        if (object == NULL)
+            continue;
+        if (name == NULL)
+            name = member_string(object, "filename");
+        *tail = info_from_object(object, name != NULL ? name : path, error);
+        if (*tail == NULL) {
+            g_list_free(elements);
+            return NULL;
+        }
+        tail = &(*tail)->parent_info;
+    }
+    g_list_free(elements);
+
+    if (top == NULL) {
+        g_set_error(error, BERTH_ERROR, BERTH_ERROR_FAILED, _("qemu-img failed on “%s”: %s"), path,
+                    _("no information returned"));
+        return NULL;
+    }
+    return g_steal_pointer(&top);
 }
 
 /* A raw file can be anything; only names that say "disk" are taken for raw disks. */

@@ -77,6 +77,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(HvdDiskInfo, hvd_disk_info_free)
 /* InspectDisk's a{sv}: "format" s, "type" s, "fixed" b, "virtual-size" t, "file-size" t,
  * "parent" s and "parent-chain" as (only for differencing disks). Floating. */
 GVariant *hvd_disk_info_to_variant(const HvdDiskInfo *info);
+/* qemu-img info --output=json [--backing-chain]: one object or an array (the chain). Types are
+ * filled from what JSON shows (differencing, or allocated ≥ virtual for raw and qcow2); inspect
+ * refines VHDX and VHD from their headers. */
+HvdDiskInfo *hvd_disk_info_from_json(const char *json, const char *path, GError **error);
 
 /* Inspect: qemu-img info --backing-chain (works on disks in use too). */
 void hvd_disk_inspect_async(const char *path, GCancellable *cancellable,

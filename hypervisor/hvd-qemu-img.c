@@ -11,8 +11,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "hvd-disk-qemu-img.h"
 #include "hvd-error.h"
+#include "hvd-qemu-img-output.h"
 #include "hvd-qemu-img.h"
 
 #define READ_SIZE 4096
@@ -64,8 +64,8 @@ failure(RunData *data)
 
     if (data->written != NULL && (strstr(messages, "No space left on device") != NULL ||
                                   strstr(messages, "Disk quota exceeded") != NULL))
-        return hvd_disk_error_from_qemu_img(messages, data->written);
-    return hvd_disk_error_from_qemu_img(messages, data->path);
+        return hvd_qemu_img_output_error(messages, data->written);
+    return hvd_qemu_img_output_error(messages, data->path);
 }
 
 /* Takes @task once the pipes and the exit are all in. */
@@ -89,7 +89,7 @@ run_step_done(GTask *task)
                                 _("The operation was cancelled"));
     } else {
         g_string_append_c(data->buffer, '\n');
-        hvd_disk_parse_output(data->buffer, &percent, data->output);
+        hvd_qemu_img_output_parse(data->buffer, &percent, data->output);
         if (!g_subprocess_get_successful(data->process))
             g_task_return_error(task, failure(data));
         else
@@ -128,7 +128,7 @@ run_read_stdout(GObject *source, GAsyncResult *result, gpointer user_data)
         return;
     }
     g_string_append_len(data->buffer, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
-    if (hvd_disk_parse_output(data->buffer, &percent, data->output) && data->job != NULL &&
+    if (hvd_qemu_img_output_parse(data->buffer, &percent, data->output) && data->job != NULL &&
         !data->cancelled)
         hvd_job_set_progress(data->job, data->from + (data->to - data->from) * percent / 100.0);
     g_input_stream_read_bytes_async(G_INPUT_STREAM(source), READ_SIZE, G_PRIORITY_DEFAULT, NULL,

@@ -3,7 +3,7 @@
  * qemu-img runs as a child of berthd's main loop (never blocking it), in the C locale so its
  * messages can be matched, with its progress ("(NN.NN/100%)" with -p) reported into an HvdJob,
  * cancellable (it is killed and waited for), and its failure turned into one clear sentence
- * naming the file (hvd_disk_error_from_qemu_img). BERTH_QEMU_IMG names another binary.
+ * naming the file (hvd-qemu-img-output). BERTH_QEMU_IMG names another binary.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */

@@ -6,8 +6,9 @@
 
 #include <glib.h>
 
-#include "hvd-disk-qemu-img.h"
+#include "hvd-disk.h"
 #include "hvd-error.h"
+#include "hvd-qemu-img-output.h"
 
 static void
 test_progress(void)
@@ -18,12 +19,12 @@ test_progress(void)
 
     /* A piece cut in the middle waits for the rest. */
     g_string_append(buffer, "    (0.00/100%)\r    (1.5");
-    g_assert_true(hvd_disk_parse_output(buffer, &percent, messages));
+    g_assert_true(hvd_qemu_img_output_parse(buffer, &percent, messages));
     g_assert_cmpfloat(percent, ==, 0.0);
     g_assert_cmpstr(buffer->str, ==, "    (1.5");
 
     g_string_append(buffer, "6/100%)\r    (3.12/100%)\r");
-    g_assert_true(hvd_disk_parse_output(buffer, &percent, messages));
+    g_assert_true(hvd_qemu_img_output_parse(buffer, &percent, messages));
     g_assert_cmpfloat_with_epsilon(percent, 3.12, 1e-9);
     g_assert_cmpstr(buffer->str, ==, "");
     g_assert_cmpstr(messages->str, ==, "");
@@ -31,14 +32,14 @@ test_progress(void)
     /* Messages (stderr merged) between progress pieces. */
     g_string_append(buffer, "qemu-img: error while writing at byte 2097152: No space left on "
                             "device\n    (100.00/100%)\r(bogus/100%)\n");
-    g_assert_true(hvd_disk_parse_output(buffer, &percent, messages));
+    g_assert_true(hvd_qemu_img_output_parse(buffer, &percent, messages));
     g_assert_cmpfloat(percent, ==, 100.0);
     g_assert_cmpstr(messages->str, ==,
                     "qemu-img: error while writing at byte 2097152: No space left on device\n"
                     "(bogus/100%)\n");
 
     g_string_append(buffer, "no end yet");
-    g_assert_false(hvd_disk_parse_output(buffer, &percent, messages));
+    g_assert_false(hvd_qemu_img_output_parse(buffer, &percent, messages));
     g_assert_cmpstr(buffer->str, ==, "no end yet");
 }
 
@@ -80,8 +81,7 @@ static void
 test_errors(void)
 {
     for (guint i = 0; i < G_N_ELEMENTS(error_cases); i++) {
-        g_autoptr(GError) error =
-            hvd_disk_error_from_qemu_img(error_cases[i].messages, "/d/x.vhdx");
+        g_autoptr(GError) error = hvd_qemu_img_output_error(error_cases[i].messages, "/d/x.vhdx");
 
         g_assert_error(error, BERTH_ERROR, error_cases[i].code);
         g_assert_cmpstr(error->message, ==, error_cases[i].expected);

@@ -16,7 +16,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 
-#include "hvd-disk-qemu-img.h"
+#include "hvd-disk-probe.h"
 #include "hvd-disk.h"
 #include "hvd-error.h"
 #include "hvd-job.h"
