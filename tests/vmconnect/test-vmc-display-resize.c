@@ -129,14 +129,20 @@ middle_colour(Fixture *f)
     return pixel;
 }
 
+/* Under $GSK_RENDERER (GTK reads it once per process): "cairo" (GTK's choice without a GPU; the
+ * widget draws the buffer in place; the default here) or "gl" (textures copied from the buffer;
+ * llvmpipe on Xvfb). */
 static void
 test_resize(void)
 {
+    const char *renderer = g_getenv("GSK_RENDERER");
     /* Sizes a guest goes through, some not a whole number of tiles, some larger than the
      * window (scaled down to fit), one a single tile. */
     static const int sizes[][2] = {{1024, 768}, {800, 600},  {640, 480}, {1280, 1024},
                                    {720, 400},  {1023, 767}, {128, 128}, {1920, 1080}};
     Fixture f = {0};
+    GskRenderer *used;
+    gboolean skip;
 
     f.window = gtk_window_new();
     gtk_window_set_default_size(GTK_WINDOW(f.window), 640, 480);
@@ -149,9 +155,15 @@ test_resize(void)
     g_signal_connect(gtk_widget_get_frame_clock(f.window), "after-paint",
                      G_CALLBACK(on_after_paint), &f);
     wait_paints(&f, 1);
-    g_assert_true(GSK_IS_CAIRO_RENDERER(gtk_native_get_renderer(GTK_NATIVE(f.window))));
+    used = gtk_native_get_renderer(GTK_NATIVE(f.window));
+    /* (GTK falls back to cairo when GL does not work; X11 has no third renderer.) */
+    skip = g_str_equal(renderer, "gl") && GSK_IS_CAIRO_RENDERER(used);
+    if (skip)
+        g_test_skip("GTK's GL renderer does not work on this X server");
+    else
+        g_assert_true(g_str_equal(renderer, "cairo") == GSK_IS_CAIRO_RENDERER(used));
 
-    for (guint i = 0; i < CHANGES; i++) {
+    for (guint i = 0; i < CHANGES && !skip; i++) {
         const int w = sizes[i % G_N_ELEMENTS(sizes)][0], h = sizes[i % G_N_ELEMENTS(sizes)][1];
         const guint32 first = 0x102030 + i, cell = 0xe0c0a0 - i, second = 0x30a050 + i;
         GuestBuffer buffer = buffer_new(w, h);
@@ -202,8 +214,7 @@ test_resize(void)
 int
 main(int argc, char **argv)
 {
-    /* What GTK picks without a GPU: the renderer the widget draws the buffer in place for. */
-    g_setenv("GSK_RENDERER", "cairo", TRUE);
+    g_setenv("GSK_RENDERER", "cairo", FALSE);
     g_setenv("GTK_A11Y", "none", TRUE);
     gtk_test_init(&argc, &argv, NULL);
     g_test_add_func("/vmconnect/display/resize", test_resize);
