@@ -504,19 +504,9 @@ hvd_daemon_delete_switch_finish(HvdDaemon *self, GAsyncResult *result, GError **
 
 /* VM objects */
 
-static void
-hvd_daemon_recovered(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    g_autoptr(GError) error = NULL;
-
-    if (!hvd_vm_runner_recover_finish(HVD_VM_RUNNER(source), result, &error))
-        g_warning(_("Cannot find the state of the VM in %s: %s"),
-                  hvd_vm_runner_get_vm_dir(HVD_VM_RUNNER(source)), error->message);
-}
-
-/* A VM's object and runner; @recover: find a worker an earlier berthd left running. */
-static void
-hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def, gboolean recover)
+/* A VM's object and runner. */
+static HvdVmRunner *
+hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def)
 {
     g_autofree char *path = berth_vm_object_path(def->uuid);
     g_autofree char *vm_dir = hvd_vm_store_get_vm_dir(self->store, def->uuid);
@@ -535,8 +525,7 @@ hvd_daemon_add_vm(HvdDaemon *self, const HvxVmDef *def, gboolean recover)
     berth_dbus_object_skeleton_set_virtual_machine(object, BERTH_DBUS_VIRTUAL_MACHINE(vm));
     g_hash_table_replace(self->vms, g_strdup(def->uuid), vm);
     g_dbus_object_manager_server_export(self->manager, G_DBUS_OBJECT_SKELETON(object));
-    if (recover)
-        hvd_vm_runner_recover_async(runner, NULL, hvd_daemon_recovered, NULL);
+    return runner; /* the VM object holds it */
 }
 
 static void
@@ -596,18 +585,87 @@ hvd_daemon_request_name(HvdDaemon *self, GError **error)
     return TRUE;
 }
 
-/* The rest of the start, once the switches are up: objects, then the bus name. */
+/* The start's last step, once every VM an earlier berthd left running is found again (or
+ * RECOVERY_WAIT_MS passed): the bus name. A client that sees the name sees every VM in its true
+ * state, never a running VM as Off for a moment. */
+#define RECOVERY_WAIT_MS 10000
+
+typedef struct {
+    guint pending;    /* recoveries not yet ended */
+    gboolean done;    /* the name was requested */
+    guint timeout_id; /* RECOVERY_WAIT_MS */
+} HvdDaemonRecovery;
+
+static void
+hvd_daemon_serve_done(GTask *task)
+{
+    HvdDaemon *self = g_task_get_source_object(task);
+    HvdDaemonRecovery *recovery = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    if (recovery->done)
+        return;
+    recovery->done = TRUE;
+    g_clear_handle_id(&recovery->timeout_id, g_source_remove);
+    if (recovery->pending > 0)
+        g_warning(_("Serving before every running virtual machine was found again (%u not "
+                    "yet); their state shows once it is known"),
+                  recovery->pending);
+    if (!hvd_daemon_request_name(self, &error))
+        g_task_return_error(task, error);
+    else
+        g_task_return_boolean(task, TRUE);
+}
+
+static void
+hvd_daemon_recovery_ended(GTask *task)
+{
+    HvdDaemonRecovery *recovery = g_task_get_task_data(task);
+
+    if (--recovery->pending == 0)
+        hvd_daemon_serve_done(task);
+}
+
+static void
+hvd_daemon_recovered(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!hvd_vm_runner_recover_finish(HVD_VM_RUNNER(source), result, &error))
+        g_warning(_("Cannot find the state of the VM in %s: %s"),
+                  hvd_vm_runner_get_vm_dir(HVD_VM_RUNNER(source)), error->message);
+    hvd_daemon_recovery_ended(task);
+}
+
 static gboolean
-hvd_daemon_serve(HvdDaemon *self, GError **error)
+hvd_daemon_recovery_waited(gpointer user_data)
+{
+    HvdDaemonRecovery *recovery = g_task_get_task_data(G_TASK(user_data));
+
+    recovery->timeout_id = 0;
+    hvd_daemon_serve_done(G_TASK(user_data));
+    return G_SOURCE_REMOVE;
+}
+
+/* The rest of the start, once the switches are up: objects, their workers found again, then
+ * the bus name (hvd_daemon_serve_done). Ends @task. */
+static void
+hvd_daemon_serve(HvdDaemon *self, GTask *task)
 {
     g_autoptr(GPtrArray) uuids = NULL;
     g_autoptr(GPtrArray) switch_uuids = NULL;
+    g_autoptr(GPtrArray) runners = g_ptr_array_new();
+    HvdDaemonRecovery *recovery = g_new0(HvdDaemonRecovery, 1);
+    GError *error = NULL;
 
+    g_task_set_task_data(task, recovery, g_free);
     self->manager = g_dbus_object_manager_server_new(BERTH_HOST_PATH);
     uuids = hvd_vm_store_list(self->store);
     for (guint i = 0; i < uuids->len; i++)
-        hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i)),
-                          TRUE);
+        g_ptr_array_add(
+            runners,
+            hvd_daemon_add_vm(self, hvd_vm_store_lookup(self->store, g_ptr_array_index(uuids, i))));
     switch_uuids = hvd_switch_store_list(hvd_network_get_store(self->network));
     for (guint i = 0; i < switch_uuids->len; i++)
         hvd_daemon_add_switch(self, g_ptr_array_index(switch_uuids, i));
@@ -627,27 +685,37 @@ hvd_daemon_serve(HvdDaemon *self, GError **error)
 
     hvd_daemon_guard(self, self->host_object);
     if (!g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->host_object),
-                                          self->connection, BERTH_HOST_PATH, error))
-        return FALSE;
+                                          self->connection, BERTH_HOST_PATH, &error)) {
+        g_task_return_error(task, error);
+        g_object_unref(task);
+        return;
+    }
     g_dbus_object_manager_server_set_connection(self->manager, self->connection);
 
-    /* Last: a client that sees the name finds every object. */
-    return hvd_daemon_request_name(self, error);
+    /* One more for this function, so the name waits until every recovery has begun. */
+    recovery->pending = runners->len + 1;
+    recovery->timeout_id =
+        g_timeout_add_full(G_PRIORITY_DEFAULT, RECOVERY_WAIT_MS, hvd_daemon_recovery_waited,
+                           g_object_ref(task), g_object_unref);
+    for (guint i = 0; i < runners->len; i++)
+        hvd_vm_runner_recover_async(g_ptr_array_index(runners, i), NULL, hvd_daemon_recovered,
+                                    g_object_ref(task));
+    hvd_daemon_recovery_ended(task);
+    g_object_unref(task);
 }
 
 static void
 hvd_daemon_network_started(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     GTask *task = user_data;
-    HvdDaemon *self = g_task_get_source_object(task);
     GError *error = NULL;
 
-    if (!hvd_network_start_finish(HVD_NETWORK(source), result, &error) ||
-        !hvd_daemon_serve(self, &error))
+    if (!hvd_network_start_finish(HVD_NETWORK(source), result, &error)) {
         g_task_return_error(task, error);
-    else
-        g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+        g_object_unref(task);
+        return;
+    }
+    hvd_daemon_serve(g_task_get_source_object(task), task);
 }
 
 void
@@ -929,7 +997,7 @@ hvd_daemon_define_vm(HvdDaemon *self, const char *xml, GError **error)
                                      hvd_vm_store_dup_definition(self->store, uuid, NULL));
         hvd_vm_object_update(vm, def);
     } else {
-        hvd_daemon_add_vm(self, def, FALSE);
+        hvd_daemon_add_vm(self, def);
     }
     hvd_daemon_refresh_switches(self);
     return berth_vm_object_path(uuid);
