@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <glib/gi18n.h>
 
@@ -36,6 +37,39 @@ berth_cli_fail(const char *command, GError *error)
     g_autofree char *message = berth_client_error_message(error);
 
     berth_cli_error(command, "%s", message);
+    return 1;
+}
+
+int
+berth_cli_fail_invalid_definition(const char *command, const char *source, const char *file,
+                                  GError *error)
+{
+    g_autofree char *prefix = g_strconcat(source, ":", NULL);
+    g_auto(GStrv) lines = NULL;
+
+    g_dbus_error_strip_remote_error(error);
+    lines = g_strsplit(error->message, "\n", -1);
+    for (guint i = 0; lines[i] != NULL; i++) {
+        char *line = lines[i];
+
+        if (*line == '\0')
+            continue;
+        if (g_str_has_prefix(line, prefix)) {
+            char *rest = line + strlen(prefix);
+
+            if (file != NULL) {
+                fprintf(stderr, "%s:%s\n", file, rest);
+                continue;
+            }
+            /* No file to point into: the line number means nothing either. */
+            while (g_ascii_isdigit(*rest))
+                rest++;
+            if (*rest == ':')
+                rest++;
+            line = g_strstrip(rest);
+        }
+        berth_cli_error(command, "%s", line);
+    }
     return 1;
 }
 

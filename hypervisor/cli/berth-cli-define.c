@@ -9,22 +9,6 @@
 
 #include "berth-cli.h"
 
-/* berthd names the text it validated "vm.xml"; the person knows it as FILE. */
-#define BERTHD_SOURCE_PREFIX "vm.xml:"
-
-static void
-print_invalid_definition(const char *file, const char *message)
-{
-    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++) {
-        if (g_str_has_prefix(lines[i], BERTHD_SOURCE_PREFIX))
-            fprintf(stderr, "%s:%s\n", file, lines[i] + strlen(BERTHD_SOURCE_PREFIX));
-        else if (*lines[i] != '\0')
-            fprintf(stderr, "berth define: %s\n", lines[i]);
-    }
-}
-
 static int
 run_define(const BerthCliCommand *command, int argc, char **argv)
 {
@@ -50,11 +34,9 @@ run_define(const BerthCliCommand *command, int argc, char **argv)
     host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL ||
         !berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
-        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
-            g_dbus_error_strip_remote_error(error);
-            print_invalid_definition(file, error->message);
-            return 1;
-        }
+        /* berthd names the text it validated "vm.xml"; the person knows it as FILE. */
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION))
+            return berth_cli_fail_invalid_definition("define", "vm.xml", file, error);
         return berth_cli_fail("define", error);
     }
     vm = berth_client_get_vm_sync(connection, path, NULL, &error);

@@ -275,25 +275,6 @@ create_disk(GDBusConnection *connection, BerthDBusHost *host, const BerthCliNewO
     return berth_cli_wait_for_job(connection, "new", job);
 }
 
-/* berthd names the text it validated "vm.xml" (and so does print_definition()); here it came
- * from the options. */
-static void
-print_invalid_definition(const char *message)
-{
-    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++) {
-        const char *line = lines[i];
-        const char *colon;
-
-        /* "vm.xml:12: <memory>: …" → "<memory>: …": the line number means nothing here. */
-        if (g_str_has_prefix(line, "vm.xml:") && (colon = strchr(line + 7, ':')) != NULL)
-            line = colon[1] == ' ' ? colon + 2 : colon + 1;
-        if (*line != '\0')
-            berth_cli_error("new", "%s", line);
-    }
-}
-
 /* --print-xml: the definition, checked as berthd would check it, on stdout. */
 static int
 print_definition(const char *xml)
@@ -301,10 +282,8 @@ print_definition(const char *xml)
     g_autoptr(GError) error = NULL;
     g_autoptr(HvxVmDef) checked = hvx_vm_def_parse_string(xml, -1, "vm.xml", &error);
 
-    if (checked == NULL) {
-        print_invalid_definition(error->message);
-        return 1;
-    }
+    if (checked == NULL)
+        return berth_cli_fail_invalid_definition("new", "vm.xml", NULL, error);
     fputs(xml, stdout);
     return 0;
 }
@@ -340,11 +319,9 @@ run_new(const BerthCliCommand *command, int argc, char **argv)
     if (host == NULL)
         return berth_cli_fail("new", error);
     if (!berth_dbus_host_call_define_virtual_machine_sync(host, xml, &path, NULL, &error)) {
-        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
-            g_dbus_error_strip_remote_error(error);
-            print_invalid_definition(error->message);
-            return 1;
-        }
+        /* Checked under the name "vm.xml", as print_definition() does; it came from options. */
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION))
+            return berth_cli_fail_invalid_definition("new", "vm.xml", NULL, error);
         return berth_cli_fail("new", error);
     }
     vm = berth_client_get_vm_sync(connection, path, NULL, &error);

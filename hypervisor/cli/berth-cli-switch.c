@@ -11,9 +11,6 @@
 #include "berth-cli.h"
 #include "hvx.h"
 
-/* berthd names the text it validated "switch.xml". */
-#define BERTHD_SOURCE_PREFIX "switch.xml:"
-
 /* The Switch interfaces' properties (a{sv} each) among berthd's objects. */
 static GPtrArray *
 list_switches(GDBusConnection *connection, GError **error)
@@ -183,35 +180,6 @@ switch_list(const BerthCliCommand *command, int argc, char **argv)
     return 0;
 }
 
-/* berthd's "switch.xml:LINE: message" lines, told about @file (or without the prefix). */
-static void
-print_invalid_definition(const char *command, const char *file, const char *message)
-{
-    g_auto(GStrv) lines = g_strsplit(message, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++) {
-        const char *line = lines[i];
-
-        if (*line == '\0')
-            continue;
-        if (g_str_has_prefix(line, BERTHD_SOURCE_PREFIX)) {
-            const char *rest = line + strlen(BERTHD_SOURCE_PREFIX);
-
-            if (file != NULL) {
-                fprintf(stderr, "%s:%s\n", file, rest);
-                continue;
-            }
-            /* No file to point into: drop the line number too. */
-            while (g_ascii_isdigit(*rest))
-                rest++;
-            if (*rest == ':')
-                rest++;
-            line = g_strstrip((char *)rest);
-        }
-        berth_cli_error(command, "%s", line);
-    }
-}
-
 /* DefineSwitch; prints what was defined. @file: for error messages, NULL for "switch new". */
 static int
 define_switch(const char *command, const char *xml, const char *file)
@@ -227,11 +195,8 @@ define_switch(const char *command, const char *xml, const char *file)
         return berth_cli_fail(command, error);
     host = berth_client_get_host_sync(connection, NULL, &error);
     if (host == NULL || !berth_dbus_host_call_define_switch_sync(host, xml, &path, NULL, &error)) {
-        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION)) {
-            g_dbus_error_strip_remote_error(error);
-            print_invalid_definition(command, file, error->message);
-            return 1;
-        }
+        if (g_error_matches(error, BERTH_ERROR, BERTH_ERROR_INVALID_DEFINITION))
+            return berth_cli_fail_invalid_definition(command, "switch.xml", file, error);
         return berth_cli_fail(command, error);
     }
     sw = berth_client_get_switch_sync(connection, path, NULL, &error);

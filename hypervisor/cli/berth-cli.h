@@ -74,6 +74,12 @@ const char *berth_cli_get_address(void);
 GDBusConnection *berth_cli_connect(GError **error);
 /* Prints berth_client_error_message() of @error as one line and returns 1. */
 int berth_cli_fail(const char *command, GError *error);
+/* Prints an InvalidDefinition @error, whose lines read "SOURCE:LINE: message" (@source: the
+ * name the text was checked under, "vm.xml" or "switch.xml"), as the person knows it: pointing
+ * into @file, or without the line number when the text came from options (@file NULL); other
+ * lines as "berth COMMAND: line". Returns 1. */
+int berth_cli_fail_invalid_definition(const char *command, const char *source, const char *file,
+                                      GError *error);
 
 /* Sizes and disk jobs (berth-cli-disk.c). "20G" → bytes (suffix K, M, G or T, powers of 1024). */
 gboolean berth_cli_parse_size(const char *text, guint64 *ret_bytes);
