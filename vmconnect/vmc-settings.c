@@ -1,10 +1,12 @@
 /* vmc-settings.c: vmconnect's choices kept between runs (org.berth.VMConnect: USB
- * auto-redirect, clipboard only while focused, microphone, zoom). A vmconnect run from the build
- * tree without the compiled schema (GSETTINGS_SCHEMA_DIR) still works; its choices then last as
- * long as the window.
+ * auto-redirect, clipboard only while focused, microphone, zoom); without the schema it runs on
+ * (berth-settings.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <glib/gi18n.h>
+
+#include "berth-settings.h"
 #include "vmc-settings.h"
 
 /**
@@ -15,21 +17,11 @@
 GSettings *
 vmc_settings_new(void)
 {
-    GSettingsSchemaSource *source = g_settings_schema_source_get_default();
-    g_autoptr(GSettingsSchema) schema = NULL;
+    g_autofree char *note = g_strdup_printf(
+        /* Translators: %s is the schema's name, org.berth.VMConnect. */
+        _("The GSettings schema %s is not installed: the console's choices are kept only until "
+          "vmconnect quits."),
+        VMC_SETTINGS_SCHEMA);
 
-    if (source != NULL)
-        schema = g_settings_schema_source_lookup(source, VMC_SETTINGS_SCHEMA, TRUE);
-    if (schema == NULL) {
-        static gsize warned = 0;
-
-        if (g_once_init_enter(&warned)) {
-            g_debug("The GSettings schema %s is not installed: choices are not kept "
-                    "between runs.",
-                    VMC_SETTINGS_SCHEMA);
-            g_once_init_leave(&warned, 1);
-        }
-        return NULL;
-    }
-    return g_settings_new_full(schema, NULL, NULL);
+    return berth_settings_new(VMC_SETTINGS_SCHEMA, "vmconnect", note);
 }
