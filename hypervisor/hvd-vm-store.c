@@ -238,7 +238,6 @@ HvxVmDef *
 hvd_vm_store_dup_definition(HvdVmStore *self, const char *uuid, GError **error)
 {
     const HvxVmDef *def;
-    g_autofree char *xml = NULL;
 
     g_return_val_if_fail(HVD_IS_VM_STORE(self), NULL);
 
@@ -247,8 +246,7 @@ hvd_vm_store_dup_definition(HvdVmStore *self, const char *uuid, GError **error)
         g_set_error(error, BERTH_ERROR, BERTH_ERROR_NOT_FOUND, _("No virtual machine “%s”"), uuid);
         return NULL;
     }
-    xml = hvx_vm_def_format(def);
-    return hvx_vm_def_parse_string(xml, -1, VM_FILE_NAME, error);
+    return hvx_vm_def_copy(def);
 }
 
 const char *

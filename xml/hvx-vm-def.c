@@ -133,6 +133,74 @@ hvx_vm_def_free(HvxVmDef *def)
     g_free(def);
 }
 
+/* Beside hvx_vm_def_free(): a field added to one is added to the other. */
+static GPtrArray *
+copy_array(GPtrArray *array, GCopyFunc copy, GDestroyNotify free_func)
+{
+    GPtrArray *result = g_ptr_array_copy(array, copy, NULL);
+
+    g_ptr_array_set_free_func(result, free_func);
+    return result;
+}
+
+static gpointer
+copy_drive(gconstpointer src, gpointer user_data)
+{
+    const HvxDriveDef *drive = src;
+    HvxDriveDef *copy = g_memdup2(drive, sizeof(*drive));
+
+    copy->path = g_strdup(drive->path);
+    return copy;
+}
+
+static gpointer
+copy_controller(gconstpointer src, gpointer user_data)
+{
+    const HvxControllerDef *controller = src;
+    HvxControllerDef *copy = g_memdup2(controller, sizeof(*controller));
+
+    copy->drives = copy_array(controller->drives, copy_drive, (GDestroyNotify)hvx_drive_def_free);
+    return copy;
+}
+
+static gpointer
+copy_adapter(gconstpointer src, gpointer user_data)
+{
+    const HvxNetworkAdapterDef *adapter = src;
+    HvxNetworkAdapterDef *copy = g_memdup2(adapter, sizeof(*adapter));
+
+    copy->switch_name = g_strdup(adapter->switch_name);
+    copy->mac = g_strdup(adapter->mac);
+    return copy;
+}
+
+static gpointer
+copy_com(gconstpointer src, gpointer user_data)
+{
+    return g_memdup2(src, sizeof(HvxComDef));
+}
+
+HvxVmDef *
+hvx_vm_def_copy(const HvxVmDef *def)
+{
+    HvxVmDef *copy;
+
+    g_return_val_if_fail(def != NULL, NULL);
+
+    copy = g_memdup2(def, sizeof(*def));
+    copy->name = g_strdup(def->name);
+    copy->uuid = g_strdup(def->uuid);
+    copy->notes = g_strdup(def->notes);
+    copy->boot_order = g_array_copy(def->boot_order);
+    copy->controllers =
+        copy_array(def->controllers, copy_controller, (GDestroyNotify)hvx_controller_def_free);
+    copy->floppy_path = g_strdup(def->floppy_path);
+    copy->network_adapters = copy_array(def->network_adapters, copy_adapter,
+                                        (GDestroyNotify)hvx_network_adapter_def_free);
+    copy->com_ports = copy_array(def->com_ports, copy_com, (GDestroyNotify)hvx_com_def_free);
+    return copy;
+}
+
 const char *
 hvx_vm_def_ensure_uuid(HvxVmDef *def)
 {

@@ -117,6 +117,8 @@ typedef struct {
 /* A new definition with every default set, for the given generation (1 or 2). */
 HvxVmDef *hvx_vm_def_new(guint generation);
 void hvx_vm_def_free(HvxVmDef *def);
+/* A deep copy (what formatting and parsing again would give, without the work). */
+HvxVmDef *hvx_vm_def_copy(const HvxVmDef *def);
 
 HvxDriveDef *hvx_drive_def_new(HvxDriveType type, guint location, const char *path);
 void hvx_drive_def_free(HvxDriveDef *drive);
